@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import math
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from typing import IO, Any, Final
 
 from lxml import etree
 
-from .errors import InputError
+from .errors import InputError, UsageError
 from .records import Unit
 from .segment import JAVA_WHITESPACE
 from .xmlsafe import XmlSource, clean_xml_text, safe_iterparse, source_name
@@ -57,18 +58,30 @@ _NOT_TEXT: Final = frozenset({"bpt", "ept", "ph", "it", "ut", "sub"})
 
 @dataclass(frozen=True, slots=True)
 class TmxHeader:
-    """What the writer puts in ``<header>``. No clock inside the writer: pass the date.
+    """What the writer puts in ``<header>``. There is no clock inside the writer.
 
-    ``props`` are ``(type, value)`` pairs recording how the TM was built (aligner settings,
-    source document, its sha256...). A type without an ``x-`` prefix gets ``x-zhtm-``.
-    A naive ``creation_date`` is taken as UTC.
+    ``created`` is the ``creationdate``: a ``datetime`` (a naive one is taken as UTC), a string
+    already in TMX form ``YYYYMMDDThhmmssZ``, or None to leave the attribute out (it is optional
+    in tmx14.dtd) so that reruns are byte-identical. ``props`` are ``(type, value)`` pairs
+    recording how the TM was built (aligner settings, source document, its sha256...); a type
+    without an ``x-`` prefix gets ``x-zhtm-``. A malformed ``created`` string raises
+    ``UsageError`` at construction.
     """
 
-    creation_date: datetime
     tool_version: str
+    created: datetime | str | None = None
     props: tuple[tuple[str, str], ...] = ()
     srclang: str = "zh-CN"
     tgtlang: str = "en-US"
+
+    def __post_init__(self) -> None:
+        if self.created is not None:
+            _format_date(self.created)  # validate early, before any file is touched
+
+    @property
+    def creationdate(self) -> str | None:
+        """``created`` in TMX form, or None."""
+        return None if self.created is None else _format_date(self.created)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,12 +226,25 @@ def _prop_type(name: str) -> str:
     return name if name.startswith("x-") else PROP_PREFIX + name
 
 
-def _format_date(d: datetime) -> str:
-    if not isinstance(d, datetime):
-        raise TypeError(f"TmxHeader.creation_date must be a datetime, not {type(d).__name__}")
-    if d.tzinfo is not None:
-        d = d.astimezone(UTC)
-    return d.strftime("%Y%m%dT%H%M%SZ")
+_TMX_DATE: Final = re.compile(r"\d{8}T\d{6}Z")
+
+
+def _format_date(d: datetime | str) -> str:
+    if isinstance(d, datetime):
+        if d.tzinfo is not None:
+            d = d.astimezone(UTC)
+        return d.strftime("%Y%m%dT%H%M%SZ")
+    if isinstance(d, str):
+        try:
+            if not _TMX_DATE.fullmatch(d):
+                raise ValueError
+            datetime.strptime(d, "%Y%m%dT%H%M%SZ")
+        except ValueError:
+            raise UsageError(f"bad TMX creation date {d!r}: expected YYYYMMDDThhmmssZ, "
+                             "e.g. 20240121T000000Z") from None
+        return d
+    raise TypeError(f"TmxHeader.created must be a datetime, a string or None, "
+                    f"not {type(d).__name__}")
 
 
 _DECL: Final = b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
@@ -295,8 +321,9 @@ def _header_element(header: TmxHeader, clean: Callable[[str, str, int | None], s
         "adminlang": "en-US",
         "srclang": header.srclang,
         "datatype": "plaintext",
-        "creationdate": _format_date(header.creation_date),
     })
+    if header.creationdate is not None:
+        el.set("creationdate", header.creationdate)
     for type_, value in header.props:
         prop = etree.SubElement(el, "prop", type=_prop_type(clean(type_, "a prop type", None)))
         prop.text = clean(value, f"header prop {type_}", None)
