@@ -1,0 +1,76 @@
+"""Jobs that turn input files into output files: `align` one document, `build` a corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import __version__
+from .align import AlignSettings
+from .errors import UsageError
+from .exports import write_links, write_pairs_tsv
+from .layouts import read_document
+from .pipeline import Alignment, Progress, align_document, file_digest
+from .tmx import TmxHeader, write_tmx
+
+
+@dataclass(frozen=True, slots=True)
+class AlignReport:
+    output: Path
+    alignment: Alignment
+    written: int
+    what: str  # "TUs", "pairs", "beads"
+    below_min: int
+
+
+def settings_for(max_zh: int | None = None, max_en: int | None = None) -> AlignSettings:
+    settings = AlignSettings()
+    if max_zh is not None:
+        settings = replace(settings, max_zh=max_zh)
+    if max_en is not None:
+        settings = replace(settings, max_en=max_en)
+    return settings
+
+
+def tmx_header(alignment: Alignment, inputs: Sequence[Path], min_score: float,
+               created: str | None) -> TmxHeader:
+    """Header props say how the TM was built (tool, aligner settings, input digest)."""
+    props = (
+        ("x-zhtm-source", " ".join(p.name for p in inputs)),
+        ("x-zhtm-source-sha256", file_digest(inputs)),
+        ("x-zhtm-layout", alignment.document.layout),
+        ("x-zhtm-aligner", alignment.settings.describe()),
+        ("x-zhtm-min-score", f"{min_score:.2f}"),
+    )
+    return TmxHeader(tool_version=__version__, created=created, props=props)
+
+
+def align_to_file(inputs: Sequence[Path], output: Path, *, fmt: str = "tmx",
+                  layout: str | None = None, encoding: str | None = None,
+                  settings: AlignSettings = AlignSettings(), min_score: float = 0.0,
+                  created: str | None = None, progress: Progress | None = None) -> AlignReport:
+    try:
+        document = read_document(list(inputs), layout, encoding)
+    except LookupError as exc:  # an unknown --encoding name
+        raise UsageError(str(exc)) from None
+    alignment = align_document(document, settings, progress)
+    if fmt == "links":
+        written = write_links(alignment.beads, output)
+        return AlignReport(output, alignment, written, "beads", 0)
+    units = alignment.units(min_score)
+    below = sum(1 for b in alignment.beads if b.zh and b.en and b.score < min_score)
+    if fmt == "tsv":
+        written = write_pairs_tsv(units, output)
+        return AlignReport(output, alignment, written, "pairs", below)
+    written = write_tmx(units, output, header=tmx_header(alignment, inputs, min_score, created))
+    return AlignReport(output, alignment, written, "TUs", below)
+
+
+def build_corpus(corpus: Path, tmx_dir: Path) -> Iterator[AlignReport]:
+    """corpus/NAME.txt (interleaved) → tmx_dir/NAME.tmx, in name order, byte-reproducible."""
+    sources = sorted(corpus.glob("*.txt"))
+    if not sources:
+        raise UsageError(f"{corpus}: no .txt documents to build from")
+    for source in sources:
+        yield align_to_file([source], tmx_dir / f"{source.stem}.tmx", layout="interleaved")
