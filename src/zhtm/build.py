@@ -55,6 +55,7 @@ def align_to_file(inputs: Sequence[Path], output: Path, *, fmt: str = "tmx",
     except LookupError as exc:  # an unknown --encoding name
         raise UsageError(str(exc)) from None
     alignment = align_document(document, settings, progress)
+    output.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "links":
         written = write_links(alignment.beads, output)
         return AlignReport(output, alignment, written, "beads", 0)
