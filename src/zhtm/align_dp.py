@@ -60,65 +60,71 @@ def search(inp: BandInputs, model: ScoreModel) -> list[tuple[int, int, int, int]
     """Best bead path as (zh start, zh end, en start, en end) tuples, in order."""
     n, m, lo, width = inp.n, inp.m, inp.lo, inp.width
     amax = model.prior.shape[0] - 1
-    bmax = model.prior.shape[1] - 1
-    nb = bmax + 1
-    D = np.full((n + 1, width), NEG)
+    nb = model.prior.shape[1]
+    bmax = nb - 1
+    # Rows are shifted by amax so that rows "before 0" exist and are unreachable.
+    D = np.full((n + 1 + amax, width), NEG)
     code = np.full((n + 1, width), 255, dtype=np.uint8)
+    lo_pad = np.concatenate([np.full(amax, lo[0]), lo]).astype(np.int64)
     K = np.arange(width)
-    Bv = np.arange(nb)[:, None]
     T = np.arange(width + bmax + 1)
-    hi_idx = K + bmax
-    lo_idx = hi_idx - Bv                              # (nb, width)
+    Av = np.arange(1, amax + 1)
+    kb = (K[None, :] - np.arange(nb)[:, None])[None, :, :]        # (1, nb, width): k - b
+    lo_idx2 = (K + bmax)[None, :] - np.arange(nb)[:, None]         # (nb, width)
+    row_base = (np.arange(amax) * width)[:, None, None]
+    rows3 = Av[:, None, None] - 1                                    # which stacked row (a-1)
     skip = model.skip
-    len_c = model.len_smooth
-    inv2s2 = 1.0 / (2.0 * model.sigma ** 2)
-    size_fac = (np.arange(amax + 1)[:, None] + np.arange(nb)[None, :]) ** model.size_power
-    prior = model.prior
-
+    c = model.len_smooth
+    lw = model.len_weight / (2.0 * model.sigma ** 2)
+    size_fac = ((Av[:, None] + np.arange(nb)[None, :]) ** model.size_power) * model.lex_weight
+    is_bead = np.ones((amax, nb))
+    is_bead[:, 0] = 0.0
+    base = np.where(model.prior[1:] > NEG / 2, model.prior[1:], NEG)  # (amax, nb)
+    base[:, 0] = NEG
+    base[0, 0] = skip                                                # 1-0 bead
+    lex_scale = size_fac * is_bead
+    lex_shift = (size_fac * model.lex_offset * is_bead)
+    # Row-independent pieces of the score.
+    with np.errstate(divide="ignore"):
+        rz = np.where(inp.zn2 > 0, 1.0 / np.sqrt(np.where(inp.zn2 > 0, inp.zn2, 1.0)), 0.0)
+        re = np.where(inp.en2 > 0, 1.0 / np.sqrt(np.where(inp.en2 > 0, inp.en2, 1.0)), 0.0)
+    log_el = np.log(inp.el + c)
+    log_zl = np.log(model.ratio * inp.zl + c)
+    prefix = np.concatenate([np.zeros((amax, inp.prefix.shape[1])), inp.prefix])
+    slo_pad = np.concatenate([np.full(amax, inp.slo[0] if n else 0), inp.slo]).astype(np.int64)
     # Row 0: only 0-1 beads.
     j0 = lo[0] + K
-    D[0] = np.where(j0 <= m, j0 * skip, NEG)
+    D[amax] = np.where(j0 <= m, j0 * skip, NEG)
     code[0] = np.where((j0 > 0) & (j0 <= m), 1, 255)
-    if lo[0] == 0:
-        code[0, 0] = 255
     for i in range(1, n + 1):
         lo_i = int(lo[i])
-        cols = lo_i + K
-        valid_col = cols <= m
-        best = np.full(width, NEG)
-        best_code = np.full(width, 255, dtype=np.int64)
-        A = np.zeros(width + bmax + 1)
-        el_row = inp.el[:, lo_i:lo_i + width]        # (nb, width)
-        en2_row = inp.en2[:, lo_i:lo_i + width]
-        for a in range(1, min(amax, i) + 1):
-            s = i - a
-            A += inp.prefix[s, (lo_i - bmax - int(inp.slo[s])) + T]
-            r = i - a
-            idx = (lo_i - int(lo[r])) + K - Bv
-            ok = (idx >= 0) & (idx < width)
-            prev = np.where(ok, D[r][np.clip(idx, 0, width - 1)], NEG)
-            num = A[hi_idx] - A[lo_idx]
-            den = inp.zn2[a, i] * en2_row
-            cos = np.where(den > 0, num / np.sqrt(np.where(den > 0, den, 1.0)), 0.0)
-            zlen = inp.zl[a, i]
-            x = np.log((el_row + len_c) / (model.ratio * zlen + len_c))
-            sc = (model.lex_weight * (cos - model.lex_offset) * size_fac[a][:, None]
-                  - model.len_weight * x * x * inv2s2 + prior[a][:, None])
-            sc[0] = skip if a == 1 else NEG           # 1-0 bead
-            cand = prev + sc
-            bb = np.argmax(cand, axis=0)
-            val = cand[bb, K]
-            better = val > best
-            best = np.where(better, val, best)
-            best_code = np.where(better, a * nb + bb, best_code)
+        r = i + amax                                  # padded index of row i
+        valid_col = (lo_i + K) <= m
+        # A[a-1, t]: sum over zh units i-a .. i-1 of prefix at column lo_i - bmax + t.
+        srows = np.arange(r - 1, r - 1 - amax, -1)    # padded prefix rows i-1, i-2, ...
+        offs = lo_i - bmax - slo_pad[srows]
+        G = prefix[srows[:, None], offs[:, None] + T[None, :]]
+        A = np.cumsum(G, axis=0)                      # (amax, width + bmax + 1)
+        num = A[:, None, bmax:bmax + width] - A[:, lo_idx2]
+        cos = num * rz[1:, i][:, None, None] * re[:, lo_i:lo_i + width][None, :, :]
+        x = log_el[:, lo_i:lo_i + width][None, :, :] - log_zl[1:, i][:, None, None]
+        sc = (base[:, :, None] + lex_scale[:, :, None] * cos - lex_shift[:, :, None]
+              - lw * is_bead[:, :, None] * x * x)
+        prev_rows = D[r - Av]                          # (amax, width)
+        idx = (lo_i - lo_pad[r - Av])[:, None, None] + kb
+        ok = (idx >= 0) & (idx < width)
+        prev = np.where(ok, prev_rows.ravel()[row_base + np.clip(idx, 0, width - 1)], NEG)
+        cand = (prev + sc).reshape(amax * nb, width)
+        arg = np.argmax(cand, axis=0)
+        best = cand[arg, K]
         best = np.where(valid_col, best, NEG)
         # 0-1 beads: best[k] = max_k'<=k best[k'] + (k - k') * skip
-        g = best - K * skip
-        run = np.maximum.accumulate(g) + K * skip
-        ins = run > best + 1e-12
-        D[i] = np.where(valid_col, np.maximum(run, best), NEG)
-        code[i] = np.where(ins & valid_col, 1, np.where(valid_col, best_code, 255))
-    return _backtrace(D, code, lo, n, m, nb)
+        run = np.maximum.accumulate(best - K * skip) + K * skip
+        ins = run > best + 1e-9
+        D[r] = np.where(valid_col, np.maximum(run, best), NEG)
+        # code = a * nb + b with a = arg // nb + 1
+        code[i] = np.where(valid_col, np.where(ins, 1, arg + nb), 255)
+    return _backtrace(D[amax:], code, lo, n, m, nb)
 
 
 def _backtrace(D: np.ndarray, code: np.ndarray, lo: np.ndarray, n: int, m: int,

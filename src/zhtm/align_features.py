@@ -222,29 +222,43 @@ def learn_lexicon(doc: DocText, beads: Sequence[tuple[Sequence[int], Sequence[in
 
 
 def band_products(zr: Rows, er: Rows, slo: np.ndarray, width: int, m: int,
-                  chunk: int = 256) -> np.ndarray:
-    """S[s, k] = zh row s . en row (slo[s] + k) for k < width (0 outside 0..m-1)."""
+                  chunk: int = 2048) -> np.ndarray:
+    """S[s, k] = zh row s . en row (slo[s] + k) for k < width (0 outside 0..m-1).
+
+    A sparse join, not a matrix product: every (zh entry, en entry) pair that shares a term
+    and falls inside the band is found with binary search over (term, row)-sorted en entries,
+    so the cost is the number of such pairs and no BLAS threads are involved."""
     n = len(zr)
-    S = np.zeros((n, width), dtype=np.float64)
-    n_terms_local = np.full(max(int(er.indices.max(initial=0)), int(zr.indices.max(initial=0))) + 1,
-                            -1, dtype=np.int64)
-    for r0 in range(0, n, chunk):
-        r1 = min(n, r0 + chunk)
-        c0 = max(0, int(slo[r0]))
-        c1 = min(m, int(slo[r1 - 1]) + width)
-        if c1 <= c0:
+    S = np.zeros(n * width)
+    if n == 0 or len(er) == 0 or not len(zr.indices) or not len(er.indices):
+        return S.reshape(n, width)
+    e_rows = np.repeat(np.arange(len(er), dtype=np.int64), np.diff(er.indptr))
+    stride = len(er) + 1
+    e_key = er.indices * stride + e_rows
+    order = np.argsort(e_key, kind="stable")
+    e_key = e_key[order]
+    e_row_sorted = e_rows[order]
+    e_val = er.data[order]
+    z_rows_all = np.repeat(np.arange(n, dtype=np.int64), np.diff(zr.indptr))
+    for p0 in range(0, len(zr.indices), chunk * 16):
+        p1 = min(len(zr.indices), p0 + chunk * 16)
+        zs = z_rows_all[p0:p1]
+        zt = zr.indices[p0:p1]
+        zv = zr.data[p0:p1]
+        start = np.clip(slo[zs], 0, m)
+        stop = np.clip(slo[zs] + width, 0, m)
+        first = np.searchsorted(e_key, zt * stride + start)
+        last = np.searchsorted(e_key, zt * stride + stop)
+        cnt = last - first
+        total = int(cnt.sum())
+        if total == 0:
             continue
-        ew = er.slice(c0, c1)
-        terms = np.unique(ew.indices)
-        if not len(terms):
-            continue
-        n_terms_local[terms] = np.arange(len(terms))
-        prod = zr.slice(r0, r1).dense(n_terms_local, len(terms)) @ ew.dense(n_terms_local, len(terms)).T
-        n_terms_local[terms] = -1
-        cols = slo[r0:r1, None] + np.arange(width)[None, :] - c0
-        ok = (cols >= 0) & (cols < c1 - c0)
-        S[r0:r1] = np.where(ok, prod[np.arange(r1 - r0)[:, None], np.clip(cols, 0, c1 - c0 - 1)], 0.0)
-    return S
+        owner = np.repeat(np.arange(len(zs)), cnt)
+        pos = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt) + first[owner]
+        rows = zs[owner]
+        flat = rows * width + (e_row_sorted[pos] - slo[rows])
+        S += np.bincount(flat, weights=zv[owner] * e_val[pos], minlength=n * width)
+    return S.reshape(n, width)
 
 
 def adjacent_products(rows: Rows, max_d: int) -> np.ndarray:
