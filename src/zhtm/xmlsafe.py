@@ -87,6 +87,17 @@ def check_no_entities(tree: etree._ElementTree | etree._Element, path: str,
 def _syntax_error(path: str, err: etree.XMLSyntaxError) -> InputError:
     msg = (err.msg or str(err)).strip()
     line = err.lineno if err.lineno and err.lineno > 0 else None
+    # iterparse sometimes raises a generic "no element found" (line 0) while the error log
+    # holds the real cause, e.g. "Entity 'nbsp' not defined" at line 4.
+    # The log is per thread and may still hold entries of earlier parses: only trust entries
+    # naming this file.
+    log = err.error_log
+    entries = [e for e in (log.filter_from_errors() if log is not None else [])
+               if e.filename == path]
+    if entries and (line is None or msg == "no element found"):
+        last = entries[-1]
+        msg = last.message.strip()
+        line = last.line if last.line > 0 else line
     if msg == "no element found" or "Document is empty" in msg:
         msg = "empty document: no XML element found"
         line = line or 1
