@@ -30,6 +30,8 @@ from .errors import InputError
 from .records import Bead
 
 VERSION = "v1"
+REFIT = False
+SIGMA = 0.35
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ def align_blocks(blocks: Blocks, settings: AlignSettings = AlignSettings(),
                          lexical=settings.use_lexical)
     tables = [feat.dictionary_table(doc)] if settings.use_lexical and settings.use_dictionary else []
     ratio = _ratio(doc.zh_len, doc.en_len)
-    sigma = 0.45
+    sigma = SIGMA
     passes = settings.lexicon_passes if settings.use_lexical else 0
     total = len(blocks) * (1 + passes)
     done = 0
@@ -103,7 +105,8 @@ def align_blocks(blocks: Blocks, settings: AlignSettings = AlignSettings(),
             confident = _confident_beads(result, stats, zh_off, en_off)
             tables = tables[:1] if settings.use_dictionary else []
             tables.append(feat.learn_lexicon(doc, confident))
-            ratio, sigma = _refit_length(result, doc, zh_off, en_off, ratio, sigma)
+            if REFIT:
+                ratio, sigma = _refit_length(result, doc, zh_off, en_off, ratio, sigma)
     return [[Bead(tuple(range(z0, z1)), tuple(range(e0, e1)), _confidence(st, z1 - z0, e1 - e0, sigma))
              for (z0, z1, e0, e1), st in zip(beads, bst)]
             for beads, bst in zip(result, stats)]
