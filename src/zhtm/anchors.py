@@ -17,7 +17,7 @@ _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _ZH_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 _ZH_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
-_ZH_ARABIC = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿|亿|万|千)?")
+_ZH_ARABIC = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万亿|亿|万|千)?")
 _EN_ARABIC = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(thousand|million|billion|trillion)\b)?")
 
 _EN_UNITS = {w: i for i, w in enumerate(
@@ -73,7 +73,7 @@ def zh_numbers(text: str) -> list[float]:
     A lone 一 is skipped: it is mostly the article "a"."""
     values: list[float] = []
     for m in _ZH_ARABIC.finditer(text):
-        v = float(m.group(1))
+        v = float(m.group(1).replace(",", ""))
         unit = m.group(2)
         if unit:
             v *= {"万": 1e4, "亿": 1e8, "万亿": 1e12, "千": 1e3}[unit]
