@@ -1,0 +1,324 @@
+"""English equivalents: the exact span the translators wrote for a Chinese term.
+
+For a Chinese term found in some translation units, every English span of those units is a
+candidate (word sequences that do not cross sentence-internal punctuation other than one
+comma, and do not begin or end with a function word). A span is scored by
+- Dice between the term and the span over the units (units with the term vs units with the span);
+- lexical evidence: how much of the term the span's words translate according to CC-CEDICT
+  glosses, plus pinyin for names (怀柔 → Huairou), and how many of the span's content words
+  are explained by the term;
+- priors: length in proportion to the term, a comma penalty, Title Case names kept whole,
+  quoted English preferred for a quoted Chinese term.
+The best span is the preferred English; the best spans in units that do not use it become
+admitted variants.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .lexicon import STOPWORDS, en_content_stems, load_cedict, stem
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-’'&./][A-Za-z0-9]+)*|[,;:()“”\"?!]|(?<![0-9])\.(?![0-9])")
+MAX_WORDS = 9
+# Words that never begin or end a term's English.
+EDGE_STOP = frozenset("""
+a an the and or of to in for with on by as at from that which its their our we is are was were be
+been has have had this these those such also into over than then it they will would should can
+could must more most very so but not no nor both each all any some other same while who whom
+whose where when there here per via about through during including included such as well
+""".split()) | {"’s", "'s"}
+HARD = frozenset(";:()?!.")
+QUOTES = frozenset("“”\"")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    lower: str
+    stem: str  # content stem, "" for function words and punctuation
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class EnChoice:
+    """The English chosen for a term: preferred span, variants, and where it was found."""
+
+    en: str
+    variants: tuple[str, ...]
+    unit: int  # index of a unit whose English contains the preferred span
+    confidence: float  # 0..1
+
+
+def tokenize(text: str) -> list[Token]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        lower = word.lower().replace("’", "'")
+        content = ""
+        if word[0].isalnum() and lower not in STOPWORDS and lower not in EDGE_STOP:
+            content = stem(lower)
+        out.append(Token(word, lower, content, m.start(), m.end()))
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _pinyin_forms(zh: str) -> frozenset[str]:
+    """Toneless pinyin spellings of a short Chinese string (first readings, ≤ 8 combinations)."""
+    cedict = load_cedict()
+    forms = [""]
+    for ch in zh:
+        readings = cedict.pinyin(ch)[:2] or ("",)
+        forms = [f + r for f in forms for r in readings][:8]
+    return frozenset(f for f in forms if f)
+
+
+class TermLexicon:
+    """What the words of one Chinese term can be in English (CC-CEDICT glosses and pinyin)."""
+
+    def __init__(self, zh: str) -> None:
+        cedict = load_cedict()
+        self.zh = zh
+        # stem -> {character position: weight}; a gloss of k content words gives each 1/k,
+        # so "intelligence" alone explains only half of 人工智能 ("artificial intelligence").
+        self.by_stem: dict[str, dict[int, float]] = {}
+        n = len(zh)
+        for i in range(n):
+            for j in range(i + 1, min(n, i + 4) + 1):
+                piece = zh[i:j]
+                if piece in cedict:
+                    for phrase in _definitions(piece):
+                        for st in phrase:
+                            self._add(st, range(i, j), 1.0 / len(phrase))
+                if j - i <= 3:
+                    for form in _pinyin_forms(piece):
+                        self._add("py:" + form, range(i, j), 1.0)
+        for i, ch in enumerate(zh):
+            for st in _NUMERALS.get(ch, ()):
+                self._add(st, (i,), 1.0)
+
+    def _add(self, st: str, positions, weight: float) -> None:
+        slot = self.by_stem.setdefault(st, {})
+        for p in positions:
+            if slot.get(p, 0.0) < weight:
+                slot[p] = weight
+
+    def explains(self, token: Token) -> dict[int, float]:
+        got = self.by_stem.get(token.stem, {}) if token.stem else {}
+        if token.text[:1].isupper() and token.lower.isalpha():
+            py = self.by_stem.get("py:" + token.lower)
+            if py:
+                got = {**got, **py}
+        return got
+
+
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_SKIP_DEF = ("CL:", "variant of", "old variant", "see ", "used in ", "surname ", "Japanese variant",
+             "also pr.", "also written", "(Tw)", "erhua variant", "same as ")
+
+
+@lru_cache(maxsize=100_000)
+def _definitions(word: str) -> tuple[tuple[str, ...], ...]:
+    """Content stems of each CC-CEDICT definition of `word`, one tuple per definition."""
+    raw = load_cedict()._raw.get(word, ())  # per-definition glosses are not exposed by Cedict
+    out = []
+    for entry in raw:
+        for d in entry[entry.find("]") + 1:].strip().strip("/").split("/"):
+            if not d or d.startswith(_SKIP_DEF):
+                continue
+            d = d.removeprefix("abbr. for ").removeprefix("to ")
+            stems = tuple(dict.fromkeys(en_content_stems(_PAREN.sub(" ", d))))
+            if stems and len(stems) <= 6:
+                out.append(stems)
+    return tuple(dict.fromkeys(out))
+
+
+_NUMERALS = {"一": ("one", "1", "singl"), "二": ("two", "2", "second"), "两": ("two", "2", "both"),
+             "三": ("three", "3", "third"), "四": ("four", "4", "fourth"), "五": ("five", "5", "fifth"),
+             "六": ("six", "6", "sixth"), "七": ("seven", "7", "seventh"), "八": ("eight", "8"),
+             "九": ("nine", "9"), "十": ("ten", "10"), "百": ("hundr", "100"), "千": ("thousand",),
+             "万": ("ten", "thousand"), "双": ("two", "dual", "doubl"), "多": ("multipl", "many")}
+
+
+class EnglishSide:
+    """The English of all units, tokenised, with unit frequencies of word n-grams."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = list(texts)
+        self.tokens = [tokenize(t) for t in texts]
+        self.df: Counter[tuple[str, ...]] = Counter()
+        for toks in self.tokens:
+            self.df.update(set(self._ngrams(toks)))
+
+    @staticmethod
+    def _ngrams(toks: list[Token]):
+        lowers = [t.lower for t in toks]
+        n = len(toks)
+        for i in range(n):
+            if not toks[i].text[0].isalnum():
+                continue
+            commas = 0
+            for j in range(i, min(n, i + MAX_WORDS + 2)):
+                lw = lowers[j]
+                if lw in HARD or lw in QUOTES:
+                    break
+                if lw == ",":
+                    commas += 1
+                    if commas > 1:
+                        break
+                    continue
+                yield tuple(lowers[i:j + 1])
+
+    def surface(self, unit: int, i: int, j: int) -> str:
+        toks = self.tokens[unit]
+        return self.texts[unit][toks[i].start:toks[j].end]
+
+    def choose(self, zh: str, units: Sequence[int], *, quoted: bool = False) -> EnChoice | None:
+        """The preferred English of `zh` in `units` (indexes), with admitted variants."""
+        lexicon = TermLexicon(zh)
+        scored = self._score_spans(zh, lexicon, units, quoted)
+        if not scored:
+            return None
+        best_key, (best_score, best_unit, best_span, confidence) = max(
+            scored.items(), key=lambda kv: (kv[1][0], len(kv[0]), kv[0]))
+        en = self.surface(best_unit, *best_span)
+        variants: list[str] = []
+        others = [u for u in units if not _contains(self.tokens[u], best_key)]
+        seen_keys = {best_key}
+        while others and len(variants) < 2:
+            alt = self._score_spans(zh, lexicon, others, quoted)
+            alt = {k: v for k, v in alt.items() if k not in seen_keys and not _overlaps(k, best_key)}
+            if not alt:
+                break
+            key, (score, unit, span, conf) = max(alt.items(), key=lambda kv: (kv[1][0], len(kv[0]), kv[0]))
+            if conf < 0.35 or score < 0.4 * best_score:
+                break
+            variants.append(self.surface(unit, *span))
+            seen_keys.add(key)
+            others = [u for u in others if not _contains(self.tokens[u], key)]
+        return EnChoice(en, tuple(variants), best_unit, confidence)
+
+    def _score_spans(self, zh: str, lexicon: TermLexicon, units: Sequence[int], quoted: bool):
+        k = len(set(units))
+        co: Counter[tuple[str, ...]] = Counter()
+        where: dict[tuple[str, ...], tuple[int, tuple[int, int], float, float]] = {}
+        n_chars = len(zh)
+        for unit in dict.fromkeys(units):
+            toks = self.tokens[unit]
+            explained = [lexicon.explains(t) for t in toks]
+            anchors = [i for i, e in enumerate(explained) if e]
+            if not anchors:
+                continue
+            seen_here: set[tuple[str, ...]] = set()
+            n = len(toks)
+            lo_ok = set()
+            for a in anchors:
+                lo_ok.update(range(max(0, a - 3), a + 1))
+            for i in sorted(lo_ok):
+                if not toks[i].text[0].isalnum() or toks[i].lower in EDGE_STOP:
+                    continue
+                covered: dict[int, float] = {}
+                content = matched = commas = 0
+                for j in range(i, min(n, i + MAX_WORDS + 2)):
+                    t = toks[j]
+                    if t.lower in HARD or t.lower in QUOTES:
+                        break
+                    if t.lower == ",":
+                        commas += 1
+                        if commas > 1:
+                            break
+                        continue
+                    if t.stem:
+                        content += 1
+                        if explained[j]:
+                            matched += 1
+                            for p, w in explained[j].items():
+                                covered[p] = min(1.0, covered.get(p, 0.0) + w)
+                    if t.lower in EDGE_STOP or not covered:
+                        continue
+                    key = tuple(x.lower for x in toks[i:j + 1])
+                    cov = sum(covered.values()) / n_chars
+                    prec = matched / content if content else 0.0
+                    lex = cov * (0.35 + 0.65 * prec)
+                    words = sum(1 for x in toks[i:j + 1] if x.text[0].isalnum())
+                    prior = _length_prior(words, n_chars) * (0.8 if commas else 1.0)
+                    prior *= _quote_prior(toks, i, j, quoted)
+                    prior *= _name_prior(toks, i, j)
+                    # Spans that end on words the term explains (or on names) are preferred.
+                    if not explained[j] and not _capital(t):
+                        prior *= 0.8
+                    if not explained[i] and not _capital(toks[i]):
+                        prior *= 0.8 if not toks[i].lower.endswith(("ing", "ed")) else 0.6
+                    if key not in seen_here:
+                        seen_here.add(key)
+                        co[key] += 1
+                    old = where.get(key)
+                    if old is None or lex * prior > old[2] * old[3]:
+                        where[key] = (unit, (i, j), lex, prior)
+        out = {}
+        for key, (unit, span, lex, prior) in where.items():
+            df = self.df.get(key, co[key])
+            dice = 2 * co[key] / (k + df)
+            confidence = min(1.0, lex * (0.5 + 0.5 * dice))
+            # English closedness: a span always extended by the same content word (as often,
+            # in the same units) is a truncation of the longer span.
+            out[key] = (dice * (0.1 + lex) * prior, unit, span, confidence)
+        for key in list(out):
+            if len(key) < 2:
+                continue
+            for part, extra in ((key[1:], key[0]), (key[:-1], key[-1])):
+                if part in out and extra not in EDGE_STOP and extra[0].isalnum() \
+                        and co[part] == co[key] and self.df.get(part) == self.df.get(key):
+                    score, unit, span, conf = out[part]
+                    out[part] = (score * 0.7, unit, span, conf)
+        return out
+
+
+def _capital(t: Token) -> bool:
+    return t.text[:1].isupper() and t.text[0].isalpha()
+
+
+def _contains(toks: list[Token], key: tuple[str, ...]) -> bool:
+    lowers = [t.lower for t in toks]
+    n = len(key)
+    return any(tuple(lowers[i:i + n]) == key for i in range(len(lowers) - n + 1))
+
+
+def _overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One span inside the other (a truncation is not a variant)."""
+    small, big = (a, b) if len(a) <= len(b) else (b, a)
+    n = len(small)
+    return any(big[i:i + n] == small for i in range(len(big) - n + 1))
+
+
+def _length_prior(words: int, zh_chars: int) -> float:
+    expected = max(1.0, zh_chars / 1.8)
+    return math.exp(-0.35 * abs(math.log(words / expected)))
+
+
+def _quote_prior(toks: list[Token], i: int, j: int, quoted: bool) -> float:
+    inside = (i > 0 and toks[i - 1].lower in QUOTES) and (j + 1 < len(toks) and toks[j + 1].lower in QUOTES)
+    if inside:
+        return 1.6 if quoted else 1.2
+    return 1.0
+
+
+def _name_prior(toks: list[Token], i: int, j: int) -> float:
+    """Title Case names are kept whole: cutting one inside a capitalised run is penalised."""
+    def cap(t: Token) -> bool:
+        return t.text[:1].isupper() or t.lower in ("of", "and", "for", "the", "on", "in")
+    words = [t for t in toks[i:j + 1] if t.text[0].isalnum()]
+    prior = 1.0
+    if words and all(cap(t) for t in words) and words[0].text[:1].isupper():
+        prior = 1.15
+    if i > 0 and toks[i - 1].text[:1].isupper() and toks[i - 1].text[0].isalpha():
+        prior *= 0.6
+    if j + 1 < len(toks) and toks[j + 1].text[:1].isupper() and toks[j + 1].text[0].isalpha():
+        prior *= 0.6
+    return prior
