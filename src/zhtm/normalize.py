@@ -1,0 +1,183 @@
+"""Text normalisation for fuzzy matching, and numbers compared by value.
+
+`normalize` is the one definition every score in zhtm is computed on: NFKC (so full- and
+half-width forms compare equal: ``，`` = ``,``, ``２０２４`` = ``2024``), lower case, runs of
+whitespace collapsed to one space, ends trimmed. Similarity is then OmegaT's per-character
+score on the normalised strings.
+
+`extract_numbers` reads the numbers of a segment by value (``2315万`` = 23,150,000,
+``二十一`` = 21, ``１２.５%`` = 12.5 %), so that a match whose numbers differ from the
+query's can be flagged: the edit distance alone sees ``2315万`` vs ``2300万`` as two
+characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower-cased, whitespace collapsed and trimmed."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _SPACE.sub(" ", text).strip()
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """`normalize(text)` and, for each of its characters, the index of the source character.
+
+    Normalises character by character; where that differs from `normalize` (combining
+    sequences that NFKC composes), returns the normalised text mapped onto itself, so
+    callers can always display something consistent.
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    pending_space: int | None = None
+    for i, ch in enumerate(text):
+        norm = unicodedata.normalize("NFKC", ch).lower()
+        for piece in norm:
+            if piece.isspace():
+                if out and pending_space is None:
+                    pending_space = i
+                continue
+            if pending_space is not None:
+                out.append(" ")
+                origin.append(pending_space)
+                pending_space = None
+            out.append(piece)
+            origin.append(i)
+    result = "".join(out)
+    if result != normalize(text):
+        whole = normalize(text)
+        return whole, list(range(len(whole)))
+    return result, origin
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+_DIGITS = "零〇一二两三四五六七八九"
+_DIGIT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CLASSIFIERS = "个项条种次年月日倍家所座名人件批处台辆架元"
+
+_ARABIC = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万亿|万|亿|千)?\s*(%|‰)?")
+_HANZI = re.compile(rf"[{_DIGITS}十百千万亿]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number found in a segment: its value, and the text it was read from."""
+
+    value: Decimal
+    text: str
+    percent: bool = False
+
+
+def _parse_hanzi(run: str) -> Decimal | None:
+    if all(c in _DIGIT_VALUE for c in run):            # 二〇二四 read digit by digit
+        if len(run) == 1:
+            return Decimal(_DIGIT_VALUE[run])
+        return Decimal("".join(str(_DIGIT_VALUE[c]) for c in run))
+    total = 0
+    section = 0
+    digit: int | None = None
+    for c in run:
+        if c in _DIGIT_VALUE:
+            if digit is not None and digit != 0 and _DIGIT_VALUE[c] != 0:
+                return None                              # 三五 inside a unit run: not a number
+            digit = _DIGIT_VALUE[c]
+        elif c in _SMALL_UNITS:
+            section += (1 if digit is None else digit) * _SMALL_UNITS[c]
+            digit = None
+        elif c == "万":
+            total += (section + (digit or 0)) * 10**4
+            section, digit = 0, None
+        else:                                            # 亿 multiplies everything before it
+            total = (total + section + (digit or 0)) * 10**8
+            section, digit = 0, None
+    return Decimal(total + section + (digit or 0))
+
+
+def extract_numbers(text: str) -> tuple[Number, ...]:
+    """Numbers in a (raw or normalised) segment, in order, with 万/亿/千 and % applied.
+
+    Chinese numerals count only when they cannot be part of a word: runs of two or more
+    numeral characters that include 十/百/千/万/亿 or are all digits (二十一, 二〇二四), or a
+    single numeral before a classifier (三个, 五年). 一体化 and 统一 are not numbers.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    found: list[tuple[int, Number]] = []
+    taken = [False] * len(text)
+    for m in _ARABIC.finditer(text):
+        raw, unit, pct = m.group(1), m.group(2), m.group(3)
+        try:
+            value = Decimal(raw.replace(",", ""))
+        except InvalidOperation:  # pragma: no cover - the pattern only admits valid numbers
+            continue
+        if unit:
+            value *= {"千": 1000, "万": 10**4, "亿": 10**8, "万亿": 10**12}[unit]
+        found.append((m.start(), Number(value.normalize(), m.group(0).strip(), bool(pct))))
+        for i in range(m.start(), m.end()):
+            taken[i] = True
+    for m in _HANZI.finditer(text):
+        if any(taken[m.start():m.end()]):
+            continue
+        run = m.group(0)
+        after = text[m.end():m.end() + 1]
+        strong = len(run) >= 2 and (any(c in "十百千万亿" for c in run) or
+                                    all(c in _DIGIT_VALUE for c in run))
+        if not strong and not (run[-1] in _DIGIT_VALUE and after and after in _CLASSIFIERS):
+            continue
+        if run in ("万", "亿", "千", "百", "十") or (len(run) >= 2 and run[0] in "万亿"):
+            continue
+        value = _parse_hanzi(run)
+        if value is not None:
+            found.append((m.start(), Number(value.normalize(), run)))
+    found.sort(key=lambda item: item[0])
+    return tuple(number for _, number in found)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberPenalty:
+    """Numbers that differ between a query and a match (shown apart from the score)."""
+
+    only_in_query: tuple[str, ...]
+    only_in_match: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.only_in_query or self.only_in_match)
+
+    def describe(self) -> str:
+        parts = []
+        if self.only_in_query:
+            parts.append("query " + ", ".join(self.only_in_query))
+        if self.only_in_match:
+            parts.append("match " + ", ".join(self.only_in_match))
+        return "numbers differ: " + "; ".join(parts)
+
+
+def number_penalty(query: str, match: str) -> NumberPenalty:
+    """Compare the numbers of two segments by value (multisets)."""
+    q = extract_numbers(query)
+    t = extract_numbers(match)
+    qc = Counter((n.value, n.percent) for n in q)
+    tc = Counter((n.value, n.percent) for n in t)
+    missing = qc - tc
+    extra = tc - qc
+
+    def texts(numbers: tuple[Number, ...], left: Counter) -> tuple[str, ...]:
+        out = []
+        left = Counter(left)
+        for n in numbers:
+            key = (n.value, n.percent)
+            if left[key] > 0:
+                out.append(n.text)
+                left[key] -= 1
+        return tuple(out)
+
+    return NumberPenalty(texts(q, missing), texts(t, extra))
