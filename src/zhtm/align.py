@@ -104,7 +104,7 @@ def align_blocks(blocks: Blocks, settings: AlignSettings = AlignSettings(),
         if round_ < passes:
             confident = _confident_beads(result, stats, zh_off, en_off)
             tables = tables[:1] if settings.use_dictionary else []
-            tables.append(feat.learn_lexicon(doc, confident))
+            tables.append(feat.learn_lexicon(doc, confident, tables[0] if tables else None))
             if REFIT:
                 ratio, sigma = _refit_length(result, doc, zh_off, en_off, ratio, sigma)
     return [[Bead(tuple(range(z0, z1)), tuple(range(e0, e1)), _confidence(st, z1 - z0, e1 - e0, sigma))

@@ -24,7 +24,8 @@ ZH_STOP = frozenset("""
 但是 因为 所以 如果 已经 得 地 给 让 对 向 从 到 说 上 下 里 中 来 去 会 能 要 想 可以 一个
 """.split())
 
-ANCHOR_WEIGHT = {"#": 2.0, "py:": 1.5, "&q": 0.5}
+ANCHOR_WEIGHT = {"#": 2.0, "py:": 1.5, "&q": 3.0, "&qo": 3.0, "&qc": 3.0}
+LEARN = {"min_count": 2, "min_dice": 0.3, "per_unit": 3, "weight": 0.5, "residual": True}
 
 
 @dataclass(slots=True)
@@ -105,8 +106,8 @@ def build_doc(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool,
             for f in anchors.en_name_forms(text, STOPWORDS):
                 name_forms.add(f)
                 row[vocab.setdefault("py:" + f, len(vocab))] = ANCHOR_WEIGHT["py:"]
-            if anchors.has_en_quote(text):
-                row[vocab.setdefault("&q", len(vocab))] = ANCHOR_WEIGHT["&q"]
+            for q in anchors.quote_marks(text, zh=False):
+                row[vocab.setdefault(q, len(vocab))] = ANCHOR_WEIGHT[q]
         en_sets.append(row)
     n_terms = len(vocab)
     df = np.zeros(n_terms)
@@ -136,10 +137,10 @@ def build_doc(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool,
             for f in anchors.zh_name_forms(t, cedict.pinyin, name_forms):
                 tid = vocab["py:" + f]
                 row[tid] = ANCHOR_WEIGHT["py:"] * idf[tid] * (0.5 if len(f) <= 3 else 1.0)
-            if anchors.has_zh_quote(t):
-                tid = vocab.get("&q")
+            for q in anchors.quote_marks(t, zh=True):
+                tid = vocab.get(q)
                 if tid is not None:
-                    row[tid] = ANCHOR_WEIGHT["&q"] * idf[tid]
+                    row[tid] = ANCHOR_WEIGHT[q] * idf[tid]
         zh_anchor.append(row)
     unit_names = [""] * len(units)
     for u, i in units.items():
@@ -187,9 +188,13 @@ def zh_rows(doc: DocText, tables: Sequence[list[dict[int, float]]]) -> Rows:
 
 
 def learn_lexicon(doc: DocText, beads: Sequence[tuple[Sequence[int], Sequence[int]]],
-                  *, min_count: int = 2, min_dice: float = 0.2,
-                  per_unit: int = 5) -> list[dict[int, float]]:
-    """Unit -> term Dice associations from beads believed correct (document-level ids)."""
+                  known: list[dict[int, float]] | None = None) -> list[dict[int, float]]:
+    """Unit -> term Dice associations from beads believed correct (document-level ids).
+
+    With ``known`` (the dictionary table) and LEARN["residual"], pairs the dictionary already
+    explains are removed from each bead first, so learning goes to what it lacks (names,
+    free renderings) instead of re-counting common words."""
+    min_count, min_dice, per_unit = LEARN["min_count"], LEARN["min_dice"], LEARN["per_unit"]
     n_units = len(doc.unit_names)
     n_terms = len(doc.term_names)
     keys = []
@@ -198,6 +203,18 @@ def learn_lexicon(doc: DocText, beads: Sequence[tuple[Sequence[int], Sequence[in
     for zs, es in beads:
         u = np.unique(np.asarray([x for s in zs for x in doc.zh_units[s]], dtype=np.int64))
         t = np.unique(np.concatenate([doc.en_terms[s] for s in es])) if es else np.zeros(0, np.int64)
+        if known is not None and LEARN["residual"] and len(u) and len(t):
+            covered_t = set()
+            keep_u = []
+            tset = set(t.tolist())
+            for x in u.tolist():
+                hit = tset.intersection(known[x])
+                if hit:
+                    covered_t |= hit
+                else:
+                    keep_u.append(x)
+            u = np.asarray(keep_u, dtype=np.int64)
+            t = np.asarray([y for y in t.tolist() if y not in covered_t], dtype=np.int64)
         if not len(u) or not len(t):
             continue
         uc[u] += 1
@@ -217,7 +234,7 @@ def learn_lexicon(doc: DocText, beads: Sequence[tuple[Sequence[int], Sequence[in
                              key=lambda x: (x[0], -x[2], x[1])):
         row = table[uu]
         if len(row) < per_unit:
-            row[tt] = dd
+            row[tt] = dd * LEARN["weight"]
     return table
 
 

@@ -128,7 +128,8 @@ def en_numbers(text: str) -> list[float]:
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _CAPWORD = re.compile(r"\b[A-Z][a-z]+(?:['’\-][A-Za-z]+)?\b")
 _ZH_QUOTES = re.compile(r"[“”「」『』\"]")
-_EN_QUOTES = re.compile(r"[“”\"]")
+# Double quotes anywhere, or single quotes opening/closing speech ('Come on,' he said).
+_EN_QUOTES = re.compile(r"[“”\"]|(?:^|\s)[‘']\w|[\w,.!?—-][’'](?:\s|$)")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -179,9 +180,32 @@ def zh_name_forms(text: str, pinyin: Callable[[str], tuple[str, ...]], wanted: s
     return found
 
 
+_ZH_OPEN = re.compile(r"[“「『]")
+_ZH_CLOSE = re.compile(r"[”」』]")
+_EN_OPEN = re.compile(r"[“]|(?:^|\s)[‘'\"]\w")
+_EN_CLOSE = re.compile(r"[”]|[\w,.!?—-][’'\"](?:\s|$)")
+
+
 def has_zh_quote(text: str) -> bool:
     return bool(_ZH_QUOTES.search(text))
 
 
 def has_en_quote(text: str) -> bool:
     return bool(_EN_QUOTES.search(text))
+
+
+def quote_marks(text: str, zh: bool) -> list[str]:
+    """Speech structure tokens: ``&q`` (some quote), ``&qo`` (a quote opens), ``&qc`` (one
+    closes). Where a quotation is split across sentences, opening and closing mark the ends."""
+    if zh:
+        found = has_zh_quote(text)
+        opens, closes = _ZH_OPEN.search(text), _ZH_CLOSE.search(text)
+    else:
+        found = has_en_quote(text)
+        opens, closes = _EN_OPEN.search(text), _EN_CLOSE.search(text)
+    out = ["&q"] if found else []
+    if opens:
+        out.append("&qo")
+    if closes:
+        out.append("&qc")
+    return out
