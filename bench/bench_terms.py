@@ -51,7 +51,7 @@ def evaluate(entries, dev) -> dict:
 def english_on_gold(units, dev) -> tuple[int, int]:
     """English exact accuracy given the right Chinese term (independent of the ranking)."""
     from zhtm.terms_en import EnglishSide
-    side = EnglishSide([u.en for u in units])
+    side = EnglishSide([u.en for u in units], [u.zh for u in units])
     ok = n = 0
     for zh, en, alt in dev:
         where = [i for i, u in enumerate(units) if zh in u.zh]

@@ -96,7 +96,7 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
     candidates = find_candidates(zh_texts, segment=segment, word_frequency=word_frequency,
                                  signals=options.signals, min_frequency=options.min_frequency)
     candidates = candidates[: max(options.limit * options.pool, options.limit)]
-    english = EnglishSide([u.en for u in units])
+    english = EnglishSide([u.en for u in units], zh_texts)
     definitions = parse_notes(notes)
     scored = []
     for cand in candidates:

@@ -149,8 +149,9 @@ _NUMERALS = {"一": ("one", "1", "singl"), "二": ("two", "2", "second"), "两":
 class EnglishSide:
     """The English of all units, tokenised, with unit frequencies of word n-grams."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], zh_texts: Sequence[str] | None = None) -> None:
         self.texts = list(texts)
+        self.zh_texts = list(zh_texts) if zh_texts is not None else None
         self.tokens = [tokenize(t) for t in texts]
         self.df: Counter[tuple[str, ...]] = Counter()
         for toks in self.tokens:
@@ -183,11 +184,13 @@ class EnglishSide:
         """The preferred English of `zh` in `units` (indexes), with admitted variants."""
         lexicon = TermLexicon(zh)
         scored = self._score_spans(zh, lexicon, units, quoted)
+        if quoted:
+            self._add_quote_matches(zh, units, scored)
         if not scored:
             return None
         best_key, (best_score, best_unit, best_span, confidence) = max(
             scored.items(), key=lambda kv: (kv[1][0], len(kv[0]), kv[0]))
-        en = self.surface(best_unit, *best_span)
+        en = self._usual_surface(best_key, self.surface(best_unit, *best_span))
         variants: list[str] = []
         others = [u for u in units if not _contains(self.tokens[u], best_key)]
         seen_keys = {best_key}
@@ -199,10 +202,54 @@ class EnglishSide:
             key, (score, unit, span, conf) = max(alt.items(), key=lambda kv: (kv[1][0], len(kv[0]), kv[0]))
             if conf < 0.35 or score < 0.4 * best_score:
                 break
-            variants.append(self.surface(unit, *span))
+            variants.append(self._usual_surface(key, self.surface(unit, *span)))
             seen_keys.add(key)
             others = [u for u in others if not _contains(self.tokens[u], key)]
         return EnChoice(en, tuple(variants), best_unit, confidence)
+
+    def _usual_surface(self, key: tuple[str, ...], found: str) -> str:
+        """The spelling translators use mid-sentence: "Infrastructure" at the start of a
+        sentence or in a heading is "infrastructure" when it appears so elsewhere."""
+        if not found[:1].isupper():
+            return found
+        spellings: Counter[str] = Counter()
+        n = len(key)
+        for unit, toks in enumerate(self.tokens):
+            lowers = [t.lower for t in toks]
+            for i in range(len(toks) - n + 1):
+                if lowers[i] == key[0] and tuple(lowers[i:i + n]) == key and i > 0 \
+                        and toks[i - 1].lower not in HARD:
+                    spellings[self.texts[unit][toks[i].start:toks[i + n - 1].end]] += 1
+        if not spellings:
+            return found
+        best, count = max(spellings.items(), key=lambda kv: (kv[1], kv[0]))
+        return best if count >= spellings.get(found, 0) else found
+
+    def _add_quote_matches(self, zh: str, units: Sequence[int], scored: dict) -> None:
+        """A quoted Chinese term ↔ the English quote at the same position, when both sides of
+        a unit quote equally often (“一件事” ↔ “All-in-One-Go”, no dictionary needed)."""
+        if self.zh_texts is None:
+            return
+        hits: Counter[tuple[str, ...]] = Counter()
+        first: dict[tuple[str, ...], tuple[int, tuple[int, int]]] = {}
+        for unit in dict.fromkeys(units):
+            zh_quotes = [m.group(1).strip() for m in _ZH_QUOTE.finditer(self.zh_texts[unit])]
+            en_quotes = _en_quotes(self.tokens[unit])
+            if len(zh_quotes) != len(en_quotes) or zh not in zh_quotes:
+                continue
+            i, j = en_quotes[zh_quotes.index(zh)]
+            key = tuple(t.lower for t in self.tokens[unit][i:j + 1])
+            hits[key] += 1
+            first.setdefault(key, (unit, (i, j)))
+        k = len(set(units))
+        for key, n in hits.items():
+            dice = 2 * n / (k + self.df.get(key, n))
+            if key in scored:
+                score, unit, span, conf = scored[key]
+                scored[key] = (max(score * 2, dice), unit, span, max(conf, 0.7))
+            else:
+                unit, span = first[key]
+                scored[key] = (dice * 0.8, unit, span, 0.6)
 
     def _score_spans(self, zh: str, lexicon: TermLexicon, units: Sequence[int], quoted: bool):
         k = len(set(units))
@@ -252,9 +299,11 @@ class EnglishSide:
                     prior *= _name_prior(toks, i, j)
                     # Spans that end on words the term explains (or on names) are preferred.
                     if not explained[j] and not _capital(t):
-                        prior *= 0.8
+                        prior *= 0.75
                     if not explained[i] and not _capital(toks[i]):
-                        prior *= 0.8 if not toks[i].lower.endswith(("ing", "ed")) else 0.6
+                        prior *= 0.7 if not toks[i].lower.endswith(("ing", "ed")) else 0.55
+                    if toks[i].lower.endswith("'s"):
+                        prior *= 0.5  # "city’s Gross Regional Product": the owner is not the term
                     if key not in seen_here:
                         seen_here.add(key)
                         co[key] += 1
@@ -276,8 +325,24 @@ class EnglishSide:
                 if part in out and extra not in EDGE_STOP and extra[0].isalnum() \
                         and co[part] == co[key] and self.df.get(part) == self.df.get(key):
                     score, unit, span, conf = out[part]
-                    out[part] = (score * 0.7, unit, span, conf)
+                    out[part] = (score * 0.45, unit, span, conf)
         return out
+
+
+_ZH_QUOTE = re.compile(r"“([^“”]{1,24})”")
+
+
+def _en_quotes(toks: list[Token]) -> list[tuple[int, int]]:
+    """Token ranges inside “…” (or paired straight quotes), in order."""
+    out, start = [], None
+    for n, t in enumerate(toks):
+        if t.text in ("“", '"') and start is None:
+            start = n + 1
+        elif t.text in ("”", '"') and start is not None:
+            if n - 1 >= start:
+                out.append((start, n - 1))
+            start = None
+    return out
 
 
 def _capital(t: Token) -> bool:
