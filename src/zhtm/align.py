@@ -42,7 +42,7 @@ class AlignSettings:
     max_en: int = 9              # most English units in one bead (policy reports reach 1-9)
     max_total: int = 10          # most units in one bead, both sides together
     band: int = 6                # second-pass half-width around the first-pass path
-    first_pass_width: int = 250  # first-pass half-width around the length diagonal
+    first_pass_width: int = 100  # first-pass half-width around the length diagonal
     use_lexical: bool = True     # False: length-only (Gale-Church-like) baseline
     use_dictionary: bool = True  # CC-CEDICT glosses
     use_anchors: bool = True     # numbers, Latin strings, names, quotes
@@ -86,6 +86,7 @@ def align_blocks(blocks: Blocks, settings: AlignSettings = AlignSettings(),
     done = 0
     result: list[list[tuple[int, int, int, int]]] = []
     stats: list[list[tuple[float, float]]] = []
+    guides: list[list[tuple[int, int, int, int]]] = []
     for round_ in range(passes + 1):
         zr = feat.zh_rows(doc, tables) if settings.use_lexical else None
         model = _model(settings, ratio, sigma)
@@ -95,13 +96,15 @@ def align_blocks(blocks: Blocks, settings: AlignSettings = AlignSettings(),
             beads, st = _align_block(
                 zr.slice(z0, z1) if zr is not None else None,
                 doc.en_rows.slice(e0, e1) if zr is not None else None,
-                doc.zh_len[z0:z1], doc.en_len[e0:e1], settings, model)
+                doc.zh_len[z0:z1], doc.en_len[e0:e1], settings, model,
+                guides[b] if guides else None)
             result.append(beads)
             stats.append(st)
             done += 1
             if progress is not None:
                 progress(done, total)
         if round_ < passes:
+            guides = result  # later rounds search around the previous path
             confident = _confident_beads(result, stats, zh_off, en_off)
             tables = tables[:1] if settings.use_dictionary else []
             tables.append(feat.learn_lexicon(doc, confident, tables[0] if tables else None))
@@ -150,34 +153,44 @@ def _model(settings: AlignSettings, ratio: float, sigma: float, amax: int | None
 
 
 def _align_block(zr: feat.Rows | None, er: feat.Rows | None, zl: np.ndarray, el: np.ndarray,
-                 settings: AlignSettings, model: dp.ScoreModel
+                 settings: AlignSettings, model: dp.ScoreModel,
+                 guide: list[tuple[int, int, int, int]] | None = None
                  ) -> tuple[list[tuple[int, int, int, int]], list[tuple[float, float]]]:
     n, m = len(zl), len(el)
     if n == 0 or m == 0:
         beads = [(i, i + 1, 0, 0) for i in range(n)] + [(0, 0, j, j + 1) for j in range(m)]
         return beads, [(0.0, 0.0)] * len(beads)
-    # First pass: small beads, wide band around the length diagonal.
+    path = guide if guide is not None else _first_pass(zr, er, zl, el, settings, model)
+    return _second_pass(zr, er, zl, el, settings, model, path)
+
+
+def _first_pass(zr: feat.Rows | None, er: feat.Rows | None, zl: np.ndarray, el: np.ndarray,
+                settings: AlignSettings, model: dp.ScoreModel) -> list[tuple[int, int, int, int]]:
+    """Beads up to 2-2 in a wide band around the length diagonal: finds where the path runs."""
+    n, m = len(zl), len(el)
     a1, b1 = min(2, settings.max_zh), min(2, settings.max_en)
     first = dp.ScoreModel(model.prior[:a1 + 1, :b1 + 1], model.lex_weight, model.lex_offset,
                           model.size_power, model.len_weight, model.ratio, model.sigma, model.skip)
     w1 = settings.first_pass_width
-    if m + 1 <= 2 * w1 + 1:
-        lo = np.zeros(n + 1, dtype=np.int64)
-        width = m + 1
-    else:
-        cz = np.concatenate([[0.0], np.cumsum(zl)]) / max(zl.sum(), 1.0)
-        ce = np.concatenate([[0.0], np.cumsum(el)]) / max(el.sum(), 1.0)
-        center = np.searchsorted(ce, cz)
-        lo = np.clip(center - w1, 0, m)
-        lo = np.maximum.accumulate(lo)
-        width = 2 * w1 + 1
-        lo[-1] = min(lo[-1], m)
-        lo = np.minimum(lo, np.maximum(m - width + 1, 0)) if False else lo
-        # the last row must reach column m
-        lo[-1] = max(0, min(lo[-1], m - width + 1 if m - width + 1 > 0 else 0))
-        lo = _monotone_cap(lo, m, width)
-    path = dp.search(_inputs(zr, er, zl, el, lo, width, a1, b1), first)
-    # Second pass: all bead sizes, narrow band around the first path.
+    width = min(m + 1, 2 * w1 + 1)
+    # Column where the English text reaches the same share of characters as the Chinese.
+    cz = np.concatenate([[0.0], np.cumsum(zl)]) / max(float(zl.sum()), 1.0)
+    ce = np.concatenate([[0.0], np.cumsum(el)]) / max(float(el.sum()), 1.0)
+    center = np.searchsorted(ce, cz)
+    lo = np.clip(center - w1, 0, m + 1 - width)
+    lo = np.maximum.accumulate(lo).astype(np.int64)
+    lo[0] = 0
+    lo[-1] = m + 1 - width  # the last row must reach column m
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    return dp.search(_inputs(zr, er, zl, el, lo, width, a1, b1), first)
+
+
+def _second_pass(zr: feat.Rows | None, er: feat.Rows | None, zl: np.ndarray, el: np.ndarray,
+                 settings: AlignSettings, model: dp.ScoreModel,
+                 path: list[tuple[int, int, int, int]]
+                 ) -> tuple[list[tuple[int, int, int, int]], list[tuple[float, float]]]:
+    """All bead sizes in a narrow band around a path."""
+    n, m = len(zl), len(el)
     jmin = np.full(n + 1, m, dtype=np.int64)
     jmax = np.zeros(n + 1, dtype=np.int64)
     for z0, z1, e0, e1 in path:
@@ -194,11 +207,6 @@ def _align_block(zr: feat.Rows | None, er: feat.Rows | None, zl: np.ndarray, el:
     inp = _inputs(zr, er, zl, el, lo2, width2, settings.max_zh, settings.max_en)
     beads = dp.search(inp, model)
     return beads, [_bead_stats(inp, model, b) for b in beads]
-
-
-def _monotone_cap(lo: np.ndarray, m: int, width: int) -> np.ndarray:
-    lo = np.maximum.accumulate(np.clip(lo, 0, max(m - width + 1, 0)))
-    return lo
 
 
 def _inputs(zr: feat.Rows | None, er: feat.Rows | None, zl: np.ndarray, el: np.ndarray,

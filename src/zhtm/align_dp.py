@@ -63,7 +63,8 @@ def search(inp: BandInputs, model: ScoreModel) -> list[tuple[int, int, int, int]
     nb = model.prior.shape[1]
     bmax = nb - 1
     # Rows are shifted by amax so that rows "before 0" exist and are unreachable.
-    D = np.full((n + 1 + amax, width), NEG)
+    # Columns are padded with one unreachable cell on each side, so clipped indices land there.
+    D = np.full((n + 1 + amax, width + 2), NEG)
     code = np.full((n + 1, width), 255, dtype=np.uint8)
     lo_pad = np.concatenate([np.full(amax, lo[0]), lo]).astype(np.int64)
     K = np.arange(width)
@@ -71,7 +72,7 @@ def search(inp: BandInputs, model: ScoreModel) -> list[tuple[int, int, int, int]
     Av = np.arange(1, amax + 1)
     kb = (K[None, :] - np.arange(nb)[:, None])[None, :, :]        # (1, nb, width): k - b
     lo_idx2 = (K + bmax)[None, :] - np.arange(nb)[:, None]         # (nb, width)
-    row_base = (np.arange(amax) * width)[:, None, None]
+    row_base = (np.arange(amax) * (width + 2))[:, None, None]
     rows3 = Av[:, None, None] - 1                                    # which stacked row (a-1)
     skip = model.skip
     c = model.len_smooth
@@ -94,7 +95,7 @@ def search(inp: BandInputs, model: ScoreModel) -> list[tuple[int, int, int, int]
     slo_pad = np.concatenate([np.full(amax, inp.slo[0] if n else 0), inp.slo]).astype(np.int64)
     # Row 0: only 0-1 beads.
     j0 = lo[0] + K
-    D[amax] = np.where(j0 <= m, j0 * skip, NEG)
+    D[amax, 1:-1] = np.where(j0 <= m, j0 * skip, NEG)
     code[0] = np.where((j0 > 0) & (j0 <= m), 1, 255)
     for i in range(1, n + 1):
         lo_i = int(lo[i])
@@ -111,9 +112,9 @@ def search(inp: BandInputs, model: ScoreModel) -> list[tuple[int, int, int, int]
         sc = (base[:, :, None] + lex_scale[:, :, None] * cos - lex_shift[:, :, None]
               - lw * is_bead[:, :, None] * x * x)
         prev_rows = D[r - Av]                          # (amax, width)
-        idx = (lo_i - lo_pad[r - Av])[:, None, None] + kb
-        ok = (idx >= 0) & (idx < width)
-        prev = np.where(ok, prev_rows.ravel()[row_base + np.clip(idx, 0, width - 1)], NEG)
+        idx = (lo_i + 1 - lo_pad[r - Av])[:, None, None] + kb
+        idx = np.minimum(np.maximum(idx, 0), width + 1)
+        prev = prev_rows.ravel()[row_base + idx]
         cand = (prev + sc).reshape(amax * nb, width)
         arg = np.argmax(cand, axis=0)
         best = cand[arg, K]
@@ -121,14 +122,13 @@ def search(inp: BandInputs, model: ScoreModel) -> list[tuple[int, int, int, int]
         # 0-1 beads: best[k] = max_k'<=k best[k'] + (k - k') * skip
         run = np.maximum.accumulate(best - K * skip) + K * skip
         ins = run > best + 1e-9
-        D[r] = np.where(valid_col, np.maximum(run, best), NEG)
+        D[r, 1:-1] = np.where(valid_col, np.maximum(run, best), NEG)
         # code = a * nb + b with a = arg // nb + 1
         code[i] = np.where(valid_col, np.where(ins, 1, arg + nb), 255)
-    return _backtrace(D[amax:], code, lo, n, m, nb)
+    return _backtrace(code, lo, n, m, nb)
 
 
-def _backtrace(D: np.ndarray, code: np.ndarray, lo: np.ndarray, n: int, m: int,
-               nb: int) -> list[tuple[int, int, int, int]]:
+def _backtrace(code: np.ndarray, lo: np.ndarray, n: int, m: int, nb: int) -> list[tuple[int, int, int, int]]:
     beads = []
     i, j = n, m
     while i > 0 or j > 0:

@@ -117,6 +117,7 @@ def build_doc(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool,
     idf = np.log(1.0 + len(en) / np.maximum(df, 1.0))
     en_rows = Rows.from_dicts([{t: w * idf[t] for t, w in row.items()} for row in en_sets])
 
+    prefixes = anchors.name_prefixes(name_forms)
     units: dict[str, int] = {}
     zh_units: list[list[int]] = []
     zh_anchor: list[dict[int, float]] = []
@@ -134,7 +135,7 @@ def build_doc(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool,
                 tid = vocab.get(w)
                 if tid is not None:
                     row[tid] = idf[tid]
-            for f in anchors.zh_name_forms(t, cedict.pinyin, name_forms):
+            for f in anchors.zh_name_forms(t, cedict.pinyin, name_forms, prefixes=prefixes):
                 tid = vocab["py:" + f]
                 row[tid] = ANCHOR_WEIGHT["py:"] * idf[tid] * (0.5 if len(f) <= 3 else 1.0)
             for q in anchors.quote_marks(t, zh=True):

@@ -9,7 +9,6 @@ Numbers become ``#<value>`` (二十一 = 21 = twenty-one -> ``#21``; 2315万 = 2
 from __future__ import annotations
 
 import re
-from itertools import product
 from typing import Callable, Iterable
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -152,32 +151,33 @@ def en_name_forms(text: str, stopwords: Iterable[str] = ()) -> list[str]:
 
 
 def zh_name_forms(text: str, pinyin: Callable[[str], tuple[str, ...]], wanted: set[str],
-                  max_chars: int = 3) -> list[str]:
+                  max_chars: int = 3, prefixes: set[str] | None = None) -> list[str]:
     """Romanisations of 1-3 consecutive Han characters that occur in ``wanted`` (the name
-    forms of the English side), tried over every reading of polyphonic characters."""
+    forms of the English side), tried over every reading of polyphonic characters. Readings
+    are extended only while they are a prefix of some wanted form."""
     if not wanted:
         return []
+    if prefixes is None:
+        prefixes = name_prefixes(wanted)
     found: list[str] = []
     for m in _HAN_RUN.finditer(text):
         run = m.group(0)
-        readings = [pinyin(c) or ("",) for c in run]
+        readings = [pinyin(c) for c in run]
         for start in range(len(run)):
+            partial = [""]
             for size in range(1, max_chars + 1):
                 if start + size > len(run):
                     break
-                options = readings[start:start + size]
-                if any(o == ("",) for o in options):
+                partial = [p + r for p in partial for r in readings[start + size - 1]
+                           if p + r in prefixes]
+                if not partial:
                     break
-                count = 1
-                for o in options:
-                    count *= len(o)
-                if count > 16:
-                    break
-                for combo in product(*options):
-                    form = "".join(combo)
-                    if form in wanted:
-                        found.append(form)
+                found.extend(p for p in partial if p in wanted)
     return found
+
+
+def name_prefixes(wanted: set[str]) -> set[str]:
+    return {w[:k] for w in wanted for k in range(1, len(w) + 1)}
 
 
 _ZH_OPEN = re.compile(r"[“「『]")
