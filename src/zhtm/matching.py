@@ -143,7 +143,7 @@ def diff_spans(query: str, source: str) -> tuple[Span, ...]:
 
 def find_terms(query: str, glossary: Glossary) -> tuple[TermHit, ...]:
     """Glossary entries whose Chinese term occurs in the query (normalised substring, as
-    OmegaT matches CJK terms), longest first; a term inside a longer hit is still shown."""
+    OmegaT matches CJK terms), in query order, the longer first where two start together."""
     qn = normalize(query)
     hits: dict[str, list[str]] = {}
     for zh, ens in glossary:
@@ -152,7 +152,7 @@ def find_terms(query: str, glossary: Glossary) -> tuple[TermHit, ...]:
             bucket = hits.setdefault(zh, [])
             bucket.extend(e for e in ens if e and e not in bucket)
     return tuple(TermHit(zh, tuple(ens)) for zh, ens in
-                 sorted(hits.items(), key=lambda item: (-len(item[0]), qn.find(normalize(item[0])))))
+                 sorted(hits.items(), key=lambda item: (qn.find(normalize(item[0])), -len(item[0]))))
 
 
 def read_termbase(path: str | Path) -> list[tuple[str, tuple[str, ...]]]:
@@ -221,7 +221,7 @@ def read_paragraphs(path: str | Path) -> list[str]:
     line break stays inside one."""
     from .textio import read_text
 
-    text = read_text(Path(path))
+    text, _ = read_text(Path(path))
     return [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
 
 
@@ -270,6 +270,7 @@ def pretranslate(matcher: Matcher, document: str | Path, output: str | Path, *,
     header = TmxHeader(tool_version=tool_version or "0", created=created,
                        props=(("x-zhtm-pretranslate", Path(document).name),
                               ("x-zhtm-min", str(min_percent))))
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
     written = write_tmx(units(), output, header=header)
     return Pretranslation(tuple(results), bands, written, time.perf_counter() - started)
 

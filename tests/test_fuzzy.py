@@ -1,0 +1,153 @@
+"""Similarity as OmegaT computes it, and the exact index against a brute-force scan."""
+
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from rapidfuzz.distance import Levenshtein
+
+from zhtm.fuzzy import FuzzyIndex, Hit, TopK, brute_force, percent, search_segments, similarity
+from zhtm.normalize import normalize
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "beijing-gwr-2024.zh-en.txt"
+
+
+def _sentences() -> list[str]:
+    out = []
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        if sum("\u4e00" <= c <= "\u9fff" for c in line) > len(line) * 0.3:
+            out.extend(s for s in re.split(r"(?<=[。;!?])", line) if len(s) > 3)
+    return out
+
+
+SENTENCES = _sentences()
+CHARS = "".join(SENTENCES)
+
+
+def _edit(text: str, edits: int, rng: random.Random) -> str:
+    s = list(text)
+    for _ in range(edits):
+        i = rng.randrange(len(s) + 1)
+        op = rng.random()
+        if op < 0.5 and i < len(s):
+            s[i] = rng.choice(CHARS)
+        elif op < 0.75:
+            s.insert(i, rng.choice(CHARS))
+        elif i < len(s) and len(s) > 1:
+            del s[i]
+    return "".join(s)
+
+
+def _tm(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [normalize(_edit(rng.choice(SENTENCES), rng.choice([0, 1, 3, 8, 20]), rng))
+            for _ in range(n)]
+
+
+def test_percent_is_exact_integer_arithmetic():
+    assert percent(3, 10) == 70                 # 0.7 exactly, no 69 from float rounding
+    assert percent(30, 100) == 70
+    assert percent(1, 3) == 66
+    assert percent(0, 0) == 100
+    for length in range(1, 300):
+        for d in range(length + 1):
+            assert percent(d, length) == int(100 * (length - d) // length)
+
+
+def test_similarity_is_omegat_per_character_score():
+    assert similarity("推进京津冀协同发展", "推进京津冀发展") == 1 - 2 / 9
+    assert similarity("ＡＢＣ，", "abc,") == 1.0
+
+
+def test_topk_orders_by_score_then_id_and_respects_minimum():
+    top = TopK(2, 70)
+    for hit in (Hit(5, 1, 10), Hit(3, 1, 10), Hit(9, 0, 4), Hit(1, 4, 10)):
+        top.offer(hit)
+    assert [(h.unit_id, h.percent) for h in top.hits] == [(9, 100), (3, 90)]
+
+
+def _scores(hits):
+    return [(h.length - h.distance, h.length) for h in hits]
+
+
+@pytest.fixture(scope="module")
+def tm():
+    texts = _tm(3000, 7)
+    ids = np.arange(1, len(texts) + 1) * 3        # store ids need not be dense
+    return ids, texts, FuzzyIndex.build(ids, texts)
+
+
+def test_exact_against_brute_force_on_real_sentences(tm):
+    ids, texts, index = tm
+    rng = random.Random(11)
+    queries = ([rng.choice(texts) for _ in range(40)]                                  # copies
+               + [_edit(rng.choice(SENTENCES), rng.choice([1, 2, 5, 10, 15]), rng)     # near
+                  for _ in range(80)]
+               + ["新一年的工作要坚持稳中求进工作总基调。", "我们将建设更加美丽的城市,让人民满意。",  # novel
+                  "中", "北京", "2024年", "ok"])
+    for threshold in (0, 30, 50, 70, 80, 100):
+        for k in (1, 5, 20):
+            for q in queries:
+                got = search_segments([index], q, k, threshold)
+                want = brute_force(ids, texts, q, k, threshold)
+                assert got == want, (q, threshold, k)   # same scores, same ids, same order
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_exact_property(tm, data):
+    ids, texts, index = tm
+    base = data.draw(st.sampled_from(texts))
+    edits = data.draw(st.integers(0, 25))
+    seed = data.draw(st.integers(0, 10**6))
+    q = _edit(base, edits, random.Random(seed)) or "中"
+    threshold = data.draw(st.sampled_from([50, 60, 70, 75, 80, 90]))
+    k = data.draw(st.integers(1, 8))
+    assert search_segments([index], q, k, threshold) == brute_force(ids, texts, q, k, threshold)
+
+
+def test_segments_together_equal_one_index(tm):
+    ids, texts, _ = tm
+    parts = [FuzzyIndex.build(ids[a:b], texts[a:b]) for a, b in ((0, 1000), (1000, 2500), (2500, 3000))]
+    rng = random.Random(3)
+    for _ in range(50):
+        q = _edit(rng.choice(texts), rng.randrange(10), rng)
+        assert search_segments(parts, q, 5, 60) == brute_force(ids, texts, q, 5, 60)
+
+
+def test_brute_force_matches_rapidfuzz_cutoff_semantics(tm):
+    ids, texts, index = tm
+    q = texts[17]
+    got = [h.similarity for h in search_segments([index], q, 5, 70)]
+    # rapidfuzz's score_cutoff drops scores exactly on the cutoff: pass t - 1e-9
+    from rapidfuzz import process
+    ref = process.extract(q, texts, scorer=Levenshtein.normalized_similarity,
+                          score_cutoff=0.7 - 1e-9, limit=5)
+    assert got == pytest.approx([r[1] for r in ref])
+
+
+def test_blobs_round_trip(tm):
+    ids, texts, index = tm
+    again = FuzzyIndex.from_blobs(index.to_blobs())
+    assert len(again) == len(index)
+    assert [again.entry_text(i) for i in range(len(again))] == \
+        [index.entry_text(i) for i in range(len(index))]
+    q = texts[100]
+    assert search_segments([again], q, 5, 50) == search_segments([index], q, 5, 50)
+
+
+def test_containing_finds_every_substring_occurrence(tm):
+    ids, texts, index = tm
+    for needle in ("京津冀", "中", "协同发展", "2023", "不存在的字符串"):
+        got = sorted(int(index.ids[i]) for i in index.containing(needle))
+        assert got == [int(i) for i, t in zip(ids, texts) if needle in t]
+
+
+def test_non_bmp_and_short_texts():
+    texts = ["𠮷野家", "𠮷", "a", "", "ab"]
+    index = FuzzyIndex.build(range(len(texts)), texts)
+    for q in ("𠮷野", "a", "b", "𠮷野家。"):
+        assert search_segments([index], q, 5, 0) == brute_force(range(len(texts)), texts, q, 5, 0)
