@@ -174,9 +174,11 @@ def test_atomic_write_keeps_previous_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tmx"]
 
 
-def test_write_into_missing_directory_fails_cleanly(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
-        write_tmx(UNITS, tmp_path / "nope" / "x.tmx", header=HEADER)
+def test_write_into_missing_directory_creates_it(tmp_path: Path) -> None:
+    dest = tmp_path / "new" / "x.tmx"
+    assert write_tmx(UNITS, dest, header=HEADER) == len(UNITS)
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["x.tmx"]
+    assert dest.stat().st_mode & 0o044  # an ordinary readable file, not mkstemp's 0600
 
 
 # ---------------------------------------------------------------------------------- other readers

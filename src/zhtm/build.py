@@ -68,10 +68,32 @@ def align_to_file(inputs: Sequence[Path], output: Path, *, fmt: str = "tmx",
     return AlignReport(output, alignment, written, "TUs", below)
 
 
-def build_corpus(corpus: Path, tmx_dir: Path) -> Iterator[AlignReport]:
-    """corpus/NAME.txt (interleaved) → tmx_dir/NAME.tmx, in name order, byte-reproducible."""
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    source: Path
+    align: AlignReport
+    tbx: Path
+    glossary: Path
+    terms: int
+
+
+def build_corpus(corpus: Path, tmx_dir: Path, termbase_dir: Path) -> Iterator[BuildReport]:
+    """corpus/NAME.zh-en.txt (interleaved) → tmx_dir/NAME.zh-en.tmx, then its glossary
+    termbase_dir/NAME.tbx (TBX-Basic 2008) and NAME.utf8 (OmegaT TSV); byte-reproducible.
+
+    The termbase is harvested from the TMX just written; the document's English-only notes
+    supply the definitions.
+    """
+    from .terms import build_termbase
+
     sources = sorted(corpus.glob("*.txt"))
     if not sources:
         raise UsageError(f"{corpus}: no .txt documents to build from")
     for source in sources:
-        yield align_to_file([source], tmx_dir / f"{source.stem}.tmx", layout="interleaved")
+        tmx = tmx_dir / f"{source.stem}.tmx"
+        report = align_to_file([source], tmx, layout="interleaved")
+        name = source.stem.removesuffix(".zh-en")
+        tbx, glossary = termbase_dir / f"{name}.tbx", termbase_dir / f"{name}.utf8"
+        termbase_dir.mkdir(parents=True, exist_ok=True)
+        entries = build_termbase([tmx], tbx, glossary, notes_from=[source])
+        yield BuildReport(source, report, tbx, glossary, len(entries))

@@ -153,22 +153,37 @@ def _clip(text: str, width: int = 60) -> str:
 @main.command()
 @click.argument("corpus", default="corpus", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--tmx-dir", default="tmx", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--termbase-dir", default="termbase", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path))
 @click.option("-q", "--quiet", is_flag=True, help="No summary.")
 @_friendly_errors
-def build(corpus: Path, tmx_dir: Path, quiet: bool) -> None:
+def build(corpus: Path, tmx_dir: Path, termbase_dir: Path, quiet: bool) -> None:
     """Build the project's assets from a folder of interleaved bilingual documents.
+
+    Each corpus/NAME.zh-en.txt gives tmx/NAME.zh-en.tmx, termbase/NAME.tbx and the OmegaT
+    glossary termbase/NAME.utf8. Rebuilding regenerates the termbase; to keep manual edits,
+    use `zhtm terms ... --keep EDITED.tbx`.
 
     \b
     Example:
-      zhtm build corpus          # corpus/*.txt → tmx/*.tmx
+      zhtm build corpus
     """
     from .build import build_corpus
 
-    for report in build_corpus(corpus, tmx_dir):
+    for report in build_corpus(corpus, tmx_dir, termbase_dir):
         if not quiet:
-            _print_align_summary(report)
+            _print_align_summary(report.align)
+            _say(f"{report.tbx}, {report.glossary}: {report.terms} terms")
             _say()
 
+
+def _register_subcommands() -> None:
+    from .cli_terms import terms
+
+    main.add_command(terms)
+
+
+_register_subcommands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -14,9 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import math
-import os
 import re
-import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +23,7 @@ from typing import IO, Any, Final
 
 from lxml import etree
 
+from .atomic import atomic_output
 from .errors import InputError, UsageError
 from .records import Unit
 from .segment import JAVA_WHITESPACE
@@ -262,21 +261,9 @@ def write_tmx(units: Iterable[Unit], dest: str | Path, *, header: TmxHeader,
     (also reported). ``Unit.zh`` is written as given: one OmegaT sentence per TU is the
     caller's policy.
     """
-    dest = Path(dest)
-    tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.tmp")
     report = on_warning or (lambda w: None)
-    try:
-        with open(tmp, "xb") as f:
-            count = _write_stream(units, f, header, str(dest), report)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_output(dest, "wb") as f:
+        count = _write_stream(units, f, header, str(dest), report)
     return count
 
 
