@@ -89,10 +89,11 @@ def align_blocks(blocks: Blocks, settings: AlignSettings = AlignSettings(),
     guides: list[list[tuple[int, int, int, int]]] = []
     for round_ in range(passes + 1):
         zr = feat.zh_rows(doc, tables) if settings.use_lexical else None
-        model = _model(settings, ratio, sigma)
         result, stats = [], []
         for b, (zh, en) in enumerate(blocks):
             z0, z1, e0, e1 = zh_off[b], zh_off[b + 1], en_off[b], en_off[b + 1]
+            model = _model(settings, _block_ratio(ratio, doc.zh_len[z0:z1], doc.en_len[e0:e1]),
+                           sigma)
             beads, st = _align_block(
                 zr.slice(z0, z1) if zr is not None else None,
                 doc.en_rows.slice(e0, e1) if zr is not None else None,
@@ -129,6 +130,16 @@ def _check(blocks: Blocks, settings: AlignSettings) -> None:
 def _ratio(zl: np.ndarray, el: np.ndarray) -> float:
     z, e = float(zl.sum()), float(el.sum())
     return e / z if z > 0 and e > 0 else 1.0
+
+
+def _block_ratio(doc_ratio: float, zl: np.ndarray, el: np.ndarray, weight: float = 50.0) -> float:
+    """The block's own length ratio, shrunk towards the document's: a chapter of a few hundred
+    sentences keeps its own (translators differ), a paragraph of three takes the document's."""
+    z, e = float(zl.sum()), float(el.sum())
+    if z <= 0 or e <= 0:
+        return doc_ratio
+    k = (len(zl) + len(el)) / 2.0
+    return math.exp((k * math.log(e / z) + weight * math.log(doc_ratio)) / (k + weight))
 
 
 def _prior(settings: AlignSettings, amax: int, bmax: int) -> np.ndarray:
