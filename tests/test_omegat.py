@@ -256,3 +256,47 @@ def test_omegat_refuses_tbx_v3_as_documented(glossary_probe, tmp_path: Path) -> 
     assert "v3.tbx" in errors and "UnmarshalException" in errors["v3.tbx"]
     assert not parsed.get("v3.tbx")
 
+
+
+# ---------------------------------------------------------------------------------- pretranslate
+
+def test_pretranslate_output_auto_inserts_in_omegat(omegat, tmp_path: Path) -> None:
+    """`zhtm import` the committed TMX, `zhtm pretranslate` a new report (paragraphs of the old
+    one, some edited), put the TMX in the new project's tm/auto: OmegaT loads it and inserts
+    every exact match; the fuzzy ones stay for the translator."""
+    from click.testing import CliRunner
+
+    from zhtm.cli_tm import import_cmd, pretranslate_cmd
+    from zhtm.matching import read_paragraphs
+
+    db = tmp_path / "tm.db"
+    runner = CliRunner()
+    result = runner.invoke(import_cmd, [str(COMMITTED_TMX), "--db", str(db), "-q"])
+    assert result.exit_code == 0, result.output
+    paragraphs = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if _han(line)]
+    new = [p.replace("2023", "2024").replace("年", "年度", 1) if i % 3 == 0 else p
+           for i, p in enumerate(paragraphs[:120])]
+    project = omegat.project(tmp_path / "proj", {"report-2025.txt": "\n\n".join(new) + "\n"})
+    out = project / "tm" / "auto" / "report-2025.tmx"
+    result = runner.invoke(pretranslate_cmd, [str(project / "source" / "report-2025.txt"),
+                                              "-o", str(out), "--db", str(db), "--min", "70"])
+    assert result.exit_code == 0, result.output
+    tm = {u.seg("zh"): u.seg("en") for u in read_tmx(out)}
+    assert len(tm) > 50
+    omegat.run(project, "console-translate")
+    assert_tmx_loaded(project, out.name)
+    target = (project / "target" / "report-2025.txt").read_text(encoding="utf-8").split("\n\n")
+    source = read_paragraphs(project / "source" / "report-2025.txt")
+    assert len(target) >= len(source) == len(new)
+    exact = fuzzy = 0
+    for para, translated in zip(source, target):
+        segments = split_zh(para)
+        for seg in segments:
+            if seg in tm:
+                exact += 1
+                assert tm[seg] in translated, (seg, tm[seg], translated[:200])
+            else:
+                fuzzy += 1
+        if all(seg in tm for seg in segments):
+            assert not _han(translated), translated[:200]
+    assert exact > 100 and fuzzy > 10
