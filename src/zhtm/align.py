@@ -62,6 +62,7 @@ class AlignSettings:
 
 
 Blocks = Sequence[tuple[Sequence[str], Sequence[str]]]
+WHOLE_BLOCK_CONFIDENCE = 0.8
 
 
 def align_blocks(blocks: Blocks, settings: AlignSettings = AlignSettings(),
@@ -111,9 +112,13 @@ def align_blocks(blocks: Blocks, settings: AlignSettings = AlignSettings(),
             tables.append(feat.learn_lexicon(doc, confident, tables[0] if tables else None))
             if REFIT:
                 ratio, sigma = _refit_length(result, doc, zh_off, en_off, ratio, sigma)
-    return [[Bead(tuple(range(z0, z1)), tuple(range(e0, e1)), _confidence(st, z1 - z0, e1 - e0, sigma))
-             for (z0, z1, e0, e1), st in zip(beads, bst)]
-            for beads, bst in zip(result, stats)]
+    out = []
+    for (zh, en), beads, bst in zip(blocks, result, stats):
+        whole = len(beads) == 1 and len(zh) > 0 and len(en) > 0
+        out.append([Bead(tuple(range(z0, z1)), tuple(range(e0, e1)),
+                         _confidence(st, z1 - z0, e1 - e0, sigma, whole))
+                    for (z0, z1, e0, e1), st in zip(beads, bst)])
+    return out
 
 
 def _check(blocks: Blocks, settings: AlignSettings) -> None:
@@ -269,10 +274,17 @@ def _bead_stats(inp: dp.BandInputs, model: dp.ScoreModel, bead: tuple[int, int, 
     return cos, x
 
 
-def _confidence(stat: tuple[float, float], a: int, b: int, sigma: float) -> float:
-    """Confidence in [0, 1]: lexical support times length fit; null beads stay low."""
+def _confidence(stat: tuple[float, float], a: int, b: int, sigma: float,
+                whole_block: bool = False) -> float:
+    """Confidence in [0, 1]: lexical support times length fit; null beads stay low.
+
+    A bead that is its whole block ("各位代表:" / "Fellow Deputies,") is as certain as the
+    block pairing the caller gave, whatever its thin lexical evidence says.
+    """
     if a == 0 or b == 0:
         return 0.05
+    if whole_block:
+        return max(WHOLE_BLOCK_CONFIDENCE, _confidence(stat, a, b, sigma))
     cos, x = stat
     lex = 1.0 - math.exp(-cos / 0.15)
     fit = math.exp(-0.5 * (x / sigma) ** 2)
