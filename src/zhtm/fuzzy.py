@@ -340,7 +340,11 @@ class FuzzyIndex:
             cand = np.flatnonzero(shared[lo2 - lo:hi2 - lo] >= need_min) + (lo2 - lo)
             common = None
             if len(cand) > _CHAR_BOUND_FROM:
-                cand, common = self._char_filter(qcp, lo, hi, num, den, cand)
+                # Many bigram candidates: intersect with the (dense) character bound.
+                chars, common_c = self._char_filter(qcp, lo2, hi2, num, den)
+                chars += lo2 - lo
+                keep = np.isin(chars, cand, assume_unique=True)
+                cand, common = chars[keep], common_c[keep]
         else:
             cand, common = self._char_filter(qcp, lo2, hi2, num, den)
             cand += lo2 - lo

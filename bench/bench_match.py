@@ -1,0 +1,311 @@
+"""Benchmark of the TM store and the exact fuzzy matcher against brute force.
+
+    PYTHONPATH=src python bench/bench_match.py                 # 10^4, 10^5, 10^6 + usefulness
+    PYTHONPATH=src python bench/bench_match.py --sizes 10000 --queries 1000
+
+Synthetic TMs are generated from the real Chinese sentences of the national report 2016 and
+the Beijing report 2024 (OmegaT segmentation): 30 % whole sentences, 70 % recombined clauses,
+each with 0-30 % random character edits (substitutions, insertions, deletions drawn from the
+corpus' own characters). Queries: 20 % exact copies of TM entries, 50 % near-duplicates
+(2, 8, 20, 35 % edits), 30 % novel sentences (the 2017 report, never used to build the TM).
+
+For each size the parent process imports the pairs into a fresh store (units + index
+segment: build time, store size); a child process then opens the store as `zhtm match`
+would (index load time, resident memory after loading), times the indexed top-5 at
+thresholds 0.5/0.7/0.8, and brute force in the same process (rapidfuzz `process.extract`,
+Levenshtein normalised similarity, cutoff t - 1e-6: rapidfuzz drops scores exactly on the
+cutoff; results are then re-scored with integers) on all queries (10^4, 10^5) or a sample
+(10^6). Exactness compares the exact score lists (L - d) / L of both, per threshold.
+
+Usefulness: the 2016 report aligned into a TM, the 2017 report pretranslated with it;
+analysis bands, and how often the suggested English shares most (>= 50 %) of its words with
+the real 2017 translation of that sentence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "corpus"
+GWR16 = SHARED / "gwr-national" / "gwr-2016.zh-en.txt"
+GWR17 = SHARED / "gwr-national" / "gwr-2017.zh-en.txt"
+BEIJING = ROOT / "corpus" / "beijing-gwr-2024.zh-en.txt"
+THRESHOLDS = (50, 70, 80)
+
+
+def chinese_sentences(path: Path) -> list[str]:
+    from zhtm.segment import split_zh
+
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if sum("\u4e00" <= c <= "\u9fff" for c in line) > len(line) * 0.3:
+            out.extend(split_zh(line))
+    return out
+
+
+class Generator:
+    def __init__(self, seed: int = 1) -> None:
+        self.base = chinese_sentences(GWR16) + chinese_sentences(BEIJING)
+        self.novel = chinese_sentences(GWR17)
+        self.clauses = [c for s in self.base for c in re.split(r"(?<=[，；：,;:])", s) if len(c) >= 4]
+        self.chars = "".join(self.base)
+        self.rng = random.Random(seed)
+
+    def edit(self, text: str, fraction: float) -> str:
+        rng, s = self.rng, list(text)
+        for _ in range(int(round(len(s) * fraction))):
+            i = rng.randrange(len(s) + 1)
+            op = rng.random()
+            if op < 0.5 and i < len(s):
+                s[i] = rng.choice(self.chars)
+            elif op < 0.75:
+                s.insert(i, rng.choice(self.chars))
+            elif i < len(s) and len(s) > 2:
+                del s[i]
+        return "".join(s)
+
+    def tm(self, n: int) -> list[str]:
+        rng, out = self.rng, []
+        for _ in range(n):
+            if rng.random() < 0.3:
+                s = rng.choice(self.base)
+            else:
+                s = "".join(rng.choice(self.clauses) for _ in range(rng.randint(2, 4)))[:120]
+            out.append(self.edit(s, rng.choice((0, 0.02, 0.05, 0.1, 0.2, 0.3))))
+        return out
+
+    def queries(self, tm: list[str], n: int) -> list[tuple[str, str]]:
+        rng, out = self.rng, []
+        for i in range(n):
+            r = i % 10
+            if r < 2:
+                out.append(("exact", rng.choice(tm)))
+            elif r < 7:
+                fraction = (0.02, 0.08, 0.2, 0.35, 0.2)[r - 2]
+                out.append((f"near-{int(fraction * 100)}%", self.edit(rng.choice(tm), fraction)))
+            else:
+                out.append(("novel", rng.choice(self.novel)))
+        return out
+
+
+def rss_mb() -> tuple[float, float]:
+    """(current, peak) resident set size of this process in MB."""
+    cur = peak = 0.0
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                cur = int(line.split()[1]) / 1024
+            elif line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024
+    return cur, peak
+
+
+# --- child: serve queries -----------------------------------------------------------------
+
+def serve(db: str, queries_file: str, brute_sample: int) -> dict:
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    from zhtm.matching import Matcher
+    from zhtm.normalize import normalize
+    from zhtm.store import Store
+
+    started = time.perf_counter()
+    store = Store.open(db)
+    matcher = Matcher(store)
+    load_s = time.perf_counter() - started
+    queries = json.loads(Path(queries_file).read_text(encoding="utf-8"))
+    # warm up (page in the arrays), then measure resident memory while answering
+    for _, q in queries[:20]:
+        matcher.hits(q, 5, 50)
+    timings: dict[int, list[float]] = {t: [] for t in THRESHOLDS}
+    results: dict[int, list[list[Fraction]]] = {t: [] for t in THRESHOLDS}
+    for t in THRESHOLDS:
+        for _, q in queries:
+            t0 = time.perf_counter()
+            hits = matcher.hits(q, 5, t)
+            timings[t].append(time.perf_counter() - t0)
+            results[t].append([Fraction(h.length - h.distance, h.length) for h in hits])
+    rss_now, rss_peak = rss_mb()
+    # brute force in the same process, over the same normalised strings
+    texts = [seg.entry_text(i) for seg in matcher.segments for i in range(len(seg))]
+    step = max(1, len(queries) // brute_sample)
+    sample = list(range(0, len(queries), step))[:brute_sample]
+    brute_times: dict[int, list[float]] = {t: [] for t in THRESHOLDS}
+    agree = {t: 0 for t in THRESHOLDS}
+    kinds_failed: list[str] = []
+    for qi in sample:
+        kind, q = queries[qi]
+        qn = normalize(q)
+        for t in THRESHOLDS:
+            t0 = time.perf_counter()
+            found = process.extract(qn, texts, scorer=Levenshtein.normalized_similarity,
+                                    score_cutoff=t / 100 - 1e-6, limit=5)
+            brute_times[t].append(time.perf_counter() - t0)
+            exact = []
+            for text, _, _ in found:
+                length = max(len(qn), len(text))
+                d = Levenshtein.distance(qn, text)
+                if 100 * (length - d) >= t * length:
+                    exact.append(Fraction(length - d, length))
+            exact.sort(reverse=True)
+            if exact == results[t][qi]:
+                agree[t] += 1
+            else:
+                kinds_failed.append(f"{kind}@{t}")
+    stats = store.stats()
+    store.close()
+    ms = lambda xs, p: float(np.percentile(np.array(xs) * 1000, p))  # noqa: E731
+    return {
+        "entries": len(texts), "load_s": load_s, "rss_mb": rss_now, "rss_peak_mb": rss_peak,
+        "store_mb": stats.bytes / 1e6, "segments": stats.segments,
+        "index": {t: {"median": ms(timings[t], 50), "p95": ms(timings[t], 95)} for t in THRESHOLDS},
+        "brute": {t: {"median": ms(brute_times[t], 50), "p95": ms(brute_times[t], 95)}
+                  for t in THRESHOLDS},
+        "exact": {t: agree[t] / len(sample) for t in THRESHOLDS}, "compared": len(sample),
+        "queries": len(queries), "failed": kinds_failed[:10],
+        "by_kind": {kind: float(np.median([timings[70][i] * 1000 for i, (k, _) in
+                                           enumerate(queries) if k == kind]))
+                    for kind in sorted({k for k, _ in queries})},
+    }
+
+
+# --- parent: build and report ---------------------------------------------------------------
+
+def bench_size(n: int, n_queries: int, brute_sample: int, workdir: Path) -> dict:
+    from zhtm.store import Store
+
+    gen = Generator(seed=n)
+    tm = gen.tm(n)
+    queries = gen.queries(tm, n_queries)
+    db = workdir / f"tm-{n}.db"
+    started = time.perf_counter()
+    with Store.open(db, create=True) as store:
+        report = store.add_pairs((zh, f"EN {i}") for i, zh in enumerate(tm))
+    import_s = time.perf_counter() - started
+    del tm
+    qfile = workdir / f"queries-{n}.json"
+    qfile.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
+    child = subprocess.run([sys.executable, __file__, "--serve", str(db), str(qfile),
+                            str(brute_sample)], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    if child.returncode:
+        raise SystemExit(child.stderr)
+    result = json.loads(child.stdout)
+    result.update(n=n, import_s=import_s, build_s=report.index_seconds, units=report.units)
+    return result
+
+
+def usefulness(workdir: Path) -> dict:
+    from zhtm.build import align_to_file
+    from zhtm.matching import Matcher, pretranslate
+    from zhtm.normalize import normalize
+    from zhtm.store import Store
+    from zhtm.tmx import read_tmx
+
+    tmx16, tmx17 = workdir / "gwr-2016.tmx", workdir / "gwr-2017.tmx"
+    align_to_file([GWR16], tmx16, layout="interleaved")
+    align_to_file([GWR17], tmx17, layout="interleaved")
+    db = workdir / "gwr-2016.db"
+    with Store.open(db, create=True) as store:
+        store.import_tmx([tmx16])
+    reference: list[tuple[str, str]] = []
+    for tu in read_tmx(tmx17):
+        zh, en = tu.seg("zh"), tu.seg("en")
+        if zh and en:
+            reference.append((normalize(zh), en))
+    doc = workdir / "gwr-2017.zh.txt"
+    paragraphs = [line for line in GWR17.read_text(encoding="utf-8").splitlines()
+                  if sum("\u4e00" <= c <= "\u9fff" for c in line) > len(line) * 0.3]
+    doc.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    with Store.open(db) as store:
+        matcher = Matcher(store)
+        result = pretranslate(matcher, doc, workdir / "gwr-2017.pretranslated.tmx", min_percent=50)
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", text.lower())
+
+    by_band: dict[str, list[int]] = {}
+    for segment, best in result.segments:
+        if best is None:
+            continue
+        seg = normalize(segment)
+        ref = next((en for zh, en in reference if zh == seg), None) or \
+            next((en for zh, en in reference if seg in zh), None)
+        if ref is None:
+            continue
+        suggestion, ref_words = words(best.unit.en), set(words(ref))
+        shared = sum(1 for w in suggestion if w in ref_words) / max(1, len(suggestion))
+        from zhtm.matching import band_of
+        by_band.setdefault(band_of(best.percent), []).append(shared >= 0.5)
+    return {"bands": [(b.label, b.segments, b.characters) for b in result.bands],
+            "useful": {band: (sum(v), len(v)) for band, v in by_band.items()},
+            "tm_units": len(list(read_tmx(tmx16))), "seconds": result.seconds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--brute", default="1000,1000,200",
+                        help="brute-force sample per size (all queries by default; 200 at 10^6)")
+    parser.add_argument("--no-usefulness", action="store_true")
+    parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        print(json.dumps(serve(args.serve[0], args.serve[1], int(args.serve[2]))))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    brute = [int(b) for b in args.brute.split(",")]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="zhtm-bench-") as tmp:
+        for i, n in enumerate(sizes):
+            row = bench_size(n, args.queries, brute[min(i, len(brute) - 1)], Path(tmp))
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
+        print("| entries | import s | index build s | store MB | load s | RSS MB | "
+              "t=0.5 median/p95 ms | t=0.7 median/p95 ms | t=0.8 median/p95 ms | "
+              "brute t=0.5 median/p95 ms | brute t=0.7 median ms | exact 0.5/0.7/0.8 (queries) |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for r in rows:
+            ix, bf = r["index"], r["brute"]
+            print(f"| {r['n']:,} | {r['import_s']:.1f} | {r['build_s']:.1f} | {r['store_mb']:.0f} | "
+                  f"{r['load_s']:.2f} | {r['rss_mb']:.0f} | "
+                  + " | ".join(f"{ix[str(t)]['median']:.2f} / {ix[str(t)]['p95']:.2f}"
+                               for t in THRESHOLDS)
+                  + f" | {bf['50']['median']:.1f} / {bf['50']['p95']:.1f} | "
+                    f"{bf['70']['median']:.1f} | "
+                  + "/".join(f"{100 * r['exact'][str(t)]:.0f}%" for t in THRESHOLDS)
+                  + f" ({r['compared']}) |")
+        for r in rows:
+            print(f"{r['n']:,}: median ms at t=0.7 by query kind: "
+                  + ", ".join(f"{k} {v:.2f}" for k, v in r["by_kind"].items()))
+        if not args.no_usefulness:
+            u = usefulness(Path(tmp))
+            print(f"\nUsefulness: TM = national report 2016 ({u['tm_units']} TUs), "
+                  f"pretranslating the 2017 report ({u['seconds']:.1f} s)")
+            print("| band | segments | characters | suggestion shares >= 50 % of its words "
+                  "with the real 2017 English |")
+            print("|---|---|---|---|")
+            for label, segs, chars in u["bands"]:
+                ok, total = u["useful"].get(label, (0, 0))
+                share = f"{ok}/{total} ({100 * ok / total:.0f} %)" if total else "-"
+                print(f"| {label} | {segs} | {chars} | {share} |")
+
+
+if __name__ == "__main__":
+    main()
