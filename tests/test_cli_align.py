@@ -160,3 +160,33 @@ def test_three_inputs_is_a_usage_error(tmp_path):
     src = _write(tmp_path / "doc.txt", PAIR_ZH + PAIR_EN)
     result = run("align", src, src, src, "-o", tmp_path / "o.tmx")
     assert result.exit_code == 2
+
+
+def test_two_files_aligns_paragraphs_when_the_english_splits_them(tmp_path):
+    """Chinese paragraphs vs English paragraphs where the translation split some in two:
+    the sentence pairs are the ones the interleaved layout gives for the same text."""
+    from zhtm.layouts import line_language
+    from zhtm.segment import split_en
+
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()[8:60]
+    zh = [line for line in lines if line_language(line) == "zh"]
+    en = [line for line in lines if line_language(line) == "en"]
+    en_split = []
+    for i, para in enumerate(en):
+        sentences = split_en(para)
+        if i % 3 == 0 and len(sentences) >= 2:  # the translator made two paragraphs of one
+            half = len(sentences) // 2
+            en_split += [" ".join(sentences[:half]), " ".join(sentences[half:])]
+        else:
+            en_split.append(para)
+    assert len(en_split) > len(zh)
+    zh_file = _write(tmp_path / "zh.txt", "\n".join(zh) + "\n")
+    en_file = _write(tmp_path / "en.txt", "\n\n".join(en_split) + "\n")
+    inter = _write(tmp_path / "inter.txt", "\n".join(lines) + "\n")
+    for args, out in (([zh_file, en_file], "two.tsv"), ([inter], "inter.tsv")):
+        result = run("align", *args, "-o", tmp_path / out, "--format", "tsv", "-q")
+        assert result.exit_code == 0, result.output
+    two = [row.split("\t")[:2] for row in (tmp_path / "two.tsv").read_text(encoding="utf-8").splitlines()]
+    ref = [row.split("\t")[:2] for row in (tmp_path / "inter.tsv").read_text(encoding="utf-8").splitlines()]
+    assert len(ref) > 25
+    assert two == ref
