@@ -22,7 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from .atomic import atomic_output
-from .errors import InputError, UsageError
+from .errors import InputError, UsageError, ZhtmError
 from .term_records import TermEntry
 from .xmlsafe import clean_xml_text, safe_iterparse
 
@@ -111,7 +111,8 @@ def _header_element(header: TbxHeader, flavour: str) -> etree._Element:
     source_desc = _child(file_desc, "sourceDesc")
     _child(source_desc, "p", header.source or "zhtm terms")
     if header.proposed:
-        proposed = _child(file_desc, "sourceDesc")
+        # TBX v3 allows a single sourceDesc (with several p); 2008 allows several sourceDesc.
+        proposed = source_desc if flavour == "3" else _child(file_desc, "sourceDesc")
         _child(proposed, "p", PROPOSED_PREFIX + " " + " ".join(header.proposed))
     if flavour == "2008":
         encoding = _child(root, "encodingDesc")
@@ -126,7 +127,8 @@ def write_tbx(entries: Iterable[TermEntry], dest: str | Path, *, flavour: str = 
 
     flavour "2008": `<martif type="TBX-Basic">` with no namespace (the one OmegaT reads);
     flavour "3": `<tbx type="TBX-Basic" style="dca">` in the ISO 30042:2019 namespace.
-    Output is deterministic: no dates, no tool clock.
+    Output is deterministic: no dates, no tool clock. No entries at all raises `ZhtmError`
+    (TBX requires one) and leaves `dest` as it was.
     """
     if flavour not in _NAMES:
         raise UsageError(f"unknown TBX flavour {flavour!r} (choose from {', '.join(FLAVOURS)})")
@@ -153,6 +155,9 @@ def write_tbx(entries: Iterable[TermEntry], dest: str | Path, *, flavour: str = 
                             xf.write("\n      ")
                             xf.write(_entry_element(entry, flavour, zh_lang, en_lang))
                             count += 1
+                        if count == 0:  # <body> needs a term entry: refuse, keep dest as it was
+                            raise ZhtmError(f"{dest}: no glossary entries to write (a TBX "
+                                            "without entries is not valid TBX); nothing written")
                         xf.write("\n    ")
                     xf.write("\n  ")
                 xf.write("\n")
