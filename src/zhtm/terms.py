@@ -33,6 +33,7 @@ class TermOptions:
     signals: ZhSignals = field(default_factory=ZhSignals)
     english_rerank: bool = True  # terms with a consistent English rank higher
     pool: int = 3  # English is looked up for limit * pool Chinese candidates
+    competitive: bool = True  # one English span, one term (the better-linked one)
 
 
 Pair = Unit | tuple[str, str]
@@ -98,9 +99,11 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
     candidates = candidates[: max(options.limit * options.pool, options.limit)]
     english = EnglishSide([u.en for u in units], zh_texts)
     definitions = parse_notes(notes)
+    choices = [english.choose(c.text, c.units, quoted=c.quoted > 0) for c in candidates]
+    if options.competitive:
+        choices = _link_competitively(english, candidates, choices)
     scored = []
-    for cand in candidates:
-        choice = english.choose(cand.text, cand.units, quoted=cand.quoted > 0)
+    for cand, choice in zip(candidates, choices):
         if choice is None:
             continue
         definition = ""
@@ -123,6 +126,30 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
         scored.append((score, entry))
     scored.sort(key=lambda se: (-round(se[0], 9), se[1].zh))
     return _drop_nested([e for _, e in scored])[: options.limit]
+
+
+def _link_competitively(english: EnglishSide, candidates, choices):
+    """One English span, one term: when two unrelated terms (neither inside the other) pick
+    the same span, the one it belongs to less strongly takes its next best (“一业一证” and
+    “一件事” both see “All-in-One-Go”; it is the quote at 一件事's position)."""
+    owner: dict[tuple[str, ...], tuple[float, str]] = {}
+    for cand, choice in zip(candidates, choices):
+        if choice is not None and choice.key:
+            best = owner.get(choice.key)
+            if best is None or (choice.score, cand.text) > best:
+                owner[choice.key] = (choice.score, cand.text)
+    out = list(choices)
+    for n, (cand, choice) in enumerate(zip(candidates, choices)):
+        if choice is None or not choice.key:
+            continue
+        rival = owner[choice.key][1]
+        if rival == cand.text or rival in cand.text or cand.text in rival:
+            continue
+        taken = frozenset(k for k, (_, zh) in owner.items()
+                          if zh != cand.text and zh not in cand.text and cand.text not in zh)
+        out[n] = english.choose(cand.text, cand.units, quoted=cand.quoted > 0,
+                                exclude=taken & {choice.key})
+    return out
 
 
 def _drop_nested(entries: list[TermEntry]) -> list[TermEntry]:

@@ -23,9 +23,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import STOPWORDS, en_content_stems, load_cedict, stem
+from .terms_clauses import clause_windows
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-’'&./][A-Za-z0-9]+)*|[,;:()“”\"?!]|(?<![0-9])\.(?![0-9])")
 MAX_WORDS = 9
+DICE_POWER = 1.0  # association: a span found with every occurrence of the term beats a one-off
+LEX_FLOOR = 0.2  # weight of association alone, for spans no gloss explains
 # Words that never begin or end a term's English.
 EDGE_STOP = frozenset("""
 a an the and or of to in for with on by as at from that which its their our we is are was were be
@@ -54,6 +57,8 @@ class EnChoice:
     variants: tuple[str, ...]
     unit: int  # index of a unit whose English contains the preferred span
     confidence: float  # 0..1
+    key: tuple[str, ...] = ()  # the preferred span, lower-case words
+    score: float = 0.0  # how strongly the span belongs to this term (for competitive linking)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -82,9 +87,11 @@ def _pinyin_forms(zh: str) -> frozenset[str]:
 class TermLexicon:
     """What the words of one Chinese term can be in English (CC-CEDICT glosses and pinyin)."""
 
-    def __init__(self, zh: str) -> None:
+    def __init__(self, zh: str, *, derived: bool = True) -> None:
         cedict = load_cedict()
         self.zh = zh
+        self.derived = derived
+        self._prefix: dict[str, list[str]] | None = None
         # stem -> {character position: weight}; a gloss of k content words gives each 1/k,
         # so "intelligence" alone explains only half of 人工智能 ("artificial intelligence").
         self.by_stem: dict[str, dict[int, float]] = {}
@@ -103,6 +110,24 @@ class TermLexicon:
             for st in _NUMERALS.get(ch, ()):
                 self._add(st, (i,), 1.0)
 
+    def _by_stem(self, st: str) -> dict[int, float]:
+        """Glosses explain derived forms too: "revitalize" explains "revitalization"
+        (one stem a prefix of the other, sharing at least 6 letters)."""
+        got = self.by_stem.get(st)
+        if got is not None or len(st) < 6 or not self.derived:
+            return got or {}
+        if self._prefix is None:
+            self._prefix = {}
+            for key in self.by_stem:
+                if len(key) >= 6 and not key.startswith("py:"):
+                    self._prefix.setdefault(key[:6], []).append(key)
+        merged: dict[int, float] = {}
+        for key in self._prefix.get(st[:6], ()):
+            if st.startswith(key) or key.startswith(st):
+                for p, w in self.by_stem[key].items():
+                    merged[p] = max(merged.get(p, 0.0), w)
+        return merged
+
     def _add(self, st: str, positions, weight: float) -> None:
         slot = self.by_stem.setdefault(st, {})
         for p in positions:
@@ -110,7 +135,12 @@ class TermLexicon:
                 slot[p] = weight
 
     def explains(self, token: Token) -> dict[int, float]:
-        got = self.by_stem.get(token.stem, {}) if token.stem else {}
+        got = self._by_stem(token.stem) if token.stem else {}
+        if "-" in token.lower and token.stem:  # east-west: 东 and 西
+            for part in token.lower.split("-"):
+                if part and part not in STOPWORDS:
+                    for p, w in self._by_stem(stem(part)).items():
+                        got = {**got, p: max(w, got.get(p, 0.0))}
         if token.text[:1].isupper() and token.lower.isalpha():
             py = self.by_stem.get("py:" + token.lower)
             if py:
@@ -129,7 +159,8 @@ def _definitions(word: str) -> tuple[tuple[str, ...], ...]:
     raw = load_cedict()._raw.get(word, ())  # per-definition glosses are not exposed by Cedict
     out = []
     for entry in raw:
-        for d in entry[entry.find("]") + 1:].strip().strip("/").split("/"):
+        for d in re.split(r"[/;]", entry[entry.find("]") + 1:].strip().strip("/")):
+            d = d.strip()  # "to revive; to revitalize": synonyms, each a definition of its own
             if not d or d.startswith(_SKIP_DEF):
                 continue
             d = d.removeprefix("abbr. for ").removeprefix("to ")
@@ -149,13 +180,64 @@ _NUMERALS = {"一": ("one", "1", "singl"), "二": ("two", "2", "second"), "两":
 class EnglishSide:
     """The English of all units, tokenised, with unit frequencies of word n-grams."""
 
-    def __init__(self, texts: Sequence[str], zh_texts: Sequence[str] | None = None) -> None:
+    def __init__(self, texts: Sequence[str], zh_texts: Sequence[str] | None = None, *,
+                 windowed: bool = True, association: bool = True, numerals: bool = True,
+                 quotes: bool = True) -> None:
         self.texts = list(texts)
         self.zh_texts = list(zh_texts) if zh_texts is not None else None
         self.tokens = [tokenize(t) for t in texts]
         self.df: Counter[tuple[str, ...]] = Counter()
         for toks in self.tokens:
             self.df.update(set(self._ngrams(toks)))
+        self.association = association  # spans no gloss explains, when they recur with the term
+        self.quotes = quotes  # quoted slogan ↔ the English quote at its position in the window
+        self.numerals = numerals  # a numeral slogan's English names its numbers
+        self.windows = windowed  # score spans only in the English of the term's clauses
+        self._windows: dict[int, list] = {}
+        self._zh_of: dict[tuple[int, int, int], str] = {}
+
+    def window_ranges(self, zh: str, unit: int) -> list[tuple[int, int]]:
+        """Token ranges [lo, hi) of the English aligned to the clauses of `unit` holding `zh`
+        (the whole unit without Chinese text, or when windows are off)."""
+        toks = self.tokens[unit]
+        if self.zh_texts is None or not self.windows:
+            return [(0, len(toks))]
+        wins = self._windows.get(unit)
+        if wins is None:
+            wins = self._windows[unit] = clause_windows(self.zh_texts[unit], self.texts[unit])
+        text = self.zh_texts[unit]
+        ranges: list[tuple[int, int]] = []
+        pos = text.find(zh)
+        while pos >= 0:
+            for w in wins:
+                if w.zh_start <= pos < w.zh_end:
+                    lo = next((k for k, t in enumerate(toks) if t.start >= w.en_start), len(toks))
+                    hi = next((k for k, t in enumerate(toks) if t.start >= w.en_end), len(toks))
+                    if hi > lo and (lo, hi) not in ranges:
+                        ranges.append((lo, hi))
+                        zh_here = "".join(text[v.zh_start:v.zh_end] for v in wins
+                                          if (v.en_start, v.en_end) == (w.en_start, w.en_end))
+                        self._zh_of[(unit, lo, hi)] = zh_here
+                    break
+            pos = text.find(zh, pos + 1)
+        return _merge(ranges) or [(0, len(toks))]
+
+    def quote_pairs(self, zh: str, unit: int, lo: int, hi: int) -> dict[tuple[int, int], float]:
+        """Priors for the English quotes of a window: when the window quotes as often in both
+        languages, the quote at the term's position is its English and the others are not."""
+        en_q = [(i, j) for i, j in _en_quotes(self.tokens[unit]) if lo <= i and j < hi]
+        if not en_q:
+            return {}
+        zh_here = self._zh_of.get((unit, lo, hi))
+        if zh_here is None:
+            return {q: 1.2 for q in en_q}
+        zh_q = [m.group(1).strip() for m in _ZH_QUOTE.finditer(zh_here)]
+        if zh not in zh_q:
+            return {q: 0.6 for q in en_q}  # someone else's slogan
+        if len(zh_q) != len(en_q):
+            return {q: 1.3 for q in en_q}
+        mine = zh_q.index(zh)
+        return {q: (2.0 if n == mine else 0.3) for n, q in enumerate(en_q)}
 
     @staticmethod
     def _ngrams(toks: list[Token]):
@@ -180,12 +262,17 @@ class EnglishSide:
         toks = self.tokens[unit]
         return self.texts[unit][toks[i].start:toks[j].end]
 
-    def choose(self, zh: str, units: Sequence[int], *, quoted: bool = False) -> EnChoice | None:
-        """The preferred English of `zh` in `units` (indexes), with admitted variants."""
+    def choose(self, zh: str, units: Sequence[int], *, quoted: bool = False,
+               exclude: frozenset[tuple[str, ...]] = frozenset()) -> EnChoice | None:
+        """The preferred English of `zh` in `units` (indexes), with admitted variants.
+
+        `exclude`: spans (lower-case word tuples) another term has a better claim to."""
         lexicon = TermLexicon(zh)
         scored = self._score_spans(zh, lexicon, units, quoted)
         if quoted:
             self._add_quote_matches(zh, units, scored)
+        for key in exclude:
+            scored.pop(key, None)
         if not scored:
             return None
         best_key, (best_score, best_unit, best_span, confidence) = max(
@@ -205,7 +292,7 @@ class EnglishSide:
             variants.append(self._usual_surface(key, self.surface(unit, *span)))
             seen_keys.add(key)
             others = [u for u in others if not _contains(self.tokens[u], key)]
-        return EnChoice(en, tuple(variants), best_unit, confidence)
+        return EnChoice(en, tuple(variants), best_unit, confidence, best_key, best_score)
 
     def _usual_surface(self, key: tuple[str, ...], found: str) -> str:
         """The spelling translators use mid-sentence: "Infrastructure" at the start of a
@@ -251,28 +338,33 @@ class EnglishSide:
                 unit, span = first[key]
                 scored[key] = (dice * 0.8, unit, span, 0.6)
 
+    def _segments(self, zh: str, units: Sequence[int]):
+        for unit in dict.fromkeys(units):
+            for lo, hi in self.window_ranges(zh, unit):
+                yield unit, lo, hi
+
     def _score_spans(self, zh: str, lexicon: TermLexicon, units: Sequence[int], quoted: bool):
+        """{span key: (score, unit, (i, j), confidence)} for the English spans in the term's
+        windows. Score = association (Dice of the term's units vs the span's units) ×
+        lexical fit (how much of the term the span translates, how much of the span the term
+        explains) × priors (length, edges, names, quotes, numerals)."""
         k = len(set(units))
         co: Counter[tuple[str, ...]] = Counter()
         where: dict[tuple[str, ...], tuple[int, tuple[int, int], float, float]] = {}
         n_chars = len(zh)
-        for unit in dict.fromkeys(units):
+        numerals = [p for p, ch in enumerate(zh) if ch in _NUMERALS] if self.numerals else []
+        seen_in: dict[int, set[tuple[str, ...]]] = {}
+        for unit, lo, hi in self._segments(zh, units):
             toks = self.tokens[unit]
-            explained = [lexicon.explains(t) for t in toks]
-            anchors = [i for i, e in enumerate(explained) if e]
-            if not anchors:
-                continue
-            seen_here: set[tuple[str, ...]] = set()
-            n = len(toks)
-            lo_ok = set()
-            for a in anchors:
-                lo_ok.update(range(max(0, a - 3), a + 1))
-            for i in sorted(lo_ok):
+            explained = [lexicon.explains(t) if lo <= x < hi else {} for x, t in enumerate(toks)]
+            seen_here = seen_in.setdefault(unit, set())
+            quote_prior = self.quote_pairs(zh, unit, lo, hi) if self.quotes else {}
+            for i in range(lo, hi):
                 if not toks[i].text[0].isalnum() or toks[i].lower in EDGE_STOP:
                     continue
                 covered: dict[int, float] = {}
                 content = matched = commas = 0
-                for j in range(i, min(n, i + MAX_WORDS + 2)):
+                for j in range(i, min(hi, i + MAX_WORDS + 2)):
                     t = toks[j]
                     if t.lower in HARD or t.lower in QUOTES:
                         break
@@ -287,43 +379,53 @@ class EnglishSide:
                             matched += 1
                             for p, w in explained[j].items():
                                 covered[p] = min(1.0, covered.get(p, 0.0) + w)
-                    if t.lower in EDGE_STOP or not covered:
+                    if t.lower in EDGE_STOP:
                         continue
                     key = tuple(x.lower for x in toks[i:j + 1])
+                    if key not in seen_here:
+                        seen_here.add(key)
+                        co[key] += 1
                     cov = sum(covered.values()) / n_chars
                     prec = matched / content if content else 0.0
                     lex = cov * (0.35 + 0.65 * prec)
                     words = sum(1 for x in toks[i:j + 1] if x.text[0].isalnum())
                     prior = _length_prior(words, n_chars) * (0.8 if commas else 1.0)
-                    prior *= _quote_prior(toks, i, j, quoted)
+                    prior *= quote_prior.get((i, j), 1.0)
                     prior *= _name_prior(toks, i, j)
+                    if numerals and any(covered.get(p, 0.0) < 0.5 for p in numerals):
+                        prior *= 0.4  # 七站两场: the English names both numbers
                     # Spans that end on words the term explains (or on names) are preferred.
-                    if not explained[j] and not _capital(t):
-                        prior *= 0.75
-                    if not explained[i] and not _capital(toks[i]):
+                    if not covered:
+                        pass  # a span no gloss explains is judged by association alone
+                    elif t.lower in _NUMBER_WORDS or t.lower.isdigit():
+                        prior *= 0.3  # "seven ... and two": a noun phrase ends on its noun
+                    elif not explained[j] and not _capital(t):
+                        prior *= 0.75 if not t.lower.endswith("ly") else 0.4
+                    if covered and not explained[i] and not _name_start(toks, i):
                         prior *= 0.7 if not toks[i].lower.endswith(("ing", "ed")) else 0.55
                     if toks[i].lower.endswith("'s"):
                         prior *= 0.5  # "city’s Gross Regional Product": the owner is not the term
-                    if key not in seen_here:
-                        seen_here.add(key)
-                        co[key] += 1
                     old = where.get(key)
                     if old is None or lex * prior > old[2] * old[3]:
                         where[key] = (unit, (i, j), lex, prior)
         out = {}
         for key, (unit, span, lex, prior) in where.items():
+            if not lex and (not self.association or co[key] < 2 or co[key] < 0.6 * k):
+                continue  # unexplained spans only when they recur with the term
             df = self.df.get(key, co[key])
             dice = 2 * co[key] / (k + df)
-            confidence = min(1.0, lex * (0.5 + 0.5 * dice))
-            # English closedness: a span always extended by the same content word (as often,
-            # in the same units) is a truncation of the longer span.
-            out[key] = (dice * (0.1 + lex) * prior, unit, span, confidence)
+            confidence = min(1.0, (lex or 0.3 * dice) * (0.5 + 0.5 * dice))
+            out[key] = (dice ** DICE_POWER * (LEX_FLOOR + lex) * prior, unit, span, confidence)
+        # English closedness: a span always extended by the same content word in the term's
+        # windows is a truncation of the longer span ("revitalization" → "rural revitalization").
         for key in list(out):
             if len(key) < 2:
                 continue
             for part, extra in ((key[1:], key[0]), (key[:-1], key[-1])):
-                if part in out and extra not in EDGE_STOP and extra[0].isalnum() \
-                        and co[part] == co[key] and self.df.get(part) == self.df.get(key):
+                if part not in out or extra in EDGE_STOP or not extra[0].isalnum() \
+                        or co[part] != co[key]:
+                    continue
+                if self.df.get(part) == self.df.get(key) or (self.association and co[key] >= 2):
                     score, unit, span, conf = out[part]
                     out[part] = (score * 0.45, unit, span, conf)
         return out
@@ -343,6 +445,24 @@ def _en_quotes(toks: list[Token]) -> list[tuple[int, int]]:
                 out.append((start, n - 1))
             start = None
     return out
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
+
+
+def _name_start(toks: list[Token], i: int) -> bool:
+    """A capital that is not just the start of a sentence."""
+    return _capital(toks[i]) and i > 0 and toks[i - 1].lower not in HARD
 
 
 def _capital(t: Token) -> bool:
