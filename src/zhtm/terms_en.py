@@ -28,7 +28,8 @@ from .terms_clauses import clause_windows
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-’'&./][A-Za-z0-9]+)*|[,;:()“”\"?!]|(?<![0-9])\.(?![0-9])")
 MAX_WORDS = 9
 DICE_POWER = 1.0  # association: a span found with every occurrence of the term beats a one-off
-LEX_FLOOR = 0.2  # weight of association alone, for spans no gloss explains
+LEX_FLOOR = 0.2
+MAX_UNEXPLAINED = 5  # longest span without gloss support (and longest lead before one)  # weight of association alone, for spans no gloss explains
 # Words that never begin or end a term's English.
 EDGE_STOP = frozenset("""
 a an the and or of to in for with on by as at from that which its their our we is are was were be
@@ -186,6 +187,16 @@ class EnglishSide:
         self.texts = list(texts)
         self.zh_texts = list(zh_texts) if zh_texts is not None else None
         self.tokens = [tokenize(t) for t in texts]
+        self.lowers = [[t.lower for t in toks] for toks in self.tokens]
+        # 2: a capitalised word that is not just the first of a sentence, 1: a name's
+        # connective (of, and ...) or a sentence-initial capital, 0: anything else.
+        self.caps = [[2 if _capital(t) and k > 0 and toks[k - 1].lower not in HARD else
+                      1 if t.text[:1].isupper() or t.lower in _NAME_GLUE else 0
+                      for k, t in enumerate(toks)] for toks in self.tokens]
+        self._first: dict[str, list[tuple[int, int]]] = {}
+        for unit, lw in enumerate(self.lowers):
+            for k, w in enumerate(lw):
+                self._first.setdefault(w, []).append((unit, k))
         self.df: Counter[tuple[str, ...]] = Counter()
         for toks in self.tokens:
             self.df.update(set(self._ngrams(toks)))
@@ -221,6 +232,12 @@ class EnglishSide:
                     break
             pos = text.find(zh, pos + 1)
         return _merge(ranges) or [(0, len(toks))]
+
+    def _range_of(self, zh: str, unit: int, i: int) -> tuple[int, int]:
+        for lo, hi in self.window_ranges(zh, unit):
+            if lo <= i < hi:
+                return lo, hi
+        return 0, len(self.tokens[unit])
 
     def quote_pairs(self, zh: str, unit: int, lo: int, hi: int) -> dict[tuple[int, int], float]:
         """Priors for the English quotes of a window: when the window quotes as often in both
@@ -301,12 +318,10 @@ class EnglishSide:
             return found
         spellings: Counter[str] = Counter()
         n = len(key)
-        for unit, toks in enumerate(self.tokens):
-            lowers = [t.lower for t in toks]
-            for i in range(len(toks) - n + 1):
-                if lowers[i] == key[0] and tuple(lowers[i:i + n]) == key and i > 0 \
-                        and toks[i - 1].lower not in HARD:
-                    spellings[self.texts[unit][toks[i].start:toks[i + n - 1].end]] += 1
+        for unit, i in self._first.get(key[0], ()):
+            toks = self.tokens[unit]
+            if i > 0 and tuple(self.lowers[unit][i:i + n]) == key and toks[i - 1].lower not in HARD:
+                spellings[self.texts[unit][toks[i].start:toks[i + n - 1].end]] += 1
         if not spellings:
             return found
         best, count = max(spellings.items(), key=lambda kv: (kv[1], kv[0]))
@@ -354,64 +369,89 @@ class EnglishSide:
         n_chars = len(zh)
         numerals = [p for p, ch in enumerate(zh) if ch in _NUMERALS] if self.numerals else []
         seen_in: dict[int, set[tuple[str, ...]]] = {}
+        unexplained: dict[tuple[str, ...], tuple[int, int, int, int, float]] = {}
         for unit, lo, hi in self._segments(zh, units):
             toks = self.tokens[unit]
+            lowers = self.lowers[unit]
             explained = [lexicon.explains(t) if lo <= x < hi else {} for x, t in enumerate(toks)]
             seen_here = seen_in.setdefault(unit, set())
             quote_prior = self.quote_pairs(zh, unit, lo, hi) if self.quotes else {}
+            caps = self.caps[unit]
             for i in range(lo, hi):
-                if not toks[i].text[0].isalnum() or toks[i].lower in EDGE_STOP:
+                if not toks[i].text[0].isalnum() or lowers[i] in EDGE_STOP:
                     continue
                 covered: dict[int, float] = {}
-                content = matched = commas = 0
+                content = matched = commas = words = 0
+                all_cap = True
+                start_prior = 1.0
+                if lowers[i].endswith("'s"):
+                    start_prior = 0.5  # "city’s Gross Regional Product": the owner is not the term
+                if i > 0 and caps[i - 1] == 2:
+                    start_prior *= 0.6  # a Title Case name is kept whole
                 for j in range(i, min(hi, i + MAX_WORDS + 2)):
                     t = toks[j]
-                    if t.lower in HARD or t.lower in QUOTES:
+                    lw = lowers[j]
+                    if lw in HARD or lw in QUOTES:
                         break
-                    if t.lower == ",":
+                    if lw == ",":
                         commas += 1
                         if commas > 1:
                             break
                         continue
+                    words += 1
+                    if not caps[j]:
+                        all_cap = False
                     if t.stem:
                         content += 1
                         if explained[j]:
                             matched += 1
                             for p, w in explained[j].items():
                                 covered[p] = min(1.0, covered.get(p, 0.0) + w)
-                    if t.lower in EDGE_STOP:
+                    if lw in EDGE_STOP:
                         continue
-                    key = tuple(x.lower for x in toks[i:j + 1])
+                    key = tuple(lowers[i:j + 1])
                     if key not in seen_here:
                         seen_here.add(key)
                         co[key] += 1
+                    if not covered:  # judged by association alone, once we know how often
+                        if key not in unexplained:
+                            unexplained[key] = (unit, i, j, words, 0.8 if commas else 1.0)
+                        if words >= MAX_UNEXPLAINED:
+                            break
+                        continue
                     cov = sum(covered.values()) / n_chars
                     prec = matched / content if content else 0.0
                     lex = cov * (0.35 + 0.65 * prec)
-                    words = sum(1 for x in toks[i:j + 1] if x.text[0].isalnum())
-                    prior = _length_prior(words, n_chars) * (0.8 if commas else 1.0)
-                    prior *= quote_prior.get((i, j), 1.0)
-                    prior *= _name_prior(toks, i, j)
+                    prior = start_prior * _length_prior(words, n_chars) * (0.8 if commas else 1.0)
+                    if quote_prior:
+                        prior *= quote_prior.get((i, j), 1.0)
+                    if all_cap and caps[i] == 2:
+                        prior *= 1.15
+                    if j + 1 < len(toks) and caps[j + 1] == 2:
+                        prior *= 0.6
                     if numerals and any(covered.get(p, 0.0) < 0.5 for p in numerals):
                         prior *= 0.4  # 七站两场: the English names both numbers
                     # Spans that end on words the term explains (or on names) are preferred.
-                    if not covered:
-                        pass  # a span no gloss explains is judged by association alone
-                    elif t.lower in _NUMBER_WORDS or t.lower.isdigit():
+                    if lw in _NUMBER_WORDS or lw.isdigit():
                         prior *= 0.3  # "seven ... and two": a noun phrase ends on its noun
-                    elif not explained[j] and not _capital(t):
-                        prior *= 0.75 if not t.lower.endswith("ly") else 0.4
-                    if covered and not explained[i] and not _name_start(toks, i):
-                        prior *= 0.7 if not toks[i].lower.endswith(("ing", "ed")) else 0.55
-                    if toks[i].lower.endswith("'s"):
-                        prior *= 0.5  # "city’s Gross Regional Product": the owner is not the term
+                    elif not explained[j] and caps[j] != 2:
+                        prior *= 0.75 if not lw.endswith("ly") else 0.4
+                    if not explained[i] and not _name_start(toks, i):
+                        prior *= 0.7 if not lowers[i].endswith(("ing", "ed")) else 0.55
                     old = where.get(key)
                     if old is None or lex * prior > old[2] * old[3]:
                         where[key] = (unit, (i, j), lex, prior)
+        if self.association:
+            for key, (unit, i, j, words, comma) in unexplained.items():
+                if key in where or co[key] < 2 or co[key] < 0.6 * k:
+                    continue  # unexplained spans only when they recur with the term
+                toks = self.tokens[unit]
+                prior = comma * _length_prior(words, n_chars) * _name_prior(toks, i, j)
+                if self.quotes:
+                    prior *= self.quote_pairs(zh, unit, *self._range_of(zh, unit, i)).get((i, j), 1.0)
+                where[key] = (unit, (i, j), 0.0, prior)
         out = {}
         for key, (unit, span, lex, prior) in where.items():
-            if not lex and (not self.association or co[key] < 2 or co[key] < 0.6 * k):
-                continue  # unexplained spans only when they recur with the term
             df = self.df.get(key, co[key])
             dice = 2 * co[key] / (k + df)
             confidence = min(1.0, (lex or 0.3 * dice) * (0.5 + 0.5 * dice))
@@ -482,6 +522,10 @@ def _overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return any(big[i:i + n] == small for i in range(len(big) - n + 1))
 
 
+_NAME_GLUE = frozenset(("of", "and", "for", "the", "on", "in"))
+
+
+@lru_cache(maxsize=4096)
 def _length_prior(words: int, zh_chars: int) -> float:
     expected = max(1.0, zh_chars / 1.8)
     return math.exp(-0.35 * abs(math.log(words / expected)))
