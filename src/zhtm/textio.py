@@ -50,7 +50,28 @@ def _looks_utf16(data: bytes) -> str | None:
         return "utf-16-le"
     if even > 0.3 * half and odd < 0.05 * half:
         return "utf-16-be"
+    # Mostly-Chinese UTF-16 has few NULs (ASCII such as line ends makes them, on one parity;
+    # a few astral surrogates too); text in any other encoding has none. Accept it if it
+    # decodes strictly as plausible text without U+0000.
+    if len(data) % 2 == 0 and odd != even:
+        candidate = "utf-16-le" if odd > even else "utf-16-be"
+        try:
+            decoded = data.decode(candidate)
+        except UnicodeDecodeError:
+            return None
+        if "\x00" not in decoded and "\n" in decoded and _looks_chinese_or_ascii(decoded):
+            return candidate
     return None
+
+
+_EXPECTED = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u3000-\u303f"
+                       r"\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\U00020000-\U0003134f]")
+
+
+def _looks_chinese_or_ascii(text: str) -> bool:
+    """UTF-8 bytes read as UTF-16 give scattered Hangul, Yi, private-use... not this."""
+    sample = text[:4000]
+    return len(_EXPECTED.findall(sample)) >= 0.95 * len(sample)
 
 
 def _line_of(data: bytes, offset: int) -> int:
