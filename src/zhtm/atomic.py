@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -16,12 +17,36 @@ def _umask() -> int:
     return mask
 
 
+def _remove_stale_parts(dest: Path) -> None:
+    """Remove temporary files of earlier writes to `dest` whose process is gone (killed).
+
+    Their names carry the writer's pid; a live writer's file is left alone."""
+    prefix = f".{dest.name}."
+    for part in dest.parent.glob(f"{glob.escape(prefix)}*.part"):
+        pid = part.name[len(prefix):].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            try:
+                part.unlink()
+            except OSError:
+                pass
+        except OSError:  # alive, someone else's
+            pass
+
+
 @contextmanager
 def atomic_output(dest: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
-    """Yield a temporary file beside `dest`; it replaces `dest` only if the block succeeds."""
+    """Yield a temporary file beside `dest`; it replaces `dest` only if the block succeeds.
+
+    The temporary file is `.NAME.PID.XXXX.part` (hidden, and no CAT tool loads `.part`); one
+    left by a killed writer is removed by the next successful write of `dest`."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}.", suffix=".part",
+                               dir=dest.parent)
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
     try:
         kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
@@ -30,6 +55,7 @@ def atomic_output(dest: str | Path, mode: str = "w", encoding: str | None = "utf
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, dest)
+        _remove_stale_parts(dest)
     except BaseException:
         try:
             os.unlink(tmp)
