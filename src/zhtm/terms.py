@@ -19,6 +19,7 @@ from .terms_zh import ZhSignals, find_candidates, jieba_segmenter, sentencepiece
 
 FORMATS: tuple[str, ...] = ("tbx", "tbx3", "tsv", "csv")
 SEGMENTERS: tuple[str, ...] = ("auto", "jieba", "sentencepiece", "none")
+RERANK_FLOOR = 0.2  # a term with no credible English keeps this share of its Chinese score
 _NOTE = re.compile(r"^\s*\[(\d{1,3})\]\s*(.+)$")
 _NOTE_TERM = re.compile(r"[“\"]([^“”\"]{2,80})[”\"]")
 
@@ -113,7 +114,7 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
                 break
         score = cand.score
         if options.english_rerank:
-            score *= 0.35 + choice.confidence
+            score *= RERANK_FLOOR + choice.confidence
         if definition:
             score += 1.0
         unit = units[choice.unit]

@@ -455,6 +455,11 @@ class EnglishSide:
             df = self.df.get(key, co[key])
             dice = 2 * co[key] / (k + df)
             confidence = min(1.0, (lex or 0.3 * dice) * (0.5 + 0.5 * dice))
+            if self.association:
+                # Consistency is evidence too: the span in (nearly) every window of the term
+                # and rarely elsewhere ("waste sorting", "veterans": no gloss, no doubt).
+                consistent = (co[key] / k) * (co[key] / df) * k / (k + 1)
+                confidence = max(confidence, consistent if co[key] >= 2 else 0.0)
             out[key] = (dice ** DICE_POWER * (LEX_FLOOR + lex) * prior, unit, span, confidence)
         # English closedness: a span always extended by the same content word in the term's
         # windows is a truncation of the longer span ("revitalization" → "rural revitalization").

@@ -27,8 +27,9 @@ MAX_LEN = 14
 # (1.0 = the classic closed-string rule; 0.8 also drops 高质量 in favour of 高质量发展).
 CLOSURE = 0.8
 # Bonus of a quoted span (a slogan quoted once ranks with an unquoted term seen about 4 times).
-QUOTE_BONUS = 1.0
+QUOTE_BONUS = 0.5
 MIN_LEN = 2
+EXTEND = 4  # characters an absorbing extension may add to reach a word boundary
 
 # Policy verbs and adverbs that begin (or end) a clause, never a term.
 POLICY_VERBS = tuple(sorted(set("""
@@ -39,9 +40,15 @@ POLICY_VERBS = tuple(sorted(set("""
 引导 鼓励 培育 发挥 带动 服务于 做强 做优 做大 改善 加速 增强 巩固提升 稳定 确保 推广 严格
 严厉 严肃 集中 大幅 明显 显著 基本 初步 全年 年内 今年 去年 各类 一批 一系列 相关 有关 主要
 重要 不少 一些 多项 各项 全部 有效 有力 共同 进一步加强 持续推进 加快推进 深入推进 开展了
+防范 化解 共建 共享 共治
 """.split()), key=len, reverse=True))
+# Evaluative modifiers: 重大项目 "major projects", 重点领域 "key areas" are phrases, not terms.
+GENERIC_START = ("重大", "重点", "坚强", "新一轮", "全市", "本市", "各级", "过去", "现代")
+# Modifiers that do not end a term (北京国际 is cut out of 北京国际科技创新中心 …).
+GENERIC_END = ("国际",)
+GENERIC_FACTOR = 0.3
 # Characters that cannot begin / end a term.
-BAD_START = set("的和与及等在了是为对把将并而从向由于到也都所这该各每有无不其之或被让使给跟同就还又再更很最已以")
+BAD_START = set("的和与及等在了是为对把将并而从向由于到也都所这该各每有无不其之或被让使给跟同就还又再更很最已以后")
 BAD_END = set("的和与及等在了是为对把将并而从向由于到也所这该各每或被让使给跟同就还又再更很最已着过")
 
 
@@ -150,7 +157,8 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
         f = counts[s]
         if signals.verb_edges and bad_edge(s):
             continue
-        if signals.closed and f >= 2 and not quoted[s] and _absorbed(s, f, left[s], right[s], signals):
+        if signals.closed and f >= 2 and not quoted[s] and _absorbed(s, f, left, right, signals,
+                                                                    agree, counts, segment):
             continue
         cand = ZhCandidate(s, f, units[s], quoted[s], len(left[s]), len(right[s]),
                            agree[s] / f if f else 0.0)
@@ -161,23 +169,45 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
     return out
 
 
-def _absorbed(s: str, f: int, left: Counter, right: Counter, signals: ZhSignals) -> bool:
-    """True when a one-character extension occurs exactly as often (s is not closed)."""
-    for ctx, side in ((left, "l"), (right, "r")):
-        if not ctx:
-            continue
-        char, n = max(ctx.items(), key=lambda kv: (kv[1], kv[0]))
-        if n >= CLOSURE * f and len(char) == 1:
-            longer = char + s if side == "l" else s + char
-            if not (signals.verb_edges and bad_edge(longer)):
-                return True
+def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter],
+              signals: ZhSignals, agree: Counter | None = None, counts: Counter | None = None,
+              segment: Segmenter | None = None) -> bool:
+    """True when an extension occurs (nearly) as often (s is not closed).
+
+    The usual neighbour is added one character at a time (up to EXTEND characters) until the
+    longer string is a valid term: no policy verb or function character at the edge and, with
+    word boundaries, no word cut. 在京国家实验室: 京国家实验室 cuts 在京 and 在京国家实验室
+    starts on 在, so 国家实验室 stays; 高质量发 cuts 发展 and 高质量发展 absorbs 高质量;
+    习近平同志为核心 is absorbed by 习近平同志为核心的党中央 through 的."""
+    words = signals.boundaries and segment is not None and agree is not None and counts
+    for side, ctxs in (("l", left), ("r", right)):
+        longer = s
+        for _ in range(EXTEND):
+            ctx = ctxs.get(longer)
+            if not ctx:
+                break
+            char, n = max(ctx.items(), key=lambda kv: (kv[1], kv[0]))
+            if n < CLOSURE * f or len(char) != 1:
+                break
+            longer = char + longer if side == "l" else longer + char
+            if signals.verb_edges and bad_edge(longer):
+                if side == "l" and _VERB_START.match(longer) or side == "r" and \
+                        _VERB_END.search(longer) and not longer[-1] in BAD_END:
+                    break  # a policy verb outside the term: 推进美丽乡村
+                continue  # a function character: go on to the next word (的 → 的党中央)
+            if words and counts[longer] and agree[longer] < 0.5 * counts[longer]:
+                continue  # a cut word: take the rest of it
+            return True
     return False
 
 
 def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], float] | None) -> float:
     score = math.log2(1 + c.frequency)
     if signals.variety and c.frequency >= 2:
-        score *= math.sqrt(min(1.0, min(c.left_variety, c.right_variety) / 3))
+        variety = min(c.left_variety, c.right_variety)
+        if signals.boundaries and c.boundary_agreement >= 1.0:
+            variety += 1  # 在京国家实验室 twice: the same neighbour, but a word of its own
+        score *= math.sqrt(min(1.0, variety / 3))
     if signals.boundaries:
         score *= c.boundary_agreement if not c.quoted else 1.0
     if c.quoted:
@@ -186,6 +216,9 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
         score *= 0.35
     if signals.verb_edges and not c.quoted and _VERB_END.search(c.text):
         score *= 0.5  # 城市建设 "urban development": usually an activity, not a term
+    if signals.verb_edges and not c.quoted and (c.text.startswith(GENERIC_START)
+                                                or c.text.endswith(GENERIC_END)):
+        score *= GENERIC_FACTOR
     if signals.specificity and word_frequency is not None and not c.quoted:
         wf = word_frequency(c.text)
         if wf > 2e-5:
