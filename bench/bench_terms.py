@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from zhtm.terms import TermOptions, extract_terms, load_units  # noqa: E402
+from zhtm.terms_en import EnSignals  # noqa: E402
 from zhtm.terms_zh import ZhSignals  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -48,10 +49,10 @@ def evaluate(entries, dev) -> dict:
             "exact_set": set(exact)}
 
 
-def english_on_gold(units, dev) -> tuple[int, int]:
+def english_on_gold(units, dev, signals=None) -> tuple[int, int]:
     """English exact accuracy given the right Chinese term (independent of the ranking)."""
     from zhtm.terms_en import EnglishSide
-    side = EnglishSide([u.en for u in units], [u.zh for u in units])
+    side = EnglishSide([u.en for u in units], [u.zh for u in units], signals=signals or EnSignals())
     ok = n = 0
     for zh, en, alt in dev:
         where = [i for i, u in enumerate(units) if zh in u.zh]
@@ -86,6 +87,7 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=100)
     ap.add_argument("--no-ablations", action="store_true")
     ap.add_argument("--no-national", action="store_true")
+    ap.add_argument("--top-national", type=int, default=30)
     args = ap.parse_args()
     dev = read_dev()
     inputs = beijing_inputs()
@@ -116,8 +118,12 @@ def main() -> None:
         print("\n## ablations (one signal off; dev terms in top 200 / top 100, English exact)")
         base = TermOptions()
         variants = [("all signals", base)]
-        for name in ("quotes", "closed", "variety", "verb_edges", "boundaries", "specificity"):
+        for name in ("quotes", "closed", "word_closure", "variety", "verb_edges", "boundaries",
+                     "specificity", "generic"):
             variants.append((f"- {name}", replace(base, signals=replace(ZhSignals(), **{name: False}))))
+        for name in ("windows", "association", "numerals", "quote_pairs", "derived"):
+            variants.append((f"- en {name}", replace(base, english=replace(EnSignals(), **{name: False}))))
+        variants.append(("- competitive linking", replace(base, competitive=False)))
         variants.append(("- english rerank", replace(base, english_rerank=False)))
         variants.append(("segmenter=sentencepiece", replace(base, segmenter="sentencepiece")))
         variants.append(("segmenter=none", replace(base, segmenter="none")))
@@ -126,8 +132,9 @@ def main() -> None:
             got = extract_terms(units, notes=notes, options=opts)
             dt = time.perf_counter() - t0
             r = evaluate(got, dev)
+            gold = english_on_gold(units, dev, opts.english)[0]
             print(f"  {name:26s} top200 {r['dev_in_top200']:3d}  top100 {r['dev_in_top100']:3d}  "
-                  f"english exact {r['english_exact']:3d}  ({dt:.1f}s)")
+                  f"english exact {r['english_exact']:3d}  given gold {gold:3d}  ({dt:.1f}s)")
 
     if not args.no_national:
         nat = SHARED / "corpus" / "gwr-national"
@@ -142,7 +149,7 @@ def main() -> None:
         t2 = time.perf_counter()
         print(f"\n# National reports 2016 + 2017 ({len(all_units)} units)")
         print(f"runtime: align {t1 - t0:.2f}s + terms {t2 - t1:.2f}s = {t2 - t0:.2f}s")
-        show(nat_entries, 30)
+        show(nat_entries, args.top_national)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import InputError, UsageError
 from .records import Unit
 from .term_records import TermEntry, term_id
-from .terms_en import EnglishSide
+from .terms_en import EnglishSide, EnSignals
 from .terms_zh import ZhSignals, find_candidates, jieba_segmenter, sentencepiece_segmenter
 
 FORMATS: tuple[str, ...] = ("tbx", "tbx3", "tsv", "csv")
@@ -35,6 +35,7 @@ class TermOptions:
     english_rerank: bool = True  # terms with a consistent English rank higher
     pool: int = 3  # English is looked up for limit * pool Chinese candidates
     competitive: bool = True  # one English span, one term (the better-linked one)
+    english: EnSignals = field(default_factory=EnSignals)
 
 
 Pair = Unit | tuple[str, str]
@@ -98,7 +99,7 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
     candidates = find_candidates(zh_texts, segment=segment, word_frequency=word_frequency,
                                  signals=options.signals, min_frequency=options.min_frequency)
     candidates = candidates[: max(options.limit * options.pool, options.limit)]
-    english = EnglishSide([u.en for u in units], zh_texts)
+    english = EnglishSide([u.en for u in units], zh_texts, signals=options.english)
     definitions = parse_notes(notes)
     choices = [english.choose(c.text, c.units, quoted=c.quoted > 0) for c in candidates]
     if options.competitive:

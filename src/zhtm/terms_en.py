@@ -25,7 +25,7 @@ from functools import lru_cache
 from .lexicon import STOPWORDS, en_content_stems, load_cedict, stem
 from .terms_clauses import clause_windows
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-’'&./][A-Za-z0-9]+)*|[,;:()“”\"?!]|(?<![0-9])\.(?![0-9])")
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:(?:[-’'&/]|\.(?=[a-z0-9])|(?<=\b[A-Z])\.(?=[A-Z]\b))[A-Za-z0-9]+)*|[,;:()“”\"?!]|\.")
 MAX_WORDS = 9
 DICE_POWER = 1.0  # association: a span found with every occurrence of the term beats a one-off
 LEX_FLOOR = 0.2
@@ -51,6 +51,17 @@ class Token:
 
 
 @dataclass(frozen=True, slots=True)
+class EnSignals:
+    """Which signals choose the English (all on by default; the bench switches them off)."""
+
+    windows: bool = True  # look only in the English aligned to the term's clauses
+    association: bool = True  # unexplained spans that recur with the term; consistency
+    numerals: bool = True  # a numeral slogan's English names all its numbers
+    quote_pairs: bool = True  # quoted slogan ↔ the English quote at its position
+    derived: bool = True  # glosses explain derived forms (revitalize → revitalization)
+
+
+@dataclass(frozen=True, slots=True)
 class EnChoice:
     """The English chosen for a term: preferred span, variants, and where it was found."""
 
@@ -68,7 +79,8 @@ def tokenize(text: str) -> list[Token]:
         word = m.group()
         lower = word.lower().replace("’", "'")
         content = ""
-        if word[0].isalnum() and lower not in STOPWORDS and lower not in EDGE_STOP:
+        if word[0].isalnum() and (lower not in STOPWORDS and lower not in EDGE_STOP
+                                  or lower in _NUMBER_WORDS):
             content = stem(lower)
         out.append(Token(word, lower, content, m.start(), m.end()))
     return out
@@ -110,6 +122,13 @@ class TermLexicon:
         for i, ch in enumerate(zh):
             for st in _NUMERALS.get(ch, ()):
                 self._add(st, (i,), 1.0)
+        for m in _ZH_NUMBER.finditer(zh):  # 十三五 → "13th"; 二十届 → "20th"
+            for a in range(m.start(), m.end()):
+                for b in range(a + 2, m.end() + 1):
+                    value = _zh_number(zh[a:b])
+                    if value is not None:
+                        for form in (str(value), _ordinal(value)):
+                            self._add(form, range(a, b), 1.0)
 
     def _by_stem(self, st: str) -> dict[int, float]:
         """Glosses explain derived forms too: "revitalize" explains "revitalization"
@@ -171,6 +190,31 @@ def _definitions(word: str) -> tuple[tuple[str, ...], ...]:
     return tuple(dict.fromkeys(out))
 
 
+_ZH_NUMBER = re.compile("[一二两三四五六七八九十百]{2,}")
+_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _zh_number(text: str) -> int | None:
+    """十三 → 13, 二十 → 20, 二十三 → 23, 一百 → 100 (None for 三五, a list of digits)."""
+    if "百" in text:
+        head, _, rest = text.partition("百")
+        if len(head) != 1 or head not in _DIGITS:
+            return None
+        tail = _zh_number(rest) if len(rest) > 1 else _DIGITS.get(rest, 0) if rest else 0
+        return None if tail is None else _DIGITS[head] * 100 + tail
+    if "十" not in text or text.count("十") > 1:
+        return None
+    head, _, tail = text.partition("十")
+    if head and head not in _DIGITS or tail and (len(tail) > 1 or tail not in _DIGITS):
+        return None
+    return (_DIGITS[head] if head else 1) * 10 + (_DIGITS[tail] if tail else 0)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 _NUMERALS = {"一": ("one", "1", "singl"), "二": ("two", "2", "second"), "两": ("two", "2", "both"),
              "三": ("three", "3", "third"), "四": ("four", "4", "fourth"), "五": ("five", "5", "fifth"),
              "六": ("six", "6", "sixth"), "七": ("seven", "7", "seventh"), "八": ("eight", "8"),
@@ -182,8 +226,7 @@ class EnglishSide:
     """The English of all units, tokenised, with unit frequencies of word n-grams."""
 
     def __init__(self, texts: Sequence[str], zh_texts: Sequence[str] | None = None, *,
-                 windowed: bool = True, association: bool = True, numerals: bool = True,
-                 quotes: bool = True) -> None:
+                 signals: EnSignals = EnSignals()) -> None:
         self.texts = list(texts)
         self.zh_texts = list(zh_texts) if zh_texts is not None else None
         self.tokens = [tokenize(t) for t in texts]
@@ -200,10 +243,11 @@ class EnglishSide:
         self.df: Counter[tuple[str, ...]] = Counter()
         for toks in self.tokens:
             self.df.update(set(self._ngrams(toks)))
-        self.association = association  # spans no gloss explains, when they recur with the term
-        self.quotes = quotes  # quoted slogan ↔ the English quote at its position in the window
-        self.numerals = numerals  # a numeral slogan's English names its numbers
-        self.windows = windowed  # score spans only in the English of the term's clauses
+        self.signals = signals
+        self.association = signals.association
+        self.quotes = signals.quote_pairs
+        self.numerals = signals.numerals
+        self.windows = signals.windows
         self._windows: dict[int, list] = {}
         self._zh_of: dict[tuple[int, int, int], str] = {}
 
@@ -284,7 +328,7 @@ class EnglishSide:
         """The preferred English of `zh` in `units` (indexes), with admitted variants.
 
         `exclude`: spans (lower-case word tuples) another term has a better claim to."""
-        lexicon = TermLexicon(zh)
+        lexicon = TermLexicon(zh, derived=self.signals.derived)
         scored = self._score_spans(zh, lexicon, units, quoted)
         if quoted:
             self._add_quote_matches(zh, units, scored)
@@ -381,7 +425,7 @@ class EnglishSide:
                 if not toks[i].text[0].isalnum() or lowers[i] in EDGE_STOP:
                     continue
                 covered: dict[int, float] = {}
-                content = matched = commas = words = 0
+                content = matched = commas = words = lead = 0
                 all_cap = True
                 start_prior = 1.0
                 if lowers[i].endswith("'s"):
@@ -407,6 +451,8 @@ class EnglishSide:
                             matched += 1
                             for p, w in explained[j].items():
                                 covered[p] = min(1.0, covered.get(p, 0.0) + w)
+                        elif not covered and caps[j] != 2:
+                            lead += 1  # unexplained words before the first explained one
                     if lw in EDGE_STOP:
                         continue
                     key = tuple(lowers[i:j + 1])
@@ -430,7 +476,7 @@ class EnglishSide:
                     if j + 1 < len(toks) and caps[j + 1] == 2:
                         prior *= 0.6
                     if numerals and any(covered.get(p, 0.0) < 0.5 for p in numerals):
-                        prior *= 0.4  # 七站两场: the English names both numbers
+                        prior *= 0.2  # 七站两场: the English names both numbers
                     # Spans that end on words the term explains (or on names) are preferred.
                     if lw in _NUMBER_WORDS or lw.isdigit():
                         prior *= 0.3  # "seven ... and two": a noun phrase ends on its noun
@@ -438,6 +484,8 @@ class EnglishSide:
                         prior *= 0.75 if not lw.endswith("ly") else 0.4
                     if not explained[i] and not _name_start(toks, i):
                         prior *= 0.7 if not lowers[i].endswith(("ing", "ed")) else 0.55
+                        if lead > 1:  # "services to the capital’s seven …": each lead word costs
+                            prior *= 0.7 ** (lead - 1)
                     old = where.get(key)
                     if old is None or lex * prior > old[2] * old[3]:
                         where[key] = (unit, (i, j), lex, prior)

@@ -62,6 +62,8 @@ class ZhSignals:
     verb_edges: bool = True
     boundaries: bool = True
     specificity: bool = True
+    word_closure: bool = True  # an absorbing extension is taken to the next word boundary
+    generic: bool = True  # evaluative modifiers (重大 重点 …) and 国际 at the end demote
 
 
 @dataclass(slots=True)
@@ -182,7 +184,7 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
     words = signals.boundaries and segment is not None and agree is not None and counts
     for side, ctxs in (("l", left), ("r", right)):
         longer = s
-        for _ in range(EXTEND):
+        for _ in range(EXTEND if signals.word_closure else 1):
             ctx = ctxs.get(longer)
             if not ctx:
                 break
@@ -195,7 +197,8 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
                         _VERB_END.search(longer) and not longer[-1] in BAD_END:
                     break  # a policy verb outside the term: 推进美丽乡村
                 continue  # a function character: go on to the next word (的 → 的党中央)
-            if words and counts[longer] and agree[longer] < 0.5 * counts[longer]:
+            if signals.word_closure and words and counts[longer] \
+                    and agree[longer] < 0.5 * counts[longer]:
                 continue  # a cut word: take the rest of it
             return True
     return False
@@ -216,7 +219,7 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
         score *= 0.35
     if signals.verb_edges and not c.quoted and _VERB_END.search(c.text):
         score *= 0.5  # 城市建设 "urban development": usually an activity, not a term
-    if signals.verb_edges and not c.quoted and (c.text.startswith(GENERIC_START)
+    if signals.generic and not c.quoted and (c.text.startswith(GENERIC_START)
                                                 or c.text.endswith(GENERIC_END)):
         score *= GENERIC_FACTOR
     if signals.specificity and word_frequency is not None and not c.quoted:
