@@ -190,3 +190,12 @@ def test_two_files_aligns_paragraphs_when_the_english_splits_them(tmp_path):
     ref = [row.split("\t")[:2] for row in (tmp_path / "inter.tsv").read_text(encoding="utf-8").splitlines()]
     assert len(ref) > 25
     assert two == ref
+
+
+def test_stripped_control_characters_are_reported_even_when_quiet(tmp_path):
+    src = _write(tmp_path / "ctl.txt", "我们坚持稳中求进\x07工作总基调。\n" + PAIR_EN)
+    out = tmp_path / "out.tsv"
+    result = run("align", src, "-o", out, "--format", "tsv", "-q")
+    assert result.exit_code == 0
+    assert result.output == f"Warning: {src}:1: removed 1 control character(s) that XML cannot hold\n"
+    assert "\x07" not in out.read_text(encoding="utf-8")

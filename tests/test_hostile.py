@@ -292,17 +292,12 @@ def test_forbidden_characters_never_reach_written_xml(tmp_path: Path) -> None:
         read_document([nul])
 
 
-@pytest.mark.xfail(strict=True, reason="textio.read_lines strips C0 controls silently: "
-                   "no warning reaches the caller yet (owner: text layouts)")
 def test_stripped_controls_are_reported(tmp_path: Path) -> None:
-    import warnings
-
     src = tmp_path / "doc.txt"
     src.write_text("控制\x01字符。\nControl characters.\n", encoding="utf-8")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        read_document([src])
-    assert caught
+    document = read_document([src])
+    assert document.blocks[0].zh[0].text == "控制字符。"
+    assert document.warnings == (f"{src}:1: removed 1 control character(s) that XML cannot hold",)
 
 
 # ---------------------------------------------------------------------------------- text layouts

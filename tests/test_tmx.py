@@ -30,7 +30,7 @@ from zhtm.tmx import (
 from zhtm.xmlsafe import clean_xml_text, parse_xml, safe_parser
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path("/work/shared")
+SHARED = ROOT.parent / "shared"
 DTD_PATH = SHARED / "schemas" / "tmx" / "tmx14.dtd"
 SAMPLE = SHARED / "schemas" / "samples" / "sample.tmx"
 CORPUS = ROOT / "corpus" / "beijing-gwr-2024.zh-en.txt"

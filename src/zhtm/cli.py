@@ -112,8 +112,14 @@ def align(inputs: tuple[Path, ...], output: Path, fmt: str, layout: str | None, 
                                progress=progress)
     finally:
         progress.close()
+    _print_warnings(report)  # even with --quiet: the input was changed
     if not quiet:
         _print_align_summary(report)
+
+
+def _print_warnings(report) -> None:
+    for warning in report.alignment.document.warnings:
+        _say(f"Warning: {warning}")
 
 
 def _print_align_summary(report) -> None:
@@ -171,6 +177,7 @@ def build(corpus: Path, tmx_dir: Path, termbase_dir: Path, quiet: bool) -> None:
     from .build import build_corpus
 
     for report in build_corpus(corpus, tmx_dir, termbase_dir):
+        _print_warnings(report.align)
         if not quiet:
             _print_align_summary(report.align)
             _say(f"{report.tbx}, {report.glossary}: {report.terms} terms")

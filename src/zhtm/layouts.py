@@ -11,7 +11,8 @@ Three layouts:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +20,7 @@ from .errors import InputError, UsageError
 from .textio import han_count, read_lines
 
 Layout = Literal["interleaved", "two-files", "pre-split"]
+Warn = Callable[[str], None] | None
 LAYOUTS: tuple[str, ...] = ("interleaved", "two-files", "pre-split")
 
 _LATIN = re.compile(r"[A-Za-z]")
@@ -54,6 +56,7 @@ class Document:
     notes: tuple[Line, ...] = ()  # English-only notes (footnotes defining terms)
     paragraphs_aligned: bool = True  # False: blocks still need paragraph alignment
     presplit: bool = False  # lines are sentences already
+    warnings: tuple[str, ...] = ()  # "path:line: what was changed" (nothing was refused)
 
 
 def line_language(text: str) -> str:
@@ -75,9 +78,9 @@ def _require_text(path: Path, lines: list[Line]) -> None:
         raise InputError(path, "the file is empty (no text lines)")
 
 
-def read_interleaved(path: str | Path, encoding: str | None = None) -> Document:
+def read_interleaved(path: str | Path, encoding: str | None = None, on_warning: Warn = None) -> Document:
     path = Path(path)
-    lines = _nonblank(path, read_lines(path, encoding))
+    lines = _nonblank(path, read_lines(path, encoding, on_warning))
     _require_text(path, lines)
     langs = [line_language(line.text) for line in lines]
     # A line with no letters (a bare number, a dash) joins the run it sits in.
@@ -135,8 +138,8 @@ def _check_both_languages(path: Path, lines: list[Line], langs: list[str]) -> No
         raise InputError(path, "only English text found: no Chinese side to align")
 
 
-def _read_side(path: Path, encoding: str | None, want: str) -> list[Line]:
-    lines = _nonblank(path, read_lines(path, encoding))
+def _read_side(path: Path, encoding: str | None, want: str, on_warning: Warn) -> list[Line]:
+    lines = _nonblank(path, read_lines(path, encoding, on_warning))
     _require_text(path, lines)
     counts = {"zh": 0, "en": 0, "": 0}
     for line in lines:
@@ -154,14 +157,16 @@ def _other(lang: str) -> str:
     return "en" if lang == "zh" else "zh"
 
 
-def read_two_files(zh_path: str | Path, en_path: str | Path, encoding: str | None = None) -> Document:
-    zh = _read_side(Path(zh_path), encoding, "zh")
-    en = _read_side(Path(en_path), encoding, "en")
+def read_two_files(zh_path: str | Path, en_path: str | Path, encoding: str | None = None,
+                   on_warning: Warn = None) -> Document:
+    zh = _read_side(Path(zh_path), encoding, "zh", on_warning)
+    en = _read_side(Path(en_path), encoding, "en", on_warning)
     return Document(Path(zh_path).name, "two-files", (Block(tuple(zh), tuple(en)),),
                     paragraphs_aligned=False)
 
 
-def read_presplit(zh_path: str | Path, en_path: str | Path, encoding: str | None = None) -> Document:
+def read_presplit(zh_path: str | Path, en_path: str | Path, encoding: str | None = None,
+                  on_warning: Warn = None) -> Document:
     """One sentence per line; a blank line is an empty sentence only inside the text.
 
     Sentence i of each file keeps its index (MAC-Dev ids are line numbers), so blank lines
@@ -169,7 +174,7 @@ def read_presplit(zh_path: str | Path, en_path: str | Path, encoding: str | None
     """
     sides = []
     for path, want in ((Path(zh_path), "zh"), (Path(en_path), "en")):
-        raw = read_lines(path, encoding)
+        raw = read_lines(path, encoding, on_warning)
         while raw and not raw[-1].strip():
             raw.pop()
         if not raw:
@@ -215,14 +220,17 @@ def read_document(paths: list[str | Path], layout: str | None = None,
     """Read any supported layout; `layout` None means detect it."""
     files = [Path(p) for p in paths]
     chosen = layout or detect_layout(files, encoding)
+    warnings: list[str] = []
     if chosen == "interleaved":
         if len(files) != 1:
             raise UsageError("the interleaved layout takes one file")
-        return read_interleaved(files[0], encoding)
-    if len(files) != 2:
+        document = read_interleaved(files[0], encoding, warnings.append)
+    elif chosen not in LAYOUTS:
+        raise UsageError(f"unknown layout {chosen!r}; choose one of {', '.join(LAYOUTS)}")
+    elif len(files) != 2:
         raise UsageError(f"the {chosen} layout takes two files: Chinese, then English")
-    if chosen == "two-files":
-        return read_two_files(files[0], files[1], encoding)
-    if chosen == "pre-split":
-        return read_presplit(files[0], files[1], encoding)
-    raise UsageError(f"unknown layout {chosen!r}; choose one of {', '.join(LAYOUTS)}")
+    elif chosen == "two-files":
+        document = read_two_files(files[0], files[1], encoding, warnings.append)
+    else:
+        document = read_presplit(files[0], files[1], encoding, warnings.append)
+    return replace(document, warnings=tuple(warnings))

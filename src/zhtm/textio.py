@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import InputError
@@ -147,10 +148,12 @@ def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
     return text, used
 
 
-def read_lines(path: str | Path, encoding: str | None = None) -> list[str]:
+def read_lines(path: str | Path, encoding: str | None = None,
+               on_warning: Callable[[str], None] | None = None) -> list[str]:
     """Lines of a text file without line ends (CRLF, CR and LF all end a line).
 
-    Index i holds line i + 1. Stray control characters are removed (they cannot go into XML).
+    Index i holds line i + 1. Stray control characters are removed (XML cannot hold them),
+    and each line where that happened is reported through `on_warning` as "path:line: ...".
     """
     text, _ = read_text(path, encoding)
     lines = _LINE_BREAK.split(text)
@@ -160,8 +163,13 @@ def read_lines(path: str | Path, encoding: str | None = None) -> list[str]:
         if len(line) * 4 > MAX_LINE_BYTES and len(line.encode("utf-8")) > MAX_LINE_BYTES:
             raise InputError(path, f"line is longer than 1 MiB ({len(line):,} characters): "
                                    "not a paragraph of text", line=number)
-    if any(_BAD_CONTROLS.search(line) for line in lines):
-        lines = [_BAD_CONTROLS.sub("", line) for line in lines]
+    for number, line in enumerate(lines, 1):
+        cleaned, removed = _BAD_CONTROLS.subn("", line)
+        if removed:
+            lines[number - 1] = cleaned
+            if on_warning is not None:
+                on_warning(f"{path}:{number}: removed {removed} control character(s) "
+                           "that XML cannot hold")
     return lines
 
 
