@@ -4,7 +4,6 @@ import json
 import sqlite3
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 

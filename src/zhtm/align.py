@@ -183,7 +183,7 @@ def _align_block(zr: feat.Rows | None, er: feat.Rows | None, zl: np.ndarray, el:
 def _first_pass(zr: feat.Rows | None, er: feat.Rows | None, zl: np.ndarray, el: np.ndarray,
                 settings: AlignSettings, model: dp.ScoreModel) -> list[tuple[int, int, int, int]]:
     """Beads up to 2-2 in a wide band around the length diagonal: finds where the path runs."""
-    n, m = len(zl), len(el)
+    m = len(el)
     a1, b1 = min(2, settings.max_zh), min(2, settings.max_en)
     first = dp.ScoreModel(model.prior[:a1 + 1, :b1 + 1], model.lex_weight, model.lex_offset,
                           model.size_power, model.len_weight, model.ratio, model.sigma, model.skip)

@@ -73,7 +73,6 @@ def search(inp: BandInputs, model: ScoreModel) -> list[tuple[int, int, int, int]
     kb = (K[None, :] - np.arange(nb)[:, None])[None, :, :]        # (1, nb, width): k - b
     lo_idx2 = (K + bmax)[None, :] - np.arange(nb)[:, None]         # (nb, width)
     row_base = (np.arange(amax) * (width + 2))[:, None, None]
-    rows3 = Av[:, None, None] - 1                                    # which stacked row (a-1)
     skip = model.skip
     c = model.len_smooth
     lw = model.len_weight / (2.0 * model.sigma ** 2)

@@ -1,34 +1,18 @@
 """The zhtm command line: a thin layer that parses options, calls the library, prints.
 
-Only this module imports click. Library errors become one `Error:` line and exit 1;
+Only the cli* modules import click. Library errors become one `Error:` line and exit 1;
 usage errors exit 2.
 """
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import InputError, UsageError, ZhtmError
-
-
-def _friendly_errors(func: Callable) -> Callable:
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except UsageError as exc:
-            raise click.UsageError(str(exc)) from None
-        except ZhtmError as exc:
-            raise click.ClickException(str(exc)) from None
-        except KeyboardInterrupt:
-            raise click.Abort() from None
-    return wrapper
+from .cli_common import friendly_errors, say
 
 
 class _Progress:
@@ -54,8 +38,6 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-def _say(message: str = "") -> None:
-    click.echo(message, err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,7 +68,7 @@ def main() -> None:
 @click.option("--date", "created", help="Creation date for the TMX header (YYYYMMDDThhmmssZ); "
               "omitted by default so reruns are byte-identical.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary, no progress bar.")
-@_friendly_errors
+@friendly_errors
 def align(inputs: tuple[Path, ...], output: Path, fmt: str, layout: str | None, encoding: str | None,
           min_score: float, max_zh: int | None, max_en: int | None, created: str | None,
           quiet: bool) -> None:
@@ -119,32 +101,32 @@ def align(inputs: tuple[Path, ...], output: Path, fmt: str, layout: str | None, 
 
 def _print_warnings(report) -> None:
     for warning in report.alignment.document.warnings:
-        _say(f"Warning: {warning}")
+        say(f"Warning: {warning}")
 
 
 def _print_align_summary(report) -> None:
     alignment = report.alignment
-    _say(f"{report.output}: {report.written} {report.what} written "
+    say(f"{report.output}: {report.written} {report.what} written "
          f"({len(alignment.zh)} Chinese, {len(alignment.en)} English sentences)")
     kinds = alignment.bead_types()
-    _say("bead types: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=_kind_order)))
+    say("bead types: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=_kind_order)))
     if report.below_min:
-        _say(f"kept out by --min-score: {report.below_min} bead(s)")
+        say(f"kept out by --min-score: {report.below_min} bead(s)")
     for line, lang in alignment.document.unpaired:
-        _say(f"unpaired {lang} line {line.number}: {_clip(line.text)}")
+        say(f"unpaired {lang} line {line.number}: {_clip(line.text)}")
     if alignment.document.notes:
         notes = alignment.document.notes
-        _say(f"English-only notes (not aligned): lines {notes[0].number}-{notes[-1].number} "
+        say(f"English-only notes (not aligned): lines {notes[0].number}-{notes[-1].number} "
              f"({len(notes)} notes)")
     review = alignment.to_review()
     if review:
-        _say(f"to review ({len(review)} bead(s) with confidence < 0.50):")
+        say(f"to review ({len(review)} bead(s) with confidence < 0.50):")
         for bead in review[:50]:
             zh, en = alignment.text_of(bead)
-            _say(f"  {bead.score:.2f} {bead.kind:>4}  {alignment.location(bead)}: "
+            say(f"  {bead.score:.2f} {bead.kind:>4}  {alignment.location(bead)}: "
                  f"{_clip(zh, 24)} | {_clip(en, 40)}")
         if len(review) > 50:
-            _say(f"  ... and {len(review) - 50} more")
+            say(f"  ... and {len(review) - 50} more")
 
 
 def _kind_order(item: tuple[str, int]) -> tuple[int, int]:
@@ -162,7 +144,7 @@ def _clip(text: str, width: int = 60) -> str:
 @click.option("--termbase-dir", default="termbase", show_default=True,
               type=click.Path(file_okay=False, path_type=Path))
 @click.option("-q", "--quiet", is_flag=True, help="No summary.")
-@_friendly_errors
+@friendly_errors
 def build(corpus: Path, tmx_dir: Path, termbase_dir: Path, quiet: bool) -> None:
     """Build the project's assets from a folder of interleaved bilingual documents.
 
@@ -180,14 +162,16 @@ def build(corpus: Path, tmx_dir: Path, termbase_dir: Path, quiet: bool) -> None:
         _print_warnings(report.align)
         if not quiet:
             _print_align_summary(report.align)
-            _say(f"{report.tbx}, {report.glossary}: {report.terms} terms")
-            _say()
+            say(f"{report.tbx}, {report.glossary}: {report.terms} terms")
+            say()
 
 
 def _register_subcommands() -> None:
     from .cli_terms import terms
+    from .cli_tm import concord_cmd, import_cmd, match_cmd, pretranslate_cmd
 
-    main.add_command(terms)
+    for command in (terms, import_cmd, match_cmd, concord_cmd, pretranslate_cmd):
+        main.add_command(command)
 
 
 _register_subcommands()

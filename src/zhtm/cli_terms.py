@@ -7,25 +7,11 @@ inserts `extract` when its first argument is not a subcommand. Register with
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from .errors import UsageError, ZhtmError
-
-
-def _friendly_errors(func: Callable) -> Callable:
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except UsageError as exc:
-            raise click.UsageError(str(exc)) from None
-        except ZhtmError as exc:
-            raise click.ClickException(str(exc)) from None
-    return wrapper
+from .cli_common import friendly_errors
 
 
 class _DefaultToExtract(click.Group):
@@ -80,7 +66,7 @@ def _format_for(output: Path, fmt: str | None) -> str:
               help="Layout of a bilingual document (detected when omitted).")
 @click.option("--encoding", help="Encoding of a bilingual document (detected when omitted).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary.")
-@_friendly_errors
+@friendly_errors
 def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path | None, limit: int,
             min_frequency: int, notes_from: tuple[Path, ...], layout: str | None,
             encoding: str | None, quiet: bool) -> None:
@@ -95,7 +81,14 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
       zhtm terms tmx/beijing-gwr-2024.zh-en.tmx --keep termbase/beijing.tbx -o termbase/beijing.tbx
     """
     from .layouts import read_document
-    from .terms import TermOptions, extract_terms, load_units, merge_kept, read_kept, write_terms
+    from .terms import (
+        TermOptions,
+        extract_terms,
+        load_units,
+        merge_kept,
+        read_kept,
+        write_terms,
+    )
 
     fmt = _format_for(output, fmt)
     kept = None
@@ -126,7 +119,7 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
 @click.option("--layout", type=click.Choice(["interleaved", "two-files", "pre-split"]),
               help="Layout of a bilingual document (detected when omitted).")
 @click.option("--encoding", help="Encoding of a bilingual document (detected when omitted).")
-@_friendly_errors
+@friendly_errors
 def check(inputs: tuple[Path, ...], termbase: Path, layout: str | None, encoding: str | None) -> None:
     """List TUs where a glossary term is in the Chinese but none of its English is in the English.
 

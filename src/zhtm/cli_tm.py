@@ -6,7 +6,6 @@ one ``Error:`` line and exit 1; bad options exit 2.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Callable
@@ -15,24 +14,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import UsageError, ZhtmError
+from .cli_common import friendly_errors, say
 from .store import DB_ENV, DEFAULT_DB
 
 _DB_HELP = (f"The TM store (an SQLite file). Default: ${DB_ENV} if set, else ./{DEFAULT_DB}.")
 
 
-def _friendly_errors(func: Callable) -> Callable:
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except UsageError as exc:
-            raise click.UsageError(str(exc)) from None
-        except ZhtmError as exc:
-            raise click.ClickException(str(exc)) from None
-        except KeyboardInterrupt:
-            raise click.Abort() from None
-    return wrapper
 
 
 def _db_option(func: Callable) -> Callable:
@@ -40,8 +27,6 @@ def _db_option(func: Callable) -> Callable:
                         envvar=DB_ENV, default=DEFAULT_DB, show_envvar=True, help=_DB_HELP)(func)
 
 
-def _say(message: str = "") -> None:
-    click.echo(message, err=True)
 
 
 def _open_matcher(db: Path, termbase: Path | None = None):
@@ -60,7 +45,7 @@ def _open_matcher(db: Path, termbase: Path | None = None):
                 type=click.Path(dir_okay=False, path_type=Path))
 @_db_option
 @click.option("-q", "--quiet", is_flag=True, help="No summary.")
-@_friendly_errors
+@friendly_errors
 def import_cmd(files: tuple[Path, ...], db: Path, quiet: bool) -> None:
     """Import TMX files into a TM store (created if missing).
 
@@ -85,16 +70,16 @@ def import_cmd(files: tuple[Path, ...], db: Path, quiet: bool) -> None:
         return
     for item in report.files:
         if item.already_imported:
-            _say(f"{item.path}: already imported, skipped")
+            say(f"{item.path}: already imported, skipped")
             continue
-        _say(f"{item.path}: {item.tus} TUs, {item.pairs} pairs, {item.new_units} new"
+        say(f"{item.path}: {item.tus} TUs, {item.pairs} pairs, {item.new_units} new"
              + (f", {item.skipped} TUs without zh and en skipped" if item.skipped else ""))
     for warning in warnings[:20]:
-        _say(f"warning: {getattr(warning, 'path', '')}:{getattr(warning, 'line', '')}: "
+        say(f"warning: {getattr(warning, 'path', '')}:{getattr(warning, 'line', '')}: "
              f"{getattr(warning, 'message', warning)}")
     if len(warnings) > 20:
-        _say(f"warning: ... and {len(warnings) - 20} more")
-    _say(f"{db}: {report.units} units, index in {report.segments} segment(s) "
+        say(f"warning: ... and {len(warnings) - 20} more")
+    say(f"{db}: {report.units} units, index in {report.segments} segment(s) "
          f"(indexing took {report.index_seconds:.2f} s)")
 
 
@@ -160,7 +145,7 @@ def _print_match(result, color: bool) -> None:
               help="Glossary whose terms found in the query are listed: TBX (2008 or v3), or "
                    "OmegaT's TSV (zh<TAB>en<TAB>comment; .txt/.tab/.utf8/.tsv) or CSV.")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines: one object per query.")
-@_friendly_errors
+@friendly_errors
 def match_cmd(query: str | None, db: Path, top_k: int, min_percent: int, termbase: Path | None,
               as_json: bool) -> None:
     """Find the best earlier translations of a Chinese sentence.
@@ -209,7 +194,7 @@ def match_cmd(query: str | None, db: Path, top_k: int, min_percent: int, termbas
               help="Most TUs listed.")
 @click.option("--en", "english", is_flag=True, help="Search the English side instead.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
-@_friendly_errors
+@friendly_errors
 def concord_cmd(text: str, db: Path, limit: int, english: bool, as_json: bool) -> None:
     """List the TUs whose Chinese contains TEXT (normalised, so ，and , are the same).
 
@@ -242,7 +227,7 @@ def concord_cmd(text: str, db: Path, limit: int, english: bool, as_json: bool) -
         click.echo(f"#{u.id}  {shown}")
         click.echo(f"      {u.zh if english else u.en}")
         click.echo(f"      from {origin}" + (f" ×{u.count}" if u.count > 1 else ""))
-    _say(f"{total} TU(s) contain {text!r}" + (f"; first {limit} shown" if total > limit else ""))
+    say(f"{total} TU(s) contain {text!r}" + (f"; first {limit} shown" if total > limit else ""))
 
 
 # --- pretranslate -------------------------------------------------------------------------
@@ -255,7 +240,7 @@ def concord_cmd(text: str, db: Path, limit: int, english: bool, as_json: bool) -
 @click.option("--min", "min_percent", type=click.IntRange(50, 100), default=70, show_default=True,
               help="Lowest score written to the TMX (bands are counted from 50 %).")
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
-@_friendly_errors
+@friendly_errors
 def pretranslate_cmd(document: Path, output: Path, db: Path, min_percent: int,
                      as_json: bool) -> None:
     """Segment a new Chinese document as OmegaT does and write each segment's best match.
@@ -290,4 +275,4 @@ def pretranslate_cmd(document: Path, output: Path, db: Path, min_percent: int,
         click.echo(f"{b.label:<10}{b.segments:>10}{b.characters:>10}"
                    f"{100 * b.characters / total_chars:>8.1f}%")
     click.echo(f"{'total':<10}{total_segments:>10}{total_chars:>10}")
-    _say(f"{output}: {result.written} TUs written (matches >= {min_percent}%)")
+    say(f"{output}: {result.written} TUs written (matches >= {min_percent}%)")
