@@ -131,9 +131,10 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
 
 
 def _link_competitively(english: EnglishSide, candidates, choices):
-    """One English span, one term: when two unrelated terms (neither inside the other) pick
-    the same span, the one it belongs to less strongly takes its next best (“一业一证” and
-    “一件事” both see “All-in-One-Go”; it is the quote at 一件事's position)."""
+    """One English span, one term: when two terms pick the same span, the one it belongs to
+    less strongly takes its next best (“一业一证” and “一件事” both see “All-in-One-Go”, the
+    quote at 一件事's position; 科技创新 does not mean "international innovation center",
+    国际科技创新中心 does)."""
     owner: dict[tuple[str, ...], tuple[float, str]] = {}
     for cand, choice in zip(candidates, choices):
         if choice is not None and choice.key:
@@ -145,10 +146,9 @@ def _link_competitively(english: EnglishSide, candidates, choices):
         if choice is None or not choice.key:
             continue
         rival = owner[choice.key][1]
-        if rival == cand.text or rival in cand.text or cand.text in rival:
+        if rival == cand.text:
             continue
-        taken = frozenset(k for k, (_, zh) in owner.items()
-                          if zh != cand.text and zh not in cand.text and cand.text not in zh)
+        taken = frozenset(k for k, (_, zh) in owner.items() if zh != cand.text)
         out[n] = english.choose(cand.text, cand.units, quoted=cand.quoted > 0,
                                 exclude=taken & {choice.key})
     return out

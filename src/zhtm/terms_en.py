@@ -25,7 +25,7 @@ from functools import lru_cache
 from .lexicon import STOPWORDS, en_content_stems, load_cedict, stem
 from .terms_clauses import clause_windows
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:(?:[-’'&/]|\.(?=[a-z0-9])|(?<=\b[A-Z])\.(?=[A-Z]\b))[A-Za-z0-9]+)*|[,;:()“”\"?!]|\.")
+_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[A-Za-z0-9]+(?:(?:[-’'&/]|\.(?=[a-z0-9])|(?<=\b[A-Z])\.(?=[A-Z]\b))[A-Za-z0-9]+)*|[,;:()“”\"?!]|\.")
 MAX_WORDS = 9
 DICE_POWER = 1.0  # association: a span found with every occurrence of the term beats a one-off
 LEX_FLOOR = 0.2
@@ -451,8 +451,8 @@ class EnglishSide:
                             matched += 1
                             for p, w in explained[j].items():
                                 covered[p] = min(1.0, covered.get(p, 0.0) + w)
-                        elif not covered and caps[j] != 2:
-                            lead += 1  # unexplained words before the first explained one
+                        elif not covered and (caps[j] != 2 or lw.endswith("'s")):
+                            lead += 1  # unexplained words (or owners) before the first explained one
                     if lw in EDGE_STOP:
                         continue
                     key = tuple(lowers[i:j + 1])
@@ -480,6 +480,8 @@ class EnglishSide:
                     # Spans that end on words the term explains (or on names) are preferred.
                     if lw in _NUMBER_WORDS or lw.isdigit():
                         prior *= 0.3  # "seven ... and two": a noun phrase ends on its noun
+                    if lowers[i][:1].isdigit() and not explained[i]:
+                        prior *= 0.3  # "27 quasi-museums": the count is not the term
                     elif not explained[j] and caps[j] != 2:
                         prior *= 0.75 if not lw.endswith("ly") else 0.4
                     if not explained[i] and not _name_start(toks, i):
@@ -515,7 +517,7 @@ class EnglishSide:
             if len(key) < 2:
                 continue
             for part, extra in ((key[1:], key[0]), (key[:-1], key[-1])):
-                if part not in out or extra in EDGE_STOP or not extra[0].isalnum() \
+                if part not in out or extra in EDGE_STOP or not extra[0].isalpha() \
                         or co[part] != co[key]:
                     continue
                 if self.df.get(part) == self.df.get(key) or (self.association and co[key] >= 2):

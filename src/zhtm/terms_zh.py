@@ -80,6 +80,7 @@ class ZhCandidate:
     score: float = 0.0
 
 
+_POLICY_VERB_SET = frozenset(POLICY_VERBS)
 _VERB_START = re.compile("^(?:" + "|".join(map(re.escape, POLICY_VERBS)) + ")")
 _VERB_END = re.compile("(?:" + "|".join(map(re.escape, POLICY_VERBS)) + ")$")
 
@@ -200,6 +201,9 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
             if signals.word_closure and words and counts[longer] \
                     and agree[longer] < 0.5 * counts[longer]:
                 continue  # a cut word: take the rest of it
+            added = longer[:len(longer) - len(s)] if side == "l" else longer[len(s):]
+            if signals.word_closure and side == "r" and added in _POLICY_VERB_SET and len(s) >= 4:
+                break  # 美丽乡村 + 建设: the activity, not a longer term (高质量 + 发展 still is)
             return True
     return False
 
