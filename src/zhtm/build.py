@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -75,6 +76,22 @@ class BuildReport:
     tbx: Path
     glossary: Path
     terms: int
+
+
+def build_store(tmx_paths: Sequence[Path], db: Path):
+    """A fresh TM store of the built TMX files; `db` is replaced only once it is complete."""
+    from .store import Store
+
+    tmp = db.with_name(f".{db.name}.building")
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        leftover.unlink(missing_ok=True)
+    with Store.open(tmp, create=True) as store:
+        report = store.import_tmx(list(tmx_paths))
+    # A stale WAL beside the old store would be replayed into the new one: drop it first.
+    for stale in (Path(f"{db}-wal"), Path(f"{db}-shm")):
+        stale.unlink(missing_ok=True)
+    os.replace(tmp, db)
+    return report
 
 
 def build_corpus(corpus: Path, tmx_dir: Path, termbase_dir: Path) -> Iterator[BuildReport]:

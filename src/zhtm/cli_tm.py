@@ -110,7 +110,7 @@ def _match_json(result) -> dict:
     }
 
 
-def _print_match(result, color: bool) -> None:
+def print_match(result, color: bool) -> None:
     from .matching import origin_label
 
     click.echo(f"» {result.query}")
@@ -180,7 +180,7 @@ def match_cmd(query: str | None, db: Path, top_k: int, min_percent: int, termbas
             if as_json:
                 click.echo(json.dumps(_match_json(result), ensure_ascii=False))
             else:
-                _print_match(result, color)
+                print_match(result, color)
     finally:
         matcher.store.close()
 
