@@ -28,8 +28,10 @@ from .terms_clauses import clause_windows
 _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[A-Za-z0-9]+(?:(?:[-’'&/]|\.(?=[a-z0-9])|(?<=\b[A-Z])\.(?=[A-Z]\b))[A-Za-z0-9]+)*|[,;:()“”\"?!]|\.")
 MAX_WORDS = 9
 DICE_POWER = 1.0  # association: a span found with every occurrence of the term beats a one-off
-LEX_FLOOR = 0.2
-MAX_UNEXPLAINED = 5  # longest span without gloss support (and longest lead before one)  # weight of association alone, for spans no gloss explains
+LEX_FLOOR = 0.2  # weight of association alone, for spans no gloss explains
+LEX_POWER = 1.0  # how much more a span that translates the whole term is worth
+VARIANT_CONFIDENCE = 0.5  # an admitted variant must be this sure
+MAX_UNEXPLAINED = 5  # longest span without gloss support (and longest lead before one)
 # Words that never begin or end a term's English.
 EDGE_STOP = frozenset("""
 a an the and or of to in for with on by as at from that which its their our we is are was were be
@@ -344,16 +346,23 @@ class EnglishSide:
         seen_keys = {best_key}
         while others and len(variants) < 2:
             alt = self._score_spans(zh, lexicon, others, quoted)
-            alt = {k: v for k, v in alt.items() if k not in seen_keys and not _overlaps(k, best_key)}
+            alt = {k: v for k, v in alt.items() if k not in seen_keys and k not in exclude
+                   and not _overlaps(k, best_key) and _stems(k) != _stems(best_key)
+                   and self._starts_on_term(lexicon, v[1], v[2][0], en[:1].isupper())}
             if not alt:
                 break
             key, (score, unit, span, conf) = max(alt.items(), key=lambda kv: (kv[1][0], len(kv[0]), kv[0]))
-            if conf < 0.35 or score < 0.4 * best_score:
+            if conf < VARIANT_CONFIDENCE or score < 0.4 * best_score:
                 break
             variants.append(self._usual_surface(key, self.surface(unit, *span)))
             seen_keys.add(key)
             others = [u for u in others if not _contains(self.tokens[u], key)]
         return EnChoice(en, tuple(variants), best_unit, confidence, best_key, best_score)
+
+    def _starts_on_term(self, lexicon: TermLexicon, unit: int, i: int, name: bool) -> bool:
+        """A variant starts on a word the term explains, or on a capital when the term is a
+        name ("promote green, low-carbon" is not a variant of 绿色低碳)."""
+        return bool(lexicon.explains(self.tokens[unit][i])) or name and self.caps[unit][i] == 2
 
     def _usual_surface(self, key: tuple[str, ...], found: str) -> str:
         """The spelling translators use mid-sentence: "Infrastructure" at the start of a
@@ -432,19 +441,30 @@ class EnglishSide:
                     start_prior = 0.5  # "city’s Gross Regional Product": the owner is not the term
                 if i > 0 and caps[i - 1] == 2:
                     start_prior *= 0.6  # a Title Case name is kept whole
+                inner = 0  # an open quote inside the span: critical “minor details”
+                inner_quote = False
                 for j in range(i, min(hi, i + MAX_WORDS + 2)):
                     t = toks[j]
                     lw = lowers[j]
-                    if lw in HARD or lw in QUOTES:
+                    closing = False
+                    if lw in QUOTES and quoted and self.quotes:
+                        if not inner and lw != "”":
+                            inner = j
+                            continue
+                        if not inner or lw == "“":
+                            break
+                        inner, closing = 0, True
+                    elif lw in HARD or lw in QUOTES:
                         break
                     if lw == ",":
                         commas += 1
                         if commas > 1:
                             break
                         continue
-                    words += 1
-                    if not caps[j]:
-                        all_cap = False
+                    if not closing:
+                        words += 1
+                        if not caps[j]:
+                            all_cap = False
                     if t.stem:
                         content += 1
                         if explained[j]:
@@ -453,8 +473,11 @@ class EnglishSide:
                                 covered[p] = min(1.0, covered.get(p, 0.0) + w)
                         elif not covered and (caps[j] != 2 or lw.endswith("'s")):
                             lead += 1  # unexplained words (or owners) before the first explained one
-                    if lw in EDGE_STOP:
+                    if lw in EDGE_STOP or inner:
                         continue
+                    if closing:  # judge the end on the quoted word
+                        t, lw = toks[j - 1], lowers[j - 1]
+                        inner_quote = True
                     key = tuple(lowers[i:j + 1])
                     if key not in seen_here:
                         seen_here.add(key)
@@ -470,7 +493,11 @@ class EnglishSide:
                     lex = cov * (0.35 + 0.65 * prec)
                     prior = start_prior * _length_prior(words, n_chars) * (0.8 if commas else 1.0)
                     if quote_prior:
-                        prior *= quote_prior.get((i, j), 1.0)
+                        got = quote_prior.get((i, j))
+                        if got is None and inner_quote:  # the quote and the words around it
+                            got = max((v for (a, b), v in quote_prior.items()
+                                       if i < a and b < j and v > 1.0), default=1.0)
+                        prior *= got or 1.0
                     if all_cap and caps[i] == 2:
                         prior *= 1.15
                     if j + 1 < len(toks) and caps[j + 1] == 2:
@@ -478,12 +505,13 @@ class EnglishSide:
                     if numerals and any(covered.get(p, 0.0) < 0.5 for p in numerals):
                         prior *= 0.2  # 七站两场: the English names both numbers
                     # Spans that end on words the term explains (or on names) are preferred.
+                    end = j - 1 if closing else j
                     if lw in _NUMBER_WORDS or lw.isdigit():
                         prior *= 0.3  # "seven ... and two": a noun phrase ends on its noun
+                    elif not explained[end] and caps[end] != 2:
+                        prior *= 0.75 if not lw.endswith("ly") else 0.4
                     if lowers[i][:1].isdigit() and not explained[i]:
                         prior *= 0.3  # "27 quasi-museums": the count is not the term
-                    elif not explained[j] and caps[j] != 2:
-                        prior *= 0.75 if not lw.endswith("ly") else 0.4
                     if not explained[i] and not _name_start(toks, i):
                         prior *= 0.7 if not lowers[i].endswith(("ing", "ed")) else 0.55
                         if lead > 1:  # "services to the capital’s seven …": each lead word costs
@@ -510,7 +538,7 @@ class EnglishSide:
                 # and rarely elsewhere ("waste sorting", "veterans": no gloss, no doubt).
                 consistent = (co[key] / k) * (co[key] / df) * k / (k + 1)
                 confidence = max(confidence, consistent if co[key] >= 2 else 0.0)
-            out[key] = (dice ** DICE_POWER * (LEX_FLOOR + lex) * prior, unit, span, confidence)
+            out[key] = (dice ** DICE_POWER * (LEX_FLOOR + lex) ** LEX_POWER * prior, unit, span, confidence)
         # English closedness: a span always extended by the same content word in the term's
         # windows is a truncation of the longer span ("revitalization" → "rural revitalization").
         for key in list(out):
@@ -568,6 +596,10 @@ def _contains(toks: list[Token], key: tuple[str, ...]) -> bool:
     lowers = [t.lower for t in toks]
     n = len(key)
     return any(tuple(lowers[i:i + n]) == key for i in range(len(lowers) - n + 1))
+
+
+def _stems(key: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(stem(w) for w in key)
 
 
 def _overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
