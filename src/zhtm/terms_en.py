@@ -551,6 +551,20 @@ class EnglishSide:
                 if self.df.get(part) == self.df.get(key) or (self.association and co[key] >= 2):
                     score, unit, span, conf = out[part]
                     out[part] = (score * 0.45, unit, span, conf)
+        # A span always followed (or preceded) by words that translate more of the term is
+        # short of the term: "core technologies" → "core technologies in key fields" (关键).
+        if self.association:
+            truncated = set()
+            for key in out:
+                if co[key] < 2 or len(key) < 3:
+                    continue
+                for n in range(1, len(key) - 1):
+                    for part in (key[:n], key[-n:]):
+                        if part in out and co[part] == co[key] and where[key][2] > where[part][2]:
+                            truncated.add(part)
+            for part in sorted(truncated):
+                score, unit, span, conf = out[part]
+                out[part] = (score * 0.45, unit, span, conf)
         return out
 
 

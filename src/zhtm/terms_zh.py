@@ -24,8 +24,12 @@ HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002a6df]+")
 QUOTED = re.compile(r"[“\"]([^“”\"\n]{1,24})[”\"]")
 MAX_LEN = 14
 # A string is absorbed by an extension that accounts for this share of its occurrences
-# (1.0 = the classic closed-string rule; 0.8 also drops 高质量 in favour of 高质量发展).
-CLOSURE = 0.8
+# (1.0 = the classic closed-string rule; 0.75 also drops 高质量 in favour of 高质量发展).
+CLOSURE = 0.75
+# A candidate found mostly inside longer candidates (科学城 in 怀柔科学城, 未来科学城 …) is a
+# head or a fragment of those terms rather than a glossary entry of its own.
+NESTED_SHARE = 0.6
+NESTED_FACTOR = 0.5
 # Bonus of a quoted span (a slogan quoted once ranks with an unquoted term seen about 4 times).
 QUOTE_BONUS = 0.5
 MIN_LEN = 2
@@ -40,12 +44,12 @@ POLICY_VERBS = tuple(sorted(set("""
 引导 鼓励 培育 发挥 带动 服务于 做强 做优 做大 改善 加速 增强 巩固提升 稳定 确保 推广 严格
 严厉 严肃 集中 大幅 明显 显著 基本 初步 全年 年内 今年 去年 各类 一批 一系列 相关 有关 主要
 重要 不少 一些 多项 各项 全部 有效 有力 共同 进一步加强 持续推进 加快推进 深入推进 开展了
-防范 化解 共建 共享 共治
+防范 化解 共建 共享 共治 代表
 """.split()), key=len, reverse=True))
 # Evaluative modifiers: 重大项目 "major projects", 重点领域 "key areas" are phrases, not terms.
-GENERIC_START = ("重大", "重点", "坚强", "新一轮", "全市", "本市", "各级", "过去", "现代")
+GENERIC_START = ("重大", "重点", "坚强", "新一轮", "全市", "本市", "各级", "过去", "现代", "工作")
 # Modifiers that do not end a term (北京国际 is cut out of 北京国际科技创新中心 …).
-GENERIC_END = ("国际",)
+GENERIC_END = ("国际", "工作")  # 政府工作 "work of the government"
 GENERIC_FACTOR = 0.3
 # Characters that cannot begin / end a term.
 BAD_START = set("的和与及等在了是为对把将并而从向由于到也都所这该各每有无不其之或被让使给跟同就还又再更很最已以后")
@@ -64,6 +68,7 @@ class ZhSignals:
     specificity: bool = True
     word_closure: bool = True  # an absorbing extension is taken to the next word boundary
     generic: bool = True  # evaluative modifiers (重大 重点 …) and 国际 at the end demote
+    nested: bool = True  # mostly inside longer candidates: a head or a fragment of them
 
 
 @dataclass(slots=True)
@@ -168,8 +173,32 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
         cand.score = _score(cand, signals, word_frequency)
         if cand.score > 0:
             out.append(cand)
+    if signals.nested:
+        _demote_nested(out)
     out.sort(key=lambda c: (-c.score, -c.frequency, c.text))
     return out
+
+
+def _demote_nested(cands: list[ZhCandidate]) -> None:
+    """Halve the score of a candidate whose occurrences are mostly inside two or more longer
+    candidates (a shared head: 科学城 in 怀柔科学城, 未来科学城, 中关村科学城), counting only
+    the longest containing ones so that nothing is counted twice."""
+    by_text = {c.text: c for c in cands}
+    inside: dict[str, list[str]] = defaultdict(list)
+    for c in cands:
+        t = c.text
+        for i in range(len(t)):
+            for j in range(i + MIN_LEN, len(t) + 1):
+                if j - i < len(t) and t[i:j] in by_text:
+                    inside[t[i:j]].append(t)
+    for s, longer in inside.items():
+        cand = by_text[s]
+        if cand.quoted or cand.frequency < 2:
+            continue
+        maximal = [t for t in set(longer) if not any(t != u and t in u for u in longer)]
+        covered = sum(by_text[t].frequency for t in maximal)
+        if len(maximal) >= 2 and covered >= NESTED_SHARE * cand.frequency:
+            cand.score *= NESTED_FACTOR
 
 
 def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter],
