@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from zhtm.errors import InputError
-from zhtm.records import Unit
 from zhtm.term_records import TermEntry, term_id
 from zhtm.terms import TermOptions, extract_terms, load_units, merge_kept, parse_notes
 from zhtm.terms_clauses import clause_windows

@@ -15,7 +15,12 @@ from .errors import InputError, UsageError
 from .records import Unit
 from .term_records import TermEntry, term_id
 from .terms_en import EnglishSide, EnSignals
-from .terms_zh import ZhSignals, find_candidates, jieba_segmenter, sentencepiece_segmenter
+from .terms_zh import (
+    ZhSignals,
+    find_candidates,
+    jieba_segmenter,
+    sentencepiece_segmenter,
+)
 
 FORMATS: tuple[str, ...] = ("tbx", "tbx3", "tsv", "csv")
 SEGMENTERS: tuple[str, ...] = ("auto", "jieba", "sentencepiece", "none")

@@ -105,8 +105,8 @@ def clause_windows(zh: str, en: str) -> list[Window]:
         for j in range(n + 1):
             if best[i][j] == neg:
                 continue
-            for a in range(0, _MAX_ZH + 1):
-                for b in range(0, _MAX_EN + 1):
+            for a in range(_MAX_ZH + 1):
+                for b in range(_MAX_EN + 1):
                     if (a == 0 and b == 0) or i + a > m or j + b > n:
                         continue
                     s = best[i][j] + bead(i, i + a, j, j + b)

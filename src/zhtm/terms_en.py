@@ -594,7 +594,7 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
+_NUMBER_WORDS = frozenset(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"))
 
 
 def _name_start(toks: list[Token], i: int) -> bool:
