@@ -151,3 +151,24 @@ def test_non_bmp_and_short_texts():
     index = FuzzyIndex.build(range(len(texts)), texts)
     for q in ("𠮷野", "a", "b", "𠮷野家。"):
         assert search_segments([index], q, 5, 0) == brute_force(range(len(texts)), texts, q, 5, 0)
+
+
+@pytest.fixture(scope="module")
+def small_alphabet():
+    # few characters, many repeats: every entry shares characters with every query, counts
+    # (not presence) decide, and frequent characters take the bitmap path, rare ones the
+    # postings path
+    rng = random.Random(5)
+    alphabet = "中国人民发展" * 20 + "abcdefghij" + "京津冀"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(2500)]
+    return list(range(1, len(texts) + 1)), texts, FuzzyIndex.build(range(1, len(texts) + 1), texts)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_exact_on_a_small_alphabet(small_alphabet, data):
+    ids, texts, index = small_alphabet
+    q = data.draw(st.text(alphabet="中国人民发展abcdefghij京津冀x", min_size=1, max_size=45))
+    threshold = data.draw(st.sampled_from([0, 10, 40, 50, 60, 70, 80, 95, 100]))
+    k = data.draw(st.sampled_from([1, 5, 12]))
+    assert search_segments([index], q, k, threshold) == brute_force(ids, texts, q, k, threshold)

@@ -10,15 +10,20 @@ score list; ties ordered by unit id), through an index that makes it fast:
 
 * entries are numbered in length order, so the lengths that can reach a threshold are one
   contiguous id range (``|m - n| <= d`` and ``d <= (1 - t) * max(m, n)``);
-* a CSR inverted index of distinct character bigrams (postings sorted by id) counts the
-  bigrams each entry of the range shares with the query. An edit destroys at most two
-  bigram occurrences, so ``d >= (max(Dq, Db) - shared) / 2``;
-* a CSR index of characters with their counts bounds ``d >= max(m, n) - common`` where
-  ``common`` is the multiset intersection; it is used when the bigram bound is empty
-  (low thresholds);
-* candidates are verified best-bound first with rapidfuzz's bit-parallel Levenshtein,
-  with a cutoff at the current k-th best score, which raises the bar as it goes; the scan
-  stops when no remaining bound can reach the bar.
+* *seed*: the few entries sharing most of the query's rarest bigrams (CSR postings sorted by
+  id, read only inside the window) are verified first: with close matches in the TM, the
+  k-th best (the bar) rises at once and the window shrinks;
+* *character bound*: an edit removes at most one character from the multiset intersection,
+  so an entry needs ``common >= ceil(t * max(m, n))``. An upper bound of ``common`` (query
+  counts of the query characters the entry holds) is counted for the whole window at once,
+  bit-sliced: a presence bitmap per query character (kept for characters in >= 1/64 of the
+  entries, made from the postings for rarer ones) is added into bit planes with a ripple
+  carry, rarest character first; once the characters left cannot lift the low counts any
+  more, the entries still possible are few, and the last characters are looked up for them
+  alone (pruning after each). No per-entry integer array of the window's width is made;
+* candidates are verified best bound first with rapidfuzz's bit-parallel Levenshtein, with
+  a cutoff at the current bar, which rises as it goes; the scan stops when no remaining
+  bound can reach the bar.
 
 An index covers one contiguous range of store ids (a *segment*); a store holds a few and
 `search_segments` runs a query through them with one shared top-k.
@@ -26,7 +31,6 @@ An index covers one contiguous range of store ids (a *segment*); a store holds a
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -44,10 +48,12 @@ ARRAYS: dict[str, str] = {
 _MAX_CNT = 65535
 # Verify at most this many best-bound candidates before tightening the bounds again.
 _ROUND = 64
-# Entries sharing the most bigrams with the query, verified first to raise the bar.
+# Entries sharing the most rare bigrams with the query, verified first to raise the bar.
 _SEED = 16
-# Above this many bigram candidates, add the character bound before verifying.
-_CHAR_BOUND_FROM = 2048
+# The seed reads the rarest bigrams' postings up to this many entries or this many bigrams.
+_SEED_VOLUME = 4096
+_SEED_KEYS = 8
+
 
 
 def percent(distance: int, length: int) -> int:
@@ -112,19 +118,15 @@ class TopK:
     def offer(self, hit: Hit) -> bool:
         if hit.length and (hit.length - hit.distance) * 100 < self.min_percent * hit.length:
             return False
-        if len(self.hits) == self.k and not hit.beats(self.hits[-1]):
+        hits = self.hits
+        if len(hits) == self.k and not hit.beats(hits[-1]):
             return False
-        keys = [_order_key(h) for h in self.hits]
-        pos = bisect.bisect_left(keys, _order_key(hit))
-        self.hits.insert(pos, hit)
-        del self.hits[self.k:]
+        pos = len(hits)
+        while pos and hit.beats(hits[pos - 1]):
+            pos -= 1
+        hits.insert(pos, hit)
+        del hits[self.k:]
         return True
-
-
-def _order_key(hit: Hit) -> tuple:
-    from fractions import Fraction
-    sim = Fraction(hit.length - hit.distance, hit.length) if hit.length else Fraction(1)
-    return (-sim, hit.unit_id)
 
 
 def _max_distance(lengths: np.ndarray, num: int, den: int) -> np.ndarray:
@@ -168,6 +170,8 @@ class FuzzyIndex:
         self.text = text
         for name in ARRAYS:
             setattr(self, name, arrays[name])
+        self._bits: np.ndarray | None = None
+        self._bit_row = np.zeros(0, np.int64)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -273,8 +277,9 @@ class FuzzyIndex:
     def _window(self, m: int, num: int, den: int) -> tuple[int, int]:
         lo_len = -(-num * m // den)
         hi_len = (m * den) // num if num else 1 << 62
-        return (int(np.searchsorted(self.lens, lo_len, "left")),
-                int(np.searchsorted(self.lens, hi_len, "right")))
+        lo_len, hi_len = min(lo_len, 2**31 - 1), min(hi_len, 2**31 - 1)
+        return (int(self.lens.searchsorted(np.int32(lo_len), "left")),
+                int(self.lens.searchsorted(np.int32(hi_len), "right")))
 
     def containing(self, needle: str) -> list[int]:
         """Entry positions whose normalised text contains `needle` (normalised), in id order."""
@@ -309,126 +314,192 @@ class FuzzyIndex:
         lo, hi = self._window(m, num, den)
         if lo >= hi:
             return
-        qcp = _codepoints(query)
-        if m >= 2:
-            qb = np.unique((qcp[:-1].astype(np.uint64) << np.uint64(21)) | qcp[1:])
-        else:
-            qb = np.zeros(0, np.uint64)
-        dq = len(qb)
-        _, a, b = self._slices(qb, self.bg_keys, self.bg_ptr, self.bg_post, lo, hi)
-        width = hi - lo
-        if len(a):
-            shared = np.bincount(_gather(self.bg_post, a, b).astype(np.int64) - lo, minlength=width)
-        else:
-            shared = np.zeros(width, np.int64)
-        # 1. Seed: verify the entries sharing most bigrams, to raise the bar early.
-        if width > _SEED:
-            seeds = np.argpartition(-shared, _SEED - 1)[:_SEED]
-        else:
-            seeds = np.arange(width)
-        self._verify(query, dq, lo, seeds, shared[seeds], None, top, sort_all=True)
-        shared[seeds] = -(1 << 40)  # done: never a candidate again
-        # 2. The bar may have risen: shrink the window, bound by bigrams, then by characters.
+        q = _Query(self, query)
+        # 1. Seed: the entries sharing most of the rarest bigrams, verified first: for a
+        #    query with close matches this raises the bar at once and shrinks everything after.
+        done = self._seed(q, lo, hi, top)
+        # 2. Candidates by the character bound over the (possibly narrower) window, verified
+        #    best bound first.
         num, den = top.bar()
         lo2, hi2 = self._window(m, num, den)
-        lo2, hi2 = max(lo, lo2), min(hi, hi2)
-        if lo2 >= hi2:
+        lo, hi = max(lo, lo2), min(hi, hi2)
+        if lo >= hi:
             return
-        lmax = max(m, int(self.lens[hi2 - 1]))
-        need_min = dq - 2 * int(_max_distance(np.array([lmax]), num, den)[0])
-        if need_min >= 1:
-            cand = np.flatnonzero(shared[lo2 - lo:hi2 - lo] >= need_min) + (lo2 - lo)
-            common = None
-            if len(cand) > _CHAR_BOUND_FROM:
-                # Many bigram candidates: intersect with the (dense) character bound.
-                chars, common_c = self._char_filter(qcp, lo2, hi2, num, den)
-                chars += lo2 - lo
-                keep = np.isin(chars, cand, assume_unique=True)
-                cand, common = chars[keep], common_c[keep]
-        else:
-            cand, common = self._char_filter(qcp, lo2, hi2, num, den)
-            cand += lo2 - lo
-            cand_ok = shared[cand] >= 0
-            cand, common = cand[cand_ok], common[cand_ok]
+        cand, lb = self._candidates(q, lo, hi, num, den)
+        if done is not None and len(cand):
+            keep = ~np.isin(cand, done)
+            cand, lb = cand[keep], lb[keep]
         if len(cand):
-            self._verify(query, dq, lo, cand, shared[cand], common, top)
+            self._verify(query, cand, lb, top)
 
-    def _char_filter(self, qcp: np.ndarray, lo: int, hi: int, num: int, den: int,
-                     cand: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Entries of [lo, hi) that can share ``>= ceil(t * max(m, n))`` characters with the
-        query (multiset intersection; an edit changes at most one shared character), and
-        their exact shared-character counts. Returns window positions relative to `lo`.
+    def _ranges(self, keys: np.ndarray, vocab: np.ndarray, ptr: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each query key: found?, and its postings [a, b) (empty when absent)."""
+        n = len(keys)
+        if not len(vocab) or not n:
+            z = np.zeros(n, np.int64)
+            return np.zeros(n, bool), z, z
+        where = np.searchsorted(vocab, keys)
+        found = where < len(vocab)
+        found[found] = vocab[where[found]] == keys[found]
+        j = np.where(found, where, 0)
+        a = np.where(found, ptr[j], 0)
+        b = np.where(found, ptr[j + 1], 0)
+        return found, a, b
 
-        Rare query characters are counted densely over the window (bincount over their
-        postings) until the mass F of the characters not yet counted is below the least
-        requirement; from then on only entries with ``common + F >= required`` survive, and
-        once they are few the frequent characters are looked up for them alone (binary
-        search in the postings), pruning again after each character. With `cand` given,
-        only those entries are considered (all lookups sparse).
-        """
-        m = len(qcp)
-        chars, qcount = np.unique(qcp, return_counts=True)
-        qi, a, b = self._slices(chars.astype(np.uint32), self.ch_keys, self.ch_ptr, self.ch_post,
-                                lo, hi)
-        qc = qcount[qi]
-        rest = int(qc.sum())  # mass of query characters not counted yet (absent ones never count)
-        width = hi - lo
-        lengths_all = None
-        if cand is None:
-            order = np.argsort(b - a, kind="stable").tolist()  # rarest first
-            common_all = np.zeros(width, np.int64)
-            need_min = -(-num * m // den)
-            lengths_all = np.maximum(self.lens[lo:hi].astype(np.int64), m)
-            required_all = -(-num * lengths_all // den)
-            size = width
-            done = 0
-            for f in order:
-                x, y = int(a[f]), int(b[f])
-                if rest < need_min and size * 8 < (y - x):
-                    break
-                common_all[self.ch_post[x:y].astype(np.int64) - lo] += np.minimum(
-                    self.ch_cnt[x:y], qc[f])
-                rest -= int(qc[f])
-                done += 1
-                if rest < need_min:
-                    size = int(np.count_nonzero(common_all >= need_min - rest))
-            cand = np.flatnonzero(common_all + rest >= required_all)
-            common = common_all[cand]
-            order = order[done:]
-            required = required_all[cand]
-        else:
-            common = np.zeros(len(cand), np.int64)
-            lengths = np.maximum(self.lens[lo + cand].astype(np.int64), m)
-            required = -(-num * lengths // den)
-            order = np.argsort(-qc, kind="stable").tolist()
-        order.sort(key=lambda f: -int(qc[f]))  # biggest mass first: prunes soonest
-        for f in order:
-            if not len(cand):
+    def _seed(self, q: _Query, lo: int, hi: int, top: TopK) -> np.ndarray | None:
+        """Verify the few entries of [lo, hi) that share most of the query's rarest bigrams."""
+        if not len(q.bg_a):
+            return None
+        post = self.bg_post
+        parts = []
+        volume = 0
+        for f in np.argsort(q.bg_b - q.bg_a, kind="stable").tolist():
+            a, b = int(q.bg_a[f]), int(q.bg_b[f])
+            x, y = _between(post[a:b], lo, hi)
+            if y > x:
+                parts.append(post[a + x:a + y])
+                volume += y - x
+            if volume >= _SEED_VOLUME or len(parts) >= _SEED_KEYS:
                 break
-            x, y = int(a[f]), int(b[f])
-            posts = self.ch_post[x:y]
-            where = cand + lo
-            pos = np.searchsorted(posts, where)
-            pos_ok = pos < len(posts)
-            present = np.zeros(len(cand), dtype=bool)
-            present[pos_ok] = posts[pos[pos_ok]] == where[pos_ok]
-            common[present] += np.minimum(self.ch_cnt[x + pos[present]], qc[f])
-            rest -= int(qc[f])
-            keep = common + rest >= required
-            if not keep.all():
-                cand, common, required = cand[keep], common[keep], required[keep]
-        return cand, common
+        if not parts:
+            return None
+        pos, cnt = _count(np.concatenate(parts), lo, hi)
+        if len(pos) > _SEED:
+            pick = np.argpartition(-cnt, _SEED - 1)[:_SEED]
+            pos = np.sort(pos[pick])
+        n = self.lens[pos].astype(np.int64)
+        self._verify(q.text, pos, np.abs(n - q.m), top)
+        return pos
 
-    def _verify(self, query: str, dq: int, lo: int, cand: np.ndarray, shared: np.ndarray,
-                common: np.ndarray | None, top: TopK, sort_all: bool = False) -> None:
-        """Levenshtein on candidates, best bound first, each cut off at the current bar."""
+    def _candidates(self, q: _Query, lo: int, hi: int, num: int, den: int
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """Entries of [lo, hi) that may reach num/den, with a lower bound on their distance.
+
+        Character bound: an edit removes at most one character from the multiset
+        intersection, so an entry of length n needs ``common >= ceil(t * max(m, n))``.
+        ``common`` is bounded above by the sum of the query counts of the query characters
+        the entry holds, counted for the whole window at once in bit-sliced form: one
+        presence bitmap per query character (kept for frequent characters, made from the
+        postings for rare ones), added as bits with a ripple carry over the bit planes of the
+        counter, then compared with the requirement bit-plane by bit-plane.
+        """
+        m = q.m
+        if num == 0:  # everything qualifies
+            cand = np.arange(lo, hi, dtype=np.int64)
+            return cand, np.abs(self.lens[cand].astype(np.int64) - m)
+        need_min = -(-num * m // den)
+        empty = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        w0, w1 = lo >> 6, (hi + 63) >> 6
+        width = w1 - w0
+        planes: list[np.ndarray] = []
+        spare = (np.empty(width, np.uint64), np.empty(width, np.uint64))
+        total = 0
+        bits = self._char_bits()
+        rows = self._bit_row[q.ch_j]
+        sizes = self.ch_ptr[q.ch_j + 1] - self.ch_ptr[q.ch_j]
+        order = np.argsort(sizes, kind="stable").tolist()  # rarest first
+        keys = [(int(q.ch_j[f]), int(rows[f]), int(q.ch_q[f])) for f in order]
+        rest = sum(weight for _, _, weight in keys)  # query mass not added yet
+        if rest < need_min:
+            return empty
+        cand = None
+        for step, (j, row, weight) in enumerate(keys):
+            rest -= weight
+            if row >= 0:
+                x = bits[row, w0:w1]
+            else:
+                a, b = int(self.ch_ptr[j]), int(self.ch_ptr[j + 1])
+                posts = self.ch_post[a:b]
+                u, v = _between(posts, w0 << 6, w1 << 6)
+                if u == v:
+                    continue
+                x = _bitmap(posts[u:v], w0, width)
+            for _ in range(weight):
+                total += 1
+                carry = x
+                for i in range(total.bit_length()):
+                    if i == len(planes):
+                        planes.append(carry.copy())
+                        break
+                    plane = planes[i]
+                    if i + 1 < total.bit_length():
+                        nxt = np.bitwise_and(plane, carry, out=spare[i & 1])
+                        np.bitwise_xor(plane, carry, out=plane)
+                        carry = nxt
+                    else:  # the top plane cannot carry further
+                        np.bitwise_xor(plane, carry, out=plane)
+            if need_min - rest >= 1 and (rest == 0 or step % 2):
+                # Entries below need_min - rest can no longer qualify: once the others are
+                # few, finish them one by one.
+                cand = _at_least(planes, need_min - rest, w0, lo, hi, width // 16 if rest else
+                                 None)
+                if cand is not None:
+                    keys = keys[step + 1:]
+                    break
+        if not planes:
+            return empty
+        if cand is None:  # the last characters were absent from the window
+            cand = _at_least(planes, need_min - rest, w0, lo, hi, None)
+            keys = []
+        # each candidate's count so far, then the remaining characters for them alone
+        rel = cand - (w0 << 6)
+        word, shift = rel >> 6, (rel & 63).astype(np.uint64)
+        upper = np.zeros(len(cand), np.int64)
+        for i, plane in enumerate(planes):
+            upper += ((plane[word] >> shift) & np.uint64(1)).astype(np.int64) << i
+        n = self.lens[cand].astype(np.int64)
+        big = np.maximum(n, m)
+        need = big - _max_distance(big, num, den)
+        for j, row, weight in keys:
+            keep = upper + rest >= need
+            if not keep.all():
+                cand, upper, n, big, need = (a[keep] for a in (cand, upper, n, big, need))
+            if not len(cand):
+                return empty
+            rest -= weight
+            if row >= 0:
+                present = (bits[row][cand >> 6] >> (cand & 63).astype(np.uint64)) & np.uint64(1)
+                upper += present.astype(np.int64) * weight
+            else:
+                posts = self.ch_post[int(self.ch_ptr[j]):int(self.ch_ptr[j + 1])]
+                where = posts.searchsorted(cand.astype(np.uint32))
+                inside = where < len(posts)
+                hit = np.zeros(len(cand), bool)
+                hit[inside] = posts[where[inside]] == cand[inside]
+                upper += hit * weight
+        lb = np.maximum(np.abs(n - m), big - upper)
+        keep = lb <= _max_distance(big, num, den)
+        return cand[keep], lb[keep]
+
+    def _char_bits(self) -> np.ndarray:
+        """Presence bitmaps (one bit per entry) of the characters in at least 1/64 of the
+        entries (no bigger than their postings), made on first use."""
+        if self._bits is None:
+            n = len(self)
+            words = (n + 63) >> 6
+            sizes = np.diff(self.ch_ptr)
+            dense = np.flatnonzero(sizes * 64 >= n)
+            bits = np.empty((len(dense), words), np.uint64)
+            flags = np.zeros(words * 64, bool)
+            for r, j in enumerate(dense.tolist()):
+                posts = self.ch_post[self.ch_ptr[j]:self.ch_ptr[j + 1]]
+                flags[:] = False
+                flags[posts] = True
+                bits[r] = np.packbits(flags, bitorder="little").view(np.uint64)
+            row = np.full(len(self.ch_keys), -1, np.int64)
+            row[dense] = np.arange(len(dense))
+            self._bit_row = row
+            self._bits = bits
+        return self._bits
+
+    def _verify(self, query: str, cand: np.ndarray, lb: np.ndarray, top: TopK) -> None:
+        """Levenshtein on candidates (absolute positions), best bound first, each cut off at
+        the current bar; stops when no remaining bound can reach it."""
         m = len(query)
-        n = self.lens[lo + cand].astype(np.int64)
-        length = np.maximum(n, m)
-        db = self.bg_count[lo + cand]
-        lb = np.maximum(np.abs(n - m), (np.maximum(db, dq) - shared + 1) // 2)
-        if common is not None:
-            lb = np.maximum(lb, length - common)
+        length = np.maximum(self.lens[cand].astype(np.int64), m)
+        lb = lb.astype(np.int64)
+        text, offsets, ids = self.text, self.offsets, self.ids
         while len(cand):
             num, den = top.bar()
             ok = lb <= _max_distance(length, num, den)
@@ -437,20 +508,19 @@ class FuzzyIndex:
                 if not len(cand):
                     return
             ub = (length - lb) / length
-            if len(cand) > _ROUND and not sort_all:
+            if len(cand) > _ROUND:
                 pick = np.argpartition(-ub, _ROUND - 1)[:_ROUND]
                 pick = pick[np.lexsort((cand[pick], -ub[pick]))]
             else:
                 pick = np.lexsort((cand, -ub))
             complete = len(pick) == len(cand)
-            text, offsets, ids = self.text, self.offsets, self.ids
             for p in pick.tolist():
                 num, den = top.bar()
                 L = int(length[p])
                 dmax = L - (-(-num * L // den))
                 if int(lb[p]) > dmax:
                     break  # sorted by bound: nothing after this one can reach the bar
-                i = lo + int(cand[p])
+                i = int(cand[p])
                 d = Levenshtein.distance(query, text[offsets[i]:offsets[i + 1]], score_cutoff=dmax)
                 if d <= dmax:
                     top.offer(Hit(int(ids[i]), d, L))
@@ -459,6 +529,84 @@ class FuzzyIndex:
             keep = np.ones(len(cand), dtype=bool)
             keep[pick] = False
             cand, lb, length = cand[keep], lb[keep], length[keep]
+
+
+class _Query:
+    """A query's bigrams and characters looked up in one segment."""
+
+    def __init__(self, index: FuzzyIndex, text: str) -> None:
+        self.text = text
+        self.m = m = len(text)
+        cp = _codepoints(text)
+        if m >= 2:
+            qb = np.unique((cp[:-1].astype(np.uint64) << np.uint64(21)) | cp[1:])
+        else:
+            qb = np.zeros(0, np.uint64)
+        found, a, b = index._ranges(qb, index.bg_keys, index.bg_ptr)
+        self.bg_a, self.bg_b = a[found], b[found]
+        chars, counts = np.unique(cp, return_counts=True)
+        if len(index.ch_keys):
+            where = np.minimum(np.searchsorted(index.ch_keys, chars), len(index.ch_keys) - 1)
+            found = index.ch_keys[where] == chars
+        else:
+            where, found = np.zeros(len(chars), np.int64), np.zeros(len(chars), bool)
+        self.ch_j, self.ch_q = where[found], counts[found].astype(np.int64)
+
+
+def _at_least(planes: list[np.ndarray], need: int, w0: int, lo: int, hi: int,
+              most_words: int | None) -> np.ndarray | None:
+    """Positions in [lo, hi) whose bit-sliced count is >= need (most significant plane
+    first), or None when they lie in more than `most_words` words."""
+    width = len(planes[0])
+    if need.bit_length() > len(planes):
+        return np.zeros(0, np.int64)
+    greater = np.zeros(width, np.uint64)
+    equal = np.full(width, ~np.uint64(0))
+    for i in range(len(planes) - 1, -1, -1):
+        plane = planes[i]
+        if (need >> i) & 1:
+            equal &= plane
+        else:
+            greater |= equal & plane
+            equal &= ~plane
+    ok = greater | equal
+    words = np.flatnonzero(ok)
+    if most_words is not None and len(words) > most_words:
+        return None
+    unpacked = np.unpackbits(ok[words].view(np.uint8), bitorder="little").reshape(-1, 64)
+    row, col = np.nonzero(unpacked)
+    cand = (words[row] + w0) * 64 + col
+    return cand[(cand >= lo) & (cand < hi)]
+
+
+def _between(sorted_positions: np.ndarray, lo: int, hi: int) -> tuple[int, int]:
+    """Where [lo, hi) starts and ends in a sorted uint32 array (searched in its own dtype:
+    numpy would otherwise convert the whole array for every search)."""
+    lo, hi = min(lo, 2**32 - 1), min(hi, 2**32 - 1)
+    x, y = sorted_positions.searchsorted(np.array((lo, hi), np.uint32)).tolist()
+    return x, y
+
+
+def _bitmap(posts: np.ndarray, w0: int, width: int) -> np.ndarray:
+    """Presence bitmap over words [w0, w0 + width) of sorted distinct entry positions."""
+    rel = posts.astype(np.int64) - (w0 << 6)
+    word = rel >> 6
+    bit = np.left_shift(np.uint64(1), (rel & 63).astype(np.uint64))
+    out = np.zeros(width, np.uint64)
+    starts = np.flatnonzero(np.concatenate([[True], word[1:] != word[:-1]]))
+    out[word[starts]] = np.bitwise_or.reduceat(bit, starts)
+    return out
+
+
+def _count(pos: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct positions (sorted) and how often each occurs."""
+    if len(pos) * 4 >= hi - lo:
+        counts = np.bincount(pos.astype(np.int64) - lo, minlength=hi - lo)
+        where = np.flatnonzero(counts)
+        return where + lo, counts[where].astype(np.int64)
+    pos = np.sort(pos)
+    vals, starts = _run_starts(pos)
+    return vals.astype(np.int64), np.diff(np.append(starts, len(pos)))
 
 
 def _lower_bound(post: np.ndarray, a: np.ndarray, b: np.ndarray, value: np.ndarray) -> np.ndarray:
