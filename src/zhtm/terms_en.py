@@ -178,9 +178,8 @@ _SKIP_DEF = ("CL:", "variant of", "old variant", "see ", "used in ", "surname ",
 @lru_cache(maxsize=100_000)
 def _definitions(word: str) -> tuple[tuple[str, ...], ...]:
     """Content stems of each CC-CEDICT definition of `word`, one tuple per definition."""
-    raw = load_cedict()._raw.get(word, ())  # per-definition glosses are not exposed by Cedict
     out = []
-    for entry in raw:
+    for entry in load_cedict().entries(word):
         for d in re.split(r"[/;]", entry[entry.find("]") + 1:].strip().strip("/")):
             d = d.strip()  # "to revive; to revitalize": synonyms, each a definition of its own
             if not d or d.startswith(_SKIP_DEF):
