@@ -36,6 +36,8 @@ ABLATIONS = [
      AlignSettings(use_lexical=False, max_zh=2, max_en=2)),
     ("length only (beads up to 4x9)", AlignSettings(use_lexical=False)),
     ("+ anchors", AlignSettings(use_dictionary=False, lexicon_passes=0)),
+    # What the learned lexicon brings where the dictionary is missing (vocabulary it lacks).
+    ("+ anchors + learned lexicon, no CC-CEDICT", AlignSettings(use_dictionary=False)),
     ("+ CC-CEDICT", AlignSettings(lexicon_passes=0)),
     ("+ learned lexicon (default)", AlignSettings()),
 ]
