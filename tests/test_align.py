@@ -79,7 +79,10 @@ def test_deterministic() -> None:
 def test_progress_reports_every_block() -> None:
     calls: list[tuple[int, int]] = []
     align_blocks([(ZH, EN), (ZH[:1], EN[:1])], progress=lambda d, t: calls.append((d, t)))
-    assert calls[-1][0] == calls[-1][1] and len(calls) == calls[-1][1]
+    total = calls[-1][1]
+    assert calls[:2] == [(1, total), (2, total)]  # each block of the first round
+    assert calls[-1] == (total, total)  # ends complete, also when the refinement is skipped
+    assert [d for d, _ in calls] == sorted(set(d for d, _ in calls))
 
 
 def test_describe_is_a_short_signature() -> None:

@@ -47,6 +47,7 @@ class AlignSettings:
     use_dictionary: bool = True  # CC-CEDICT glosses
     use_anchors: bool = True     # numbers, Latin strings, names, quotes
     lexicon_passes: int = 1      # realignments with a lexicon learned from the document
+    refine_if_weak: float = 0.2  # ... run only when more beads than this share are weak
     skip_penalty: float = 3.0    # cost of a 1-0 / 0-1 bead
     merge_penalty: float = 0.6   # cost per unit beyond 1-1
     lex_weight: float = 10.0
@@ -55,7 +56,8 @@ class AlignSettings:
     size_power: float = 0.0
 
     def describe(self) -> str:
-        lex = "off" if not self.use_lexical else f"{self.lexicon_passes}pass"
+        lex = "off" if not self.use_lexical else \
+            f"{self.lexicon_passes}pass-if-weak>{self.refine_if_weak:g}"
         return (f"zhtm-align {VERSION} max={self.max_zh}x{self.max_en} band={self.band} "
                 f"dict={'cedict' if self.use_dictionary and self.use_lexical else 'none'} "
                 f"anchors={'on' if self.use_anchors and self.use_lexical else 'off'} lex={lex}")
@@ -105,6 +107,12 @@ def align_blocks(blocks: Blocks, settings: AlignSettings = AlignSettings(),
             done += 1
             if progress is not None:
                 progress(done, total)
+        if round_ < passes and _weak_share(result, stats, sigma) <= settings.refine_if_weak:
+            # The dictionary already explains the document: a learned lexicon adds nothing
+            # measurable there (MAC-Dev), while it lifts weakly explained documents.
+            if progress is not None:
+                progress(total, total)
+            break
         if round_ < passes:
             guides = result  # later rounds search around the previous path
             confident = _confident_beads(result, stats, zh_off, en_off)
@@ -272,6 +280,14 @@ def _bead_stats(inp: dp.BandInputs, model: dp.ScoreModel, bead: tuple[int, int, 
     cos = num / math.sqrt(den) if den > 0 else 0.0
     x = math.log((inp.el[b, e1] + model.len_smooth) / (model.ratio * inp.zl[a, z1] + model.len_smooth))
     return cos, x
+
+
+def _weak_share(result, stats, sigma: float) -> float:
+    """Share of beads whose confidence is below 0.5 (null beads count as weak)."""
+    confidences = [_confidence(st, z1 - z0, e1 - e0, sigma)
+                   for beads, bst in zip(result, stats)
+                   for (z0, z1, e0, e1), st in zip(beads, bst)]
+    return sum(c < 0.5 for c in confidences) / max(1, len(confidences))
 
 
 def _confidence(stat: tuple[float, float], a: int, b: int, sigma: float,

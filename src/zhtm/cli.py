@@ -40,7 +40,26 @@ class _Progress:
 
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Commands of other modules are imported when used, so `zhtm align` does not pay for
+    the TM store's and the term extractor's imports."""
+
+    LAZY = {"terms": "cli_terms:terms", "import": "cli_tm:import_cmd", "match": "cli_tm:match_cmd",
+            "concord": "cli_tm:concord_cmd", "pretranslate": "cli_tm:pretranslate_cmd"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            import importlib
+
+            module, attr = self.LAZY[name].split(":")
+            return getattr(importlib.import_module(f"{__package__}.{module}"), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="zhtm")
 def main() -> None:
     """zhtm: Chinese→English translation memories and terminology.
@@ -190,16 +209,6 @@ def build(corpus: Path, tmx_dir: Path, termbase_dir: Path, db: Path, lookup: str
         say(f"lookup: zhtm match --db {db} --termbase {reports[0].tbx} \"{lookup}\"")
         print_match(result, color=sys.stdout.isatty())
 
-
-def _register_subcommands() -> None:
-    from .cli_terms import terms
-    from .cli_tm import concord_cmd, import_cmd, match_cmd, pretranslate_cmd
-
-    for command in (terms, import_cmd, match_cmd, concord_cmd, pretranslate_cmd):
-        main.add_command(command)
-
-
-_register_subcommands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()
