@@ -128,6 +128,7 @@ def serve(db: str, queries_file: str, brute_sample: int) -> dict:
     store = Store.open(db)
     matcher = Matcher(store)
     load_s = time.perf_counter() - started
+    _, load_peak = rss_mb()
     queries = json.loads(Path(queries_file).read_text(encoding="utf-8"))
     # warm up (page in the arrays), then measure resident memory while answering
     for _, q in queries[:20]:
@@ -172,6 +173,7 @@ def serve(db: str, queries_file: str, brute_sample: int) -> dict:
     ms = lambda xs, p: float(np.percentile(np.array(xs) * 1000, p))  # noqa: E731
     return {
         "entries": len(texts), "load_s": load_s, "rss_mb": rss_now, "rss_peak_mb": rss_peak,
+        "rss_load_peak_mb": load_peak, "loadavg": os.getloadavg(),
         "store_mb": stats.bytes / 1e6, "segments": stats.segments,
         "index": {t: {"median": ms(timings[t], 50), "p95": ms(timings[t], 95)} for t in THRESHOLDS},
         "brute": {t: {"median": ms(brute_times[t], 50), "p95": ms(brute_times[t], 95)}
@@ -197,6 +199,7 @@ def bench_size(n: int, n_queries: int, brute_sample: int, workdir: Path) -> dict
     with Store.open(db, create=True) as store:
         report = store.add_pairs((zh, f"EN {i}") for i, zh in enumerate(tm))
     import_s = time.perf_counter() - started
+    import_peak = rss_mb()[1]  # the parent also holds the generated TM: an upper bound
     del tm
     qfile = workdir / f"queries-{n}.json"
     qfile.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
@@ -206,7 +209,8 @@ def bench_size(n: int, n_queries: int, brute_sample: int, workdir: Path) -> dict
     if child.returncode:
         raise SystemExit(child.stderr)
     result = json.loads(child.stdout)
-    result.update(n=n, import_s=import_s, build_s=report.index_seconds, units=report.units)
+    result.update(n=n, import_s=import_s, build_s=report.index_seconds, units=report.units,
+                  import_peak_mb=import_peak)
     return result
 
 
@@ -277,20 +281,23 @@ def main() -> None:
             row = bench_size(n, args.queries, brute[min(i, len(brute) - 1)], Path(tmp))
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
-        print("| entries | import s | index build s | store MB | load s | RSS MB | "
-              "t=0.5 median/p95 ms | t=0.7 median/p95 ms | t=0.8 median/p95 ms | "
-              "brute t=0.5 median/p95 ms | brute t=0.7 median ms | exact 0.5/0.7/0.8 (queries) |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        print(f"load average at the end: {os.getloadavg()}")
+        print("| entries | import s | index build s | store MB | segments | load s | "
+              "RSS answering MB | peak RSS loading / answering MB | "
+              + " | ".join(f"t=0.{t // 10} index median/p95 ms | brute median/p95 ms"
+                           for t in THRESHOLDS)
+              + " | exact 0.5/0.7/0.8 (queries) | load avg 1 min |")
+        print("|" + "---|" * (8 + 2 * len(THRESHOLDS) + 2))
         for r in rows:
             ix, bf = r["index"], r["brute"]
             print(f"| {r['n']:,} | {r['import_s']:.1f} | {r['build_s']:.1f} | {r['store_mb']:.0f} | "
-                  f"{r['load_s']:.2f} | {r['rss_mb']:.0f} | "
-                  + " | ".join(f"{ix[str(t)]['median']:.2f} / {ix[str(t)]['p95']:.2f}"
+                  f"{r['segments']} | {r['load_s']:.2f} | {r['rss_mb']:.0f} | "
+                  f"{r['rss_load_peak_mb']:.0f} / {r['rss_peak_mb']:.0f} | "
+                  + " | ".join(f"{ix[str(t)]['median']:.2f} / {ix[str(t)]['p95']:.2f} | "
+                               f"{bf[str(t)]['median']:.1f} / {bf[str(t)]['p95']:.1f}"
                                for t in THRESHOLDS)
-                  + f" | {bf['50']['median']:.1f} / {bf['50']['p95']:.1f} | "
-                    f"{bf['70']['median']:.1f} | "
-                  + "/".join(f"{100 * r['exact'][str(t)]:.0f}%" for t in THRESHOLDS)
-                  + f" ({r['compared']}) |")
+                  + " | " + "/".join(f"{100 * r['exact'][str(t)]:.0f}%" for t in THRESHOLDS)
+                  + f" ({r['compared']}) | {r['loadavg'][0]:.2f} |")
         for r in rows:
             print(f"{r['n']:,}: median ms at t=0.7 by query kind: "
                   + ", ".join(f"{k} {v:.2f}" for k, v in r["by_kind"].items()))

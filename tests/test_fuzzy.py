@@ -172,3 +172,24 @@ def test_exact_on_a_small_alphabet(small_alphabet, data):
     threshold = data.draw(st.sampled_from([0, 10, 40, 50, 60, 70, 80, 95, 100]))
     k = data.draw(st.sampled_from([1, 5, 12]))
     assert search_segments([index], q, k, threshold) == brute_force(ids, texts, q, k, threshold)
+
+
+def test_merged_segments_equal_one_build(tm):
+    from zhtm.fuzzy import ARRAYS, merge
+
+    ids, texts, index = tm
+    extra = ["𠮷野家", "a", ""]
+    ids = list(ids) + [10**6, 10**6 + 1, 10**6 + 2]
+    texts = list(texts) + extra
+    whole = FuzzyIndex.build(ids, texts)
+    parts = [FuzzyIndex.build(ids[a:b], texts[a:b]) for a, b in ((0, 1000), (1000, 2500),
+                                                                  (2500, len(ids)))]
+    pieces: dict = {}
+    merge(parts, lambda name, data: pieces.setdefault(name, []).append(np.asarray(data)),
+          batch=500, text_batch=97)                    # many small batches
+    for name in ARRAYS:
+        assert np.array_equal(np.concatenate(pieces[name]), whole.arrays[name]), name
+    assert np.concatenate(pieces["text"]).tobytes() == whole.text
+    again = FuzzyIndex.merged([FuzzyIndex.merged(parts[:2]), parts[2]])
+    assert again.text == whole.text
+    assert all(np.array_equal(again.arrays[n], whole.arrays[n]) for n in ARRAYS)

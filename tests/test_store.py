@@ -207,3 +207,58 @@ def test_incremental_import_adds_segments_and_merges(tmp_path):
         for q in ("第17次会议审议通过了3项决定。", "第399次会议通过决定。"):
             assert search_segments(segments, q, 5, 50) == \
                 brute_force(range(1, 401), texts, q, 5, 50)
+
+
+def test_large_imports_are_indexed_in_chunks_and_merged(tmp_path, monkeypatch):
+    import zhtm.store as store_module
+
+    monkeypatch.setattr(store_module, "_BUILD_CHUNK", 37)   # 400 units: 11 chunks, one merge
+    db = tmp_path / "tm.db"
+    pairs = [(f"第{i}次会议审议通过了{i % 7}项决定{'。' * (i % 5)}", f"Decision {i}.")
+             for i in range(400)] + [("𠮷野家的饭", "Yoshinoya"), ("Ｂ", "b")]
+    texts = [normalize(z) for z, _ in pairs]
+    with Store.open(db, create=True) as store:
+        store.add_pairs(pairs[:300])
+        assert store.stats().segments == 1
+        store.add_pairs(pairs[300:])                   # 102 >= 300/2? no: a second segment
+        assert store.stats().segments == 2
+        assert rows(db, "SELECT value FROM meta WHERE key='schema'") == [("2",)]
+    with Store.open(db) as store:
+        segments = store.load_index()
+        assert sorted(len(s) for s in segments) == [102, 300]
+        whole = sorted(int(i) for s in segments for i in s.ids)
+        assert whole == list(range(1, 403))
+        assert {int(s.ids[i]): s.entry_text(i) for s in segments for i in range(len(s))} == \
+            dict(zip(range(1, 403), texts))
+        for q in ("第17次会议审议通过了3项决定。", "第399次会议通过决定。", "𠮷野家", "b"):
+            for t in (0, 50, 70, 100):
+                assert search_segments(segments, q, 5, t) == \
+                    brute_force(range(1, 403), texts, q, 5, t)
+
+
+def test_a_schema_1_store_still_loads(tmp_path):
+    """Schema 1 kept character offsets (and two arrays no longer used): still answered."""
+    import numpy as np
+
+    db = tmp_path / "tm.db"
+    pairs = [(f"第{i}号文件要求推进𠮷协同发展。", f"Document {i}.") for i in range(50)]
+    with Store.open(db, create=True) as store:
+        store.add_pairs(pairs)
+    with sqlite3.connect(db) as conn:
+        seg = conn.execute("SELECT id FROM index_segments").fetchone()[0]
+        lens = np.frombuffer(conn.execute("SELECT data FROM index_arrays WHERE segment_id=? AND "
+                                          "name='lens'", (seg,)).fetchone()[0], "<i4")
+        offsets = np.concatenate([[0], np.cumsum(lens)]).astype("<i8")
+        conn.execute("DELETE FROM index_arrays WHERE name='boffsets'")
+        conn.execute("INSERT INTO index_arrays VALUES (?, 'offsets', 0, ?)", (seg, offsets.tobytes()))
+        conn.execute("INSERT INTO index_arrays VALUES (?, 'ch_cnt', 0, x'')", (seg,))
+        conn.execute("UPDATE meta SET value='1' WHERE key='schema'")
+    texts = [normalize(z) for z, _ in pairs]
+    with Store.open(db) as store:
+        segments = store.load_index()
+        q = "第7号文件要求推进𠮷协同发展。"
+        assert search_segments(segments, q, 5, 70) == brute_force(range(1, 51), texts, q, 5, 70)
+        store.add_pairs([("新的句子。", "New.")] * 1 + [(f"第{i}号。", "x") for i in range(60)])
+        segments = store.load_index()                  # merged with the old segment
+        assert len(segments) == 1 and len(segments[0]) == 111
+        assert search_segments(segments, q, 5, 70) == brute_force(range(1, 51), texts, q, 5, 70)

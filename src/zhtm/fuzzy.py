@@ -31,7 +31,7 @@ An index covers one contiguous range of store ids (a *segment*); a store holds a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,13 +39,14 @@ from rapidfuzz.distance import Levenshtein
 
 from .normalize import normalize
 
-# Arrays an index persists, with their dtypes (the text is stored as UTF-8 bytes).
+# Arrays an index persists, with their dtypes; "text" is every entry's UTF-8 bytes (lone
+# surrogates passed through) in entry order, entry i at text[boffsets[i]:boffsets[i + 1]].
 ARRAYS: dict[str, str] = {
-    "ids": "<i8", "lens": "<i4", "offsets": "<i8", "bg_count": "<i4",
+    "ids": "<i8", "lens": "<i4", "boffsets": "<i8",
     "bg_keys": "<u8", "bg_ptr": "<i8", "bg_post": "<u4",
-    "ch_keys": "<u4", "ch_ptr": "<i8", "ch_post": "<u4", "ch_cnt": "<u2",
+    "ch_keys": "<u4", "ch_ptr": "<i8", "ch_post": "<u4",
 }
-_MAX_CNT = 65535
+_UTF8 = "surrogatepass"
 # Verify at most this many best-bound candidates before tightening the bounds again.
 _ROUND = 64
 # Entries sharing the most rare bigrams with the query, verified first to raise the bar.
@@ -53,6 +54,8 @@ _SEED = 16
 # The seed reads the rarest bigrams' postings up to this many entries or this many bigrams.
 _SEED_VOLUME = 4096
 _SEED_KEYS = 8
+# Below this window width the character scan is cheap enough without a seed.
+_SEED_FROM = 20_000
 
 
 
@@ -165,13 +168,14 @@ def _codepoints(text: str) -> np.ndarray:
 class FuzzyIndex:
     """Exact fuzzy top-k index over one segment of a TM (normalised Chinese sources)."""
 
-    def __init__(self, arrays: dict[str, np.ndarray], text: str) -> None:
+    def __init__(self, arrays: dict[str, np.ndarray], text: bytes | bytearray) -> None:
         self.arrays = arrays
-        self.text = text
+        self.text = text  # UTF-8
         for name in ARRAYS:
             setattr(self, name, arrays[name])
         self._bits: np.ndarray | None = None
         self._bit_row = np.zeros(0, np.int64)
+        self.compacted = False
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -191,17 +195,23 @@ class FuzzyIndex:
         order = np.lexsort((ids, lens))
         ids, lens = ids[order], lens[order]
         big = "".join([texts[i] for i in order])
-        offsets = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(lens, out=offsets[1:])
         cp = _codepoints(big)
+        del big
         owner = np.repeat(np.arange(n, dtype=np.uint64), lens)
-        # characters: unique (char, entry) with counts, sorted by char then entry
-        keys, starts = _sorted_unique((cp.astype(np.uint64) << np.uint64(32)) | owner)
-        counts = np.diff(starts, append=len(cp))
+        # UTF-8 bytes per entry, from the code points (surrogates take 3 bytes, passed through)
+        nbytes = 1 + (cp >= 0x80).astype(np.int64) + (cp >= 0x800) + (cp >= 0x10000)
+        boffsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner.astype(np.int64), weights=nbytes, minlength=n).astype(np.int64),
+                  out=boffsets[1:])
+        del nbytes
+        text = "".join([texts[i] for i in order]).encode("utf-8", _UTF8)
+        if len(text) != boffsets[-1]:  # pragma: no cover - the formula above is UTF-8's
+            raise AssertionError("UTF-8 length mismatch")
+        # characters: distinct (char, entry), sorted by char then entry
+        keys, _ = _sorted_unique((cp.astype(np.uint64) << np.uint64(32)) | owner)
         ch_of = (keys >> np.uint64(32)).astype(np.uint32)
         ch_post = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        ch_cnt = np.minimum(counts, _MAX_CNT).astype(np.uint16)
-        del keys, counts
+        del keys
         ch_keys, ch_start = _run_starts(ch_of)
         ch_ptr = np.append(ch_start, len(ch_of)).astype(np.int64)
         del ch_of
@@ -223,36 +233,75 @@ class FuzzyIndex:
             del keys, code, bown
             bg_keys, bg_start = _run_starts(bg_of)
             bg_ptr = np.append(bg_start, len(bg_of)).astype(np.int64)
-            bg_count = np.bincount(bg_post, minlength=n).astype(np.int32)
         else:
             bg_keys = np.zeros(0, np.uint64)
             bg_ptr = np.zeros(1, np.int64)
             bg_post = np.zeros(0, np.uint32)
-            bg_count = np.zeros(n, np.int32)
         arrays = {
-            "ids": ids, "lens": lens.astype(np.int32), "offsets": offsets, "bg_count": bg_count,
+            "ids": ids, "lens": lens.astype(np.int32), "boffsets": boffsets,
             "bg_keys": bg_keys.astype(np.uint64), "bg_ptr": bg_ptr, "bg_post": bg_post,
             "ch_keys": ch_keys.astype(np.uint32), "ch_ptr": ch_ptr, "ch_post": ch_post,
-            "ch_cnt": ch_cnt,
         }
-        return cls({k: np.ascontiguousarray(v, dtype=ARRAYS[k]) for k, v in arrays.items()}, big)
+        return cls({k: np.ascontiguousarray(v, dtype=ARRAYS[k]) for k, v in arrays.items()}, text)
 
     def to_blobs(self) -> dict[str, bytes]:
         """Raw little-endian arrays plus the UTF-8 text: what the store saves."""
+        if self.compacted:
+            raise ValueError("a compacted index (loaded for lookups) cannot be saved")
         blobs = {name: self.arrays[name].tobytes() for name in ARRAYS}
-        blobs["text"] = self.text.encode("utf-8")
+        blobs["text"] = bytes(self.text)
         return blobs
 
     @classmethod
     def from_blobs(cls, blobs: dict[str, bytes]) -> FuzzyIndex:
         arrays = {name: np.frombuffer(blobs[name], dtype=dtype) for name, dtype in ARRAYS.items()}
-        return cls(arrays, blobs["text"].decode("utf-8"))
+        return cls(arrays, blobs["text"])
 
     def entry_text(self, i: int) -> str:
-        return self.text[self.offsets[i]:self.offsets[i + 1]]
+        return self.text[self.boffsets[i]:self.boffsets[i + 1]].decode("utf-8", _UTF8)
 
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in self.arrays.values()) + len(self.text) * 2
+        extra = 0 if self._bits is None else self._bits.nbytes
+        return sum(a.nbytes for a in self.arrays.values()) + len(self.text) + extra
+
+    def prepare(self, *, compact: bool = False) -> FuzzyIndex:
+        """Make the character bitmaps now (not on the first query). With `compact`, drop the
+        postings of the characters that have a bitmap (most of the character postings):
+        lookups still work, saving the index does not."""
+        self._char_bits()
+        if compact and not self.compacted:
+            sizes = np.diff(self.ch_ptr)
+            sizes[self._bit_row >= 0] = 0
+            keep_from = self.ch_ptr[:-1][sizes > 0]
+            post = _gather(self.ch_post, keep_from, keep_from + sizes[sizes > 0])
+            ptr = np.zeros(len(sizes) + 1, np.int64)
+            np.cumsum(sizes, out=ptr[1:])
+            self.ch_post, self.ch_ptr = post, ptr
+            self.arrays = {**self.arrays, "ch_post": post, "ch_ptr": ptr}
+            self.compacted = True
+        return self
+
+    # --- merging (also the interface `merge` reads a stored segment through) -----------
+
+    def array(self, name: str) -> np.ndarray:
+        """A whole persisted array (the small ones: not postings nor text)."""
+        return self.arrays[name]
+
+    def read(self, name: str, start: int, stop: int) -> np.ndarray:
+        """Elements [start, stop) of a posting array, or bytes of "text" (as uint8)."""
+        if name == "text":
+            return np.frombuffer(self.text, np.uint8)[start:stop]
+        return self.arrays[name][start:stop]
+
+    @classmethod
+    def merged(cls, parts: Sequence[FuzzyIndex]) -> FuzzyIndex:
+        """One index holding the entries of `parts` (in memory; the store merges through
+        `merge` with parts read from and written to SQLite piece by piece)."""
+        pieces: dict[str, list[np.ndarray]] = {}
+        merge(parts, lambda name, data: pieces.setdefault(name, []).append(np.asarray(data)))
+        arrays = {name: np.ascontiguousarray(np.concatenate(pieces[name]), dtype=dtype)
+                  for name, dtype in ARRAYS.items()}
+        return cls(arrays, np.concatenate(pieces["text"]).astype(np.uint8).tobytes())
 
     # --- lookups ----------------------------------------------------------------------
 
@@ -287,6 +336,12 @@ class FuzzyIndex:
             return []
         cps = _codepoints(needle)
         if len(cps) == 1:
+            j = int(np.searchsorted(self.ch_keys, cps[0]))
+            if j < len(self.ch_keys) and self.ch_keys[j] == cps[0] and self._bits is not None \
+                    and self._bit_row[j] >= 0:
+                flags = np.unpackbits(self._bits[self._bit_row[j]].view(np.uint8),
+                                      bitorder="little")
+                return np.flatnonzero(flags[:len(self)]).tolist()
             _, a, b = self._slices(cps.astype(np.uint32), self.ch_keys, self.ch_ptr, self.ch_post,
                                    0, len(self))
             posts = [self.ch_post[x:y] for x, y in zip(a.tolist(), b.tolist())]
@@ -317,7 +372,7 @@ class FuzzyIndex:
         q = _Query(self, query)
         # 1. Seed: the entries sharing most of the rarest bigrams, verified first: for a
         #    query with close matches this raises the bar at once and shrinks everything after.
-        done = self._seed(q, lo, hi, top)
+        done = self._seed(q, lo, hi, top) if hi - lo >= _SEED_FROM else None
         # 2. Candidates by the character bound over the (possibly narrower) window, verified
         #    best bound first.
         num, den = top.bar()
@@ -349,6 +404,7 @@ class FuzzyIndex:
 
     def _seed(self, q: _Query, lo: int, hi: int, top: TopK) -> np.ndarray | None:
         """Verify the few entries of [lo, hi) that share most of the query's rarest bigrams."""
+        q.bigrams(self)
         if not len(q.bg_a):
             return None
         post = self.bg_post
@@ -404,6 +460,7 @@ class FuzzyIndex:
         if rest < need_min:
             return empty
         cand = None
+        next_check = 0
         for step, (j, row, weight) in enumerate(keys):
             rest -= weight
             if row >= 0:
@@ -429,7 +486,9 @@ class FuzzyIndex:
                         carry = nxt
                     else:  # the top plane cannot carry further
                         np.bitwise_xor(plane, carry, out=plane)
-            if need_min - rest >= 1 and (rest == 0 or step % 2):
+            left = len(keys) - step - 1
+            if need_min - rest >= 1 and (rest == 0 or (left >= 3 and step >= next_check)):
+                next_check = step + 3
                 # Entries below need_min - rest can no longer qualify: once the others are
                 # few, finish them one by one.
                 cand = _at_least(planes, need_min - rest, w0, lo, hi, width // 16 if rest else
@@ -499,7 +558,7 @@ class FuzzyIndex:
         m = len(query)
         length = np.maximum(self.lens[cand].astype(np.int64), m)
         lb = lb.astype(np.int64)
-        text, offsets, ids = self.text, self.offsets, self.ids
+        text, offsets, ids = self.text, self.boffsets, self.ids
         while len(cand):
             num, den = top.bar()
             ok = lb <= _max_distance(length, num, den)
@@ -521,7 +580,8 @@ class FuzzyIndex:
                 if int(lb[p]) > dmax:
                     break  # sorted by bound: nothing after this one can reach the bar
                 i = int(cand[p])
-                d = Levenshtein.distance(query, text[offsets[i]:offsets[i + 1]], score_cutoff=dmax)
+                entry = text[offsets[i]:offsets[i + 1]].decode("utf-8", _UTF8)
+                d = Levenshtein.distance(query, entry, score_cutoff=dmax)
                 if d <= dmax:
                     top.offer(Hit(int(ids[i]), d, L))
             if complete:
@@ -536,14 +596,8 @@ class _Query:
 
     def __init__(self, index: FuzzyIndex, text: str) -> None:
         self.text = text
-        self.m = m = len(text)
-        cp = _codepoints(text)
-        if m >= 2:
-            qb = np.unique((cp[:-1].astype(np.uint64) << np.uint64(21)) | cp[1:])
-        else:
-            qb = np.zeros(0, np.uint64)
-        found, a, b = index._ranges(qb, index.bg_keys, index.bg_ptr)
-        self.bg_a, self.bg_b = a[found], b[found]
+        self.m = len(text)
+        self.cp = cp = _codepoints(text)
         chars, counts = np.unique(cp, return_counts=True)
         if len(index.ch_keys):
             where = np.minimum(np.searchsorted(index.ch_keys, chars), len(index.ch_keys) - 1)
@@ -551,6 +605,16 @@ class _Query:
         else:
             where, found = np.zeros(len(chars), np.int64), np.zeros(len(chars), bool)
         self.ch_j, self.ch_q = where[found], counts[found].astype(np.int64)
+
+    def bigrams(self, index: FuzzyIndex) -> None:
+        """Look the query's distinct bigrams up (their postings [bg_a, bg_b))."""
+        cp = self.cp
+        if self.m >= 2:
+            qb = np.unique((cp[:-1].astype(np.uint64) << np.uint64(21)) | cp[1:])
+        else:
+            qb = np.zeros(0, np.uint64)
+        found, a, b = index._ranges(qb, index.bg_keys, index.bg_ptr)
+        self.bg_a, self.bg_b = a[found], b[found]
 
 
 def _at_least(planes: list[np.ndarray], need: int, w0: int, lo: int, hi: int,
@@ -631,6 +695,82 @@ def _gather(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return values[:0]
     starts = np.repeat(a - np.cumsum(sizes) + sizes, sizes)
     return values[starts + np.arange(total)]
+
+
+def merge(sources: Sequence, write: Callable[[str, np.ndarray], None], *,
+          batch: int = 1 << 21, text_batch: int = 1 << 15) -> None:
+    """Merge index segments without holding their postings or texts at once.
+
+    `sources` give ``array(name)`` (ids, lens, boffsets, keys, ptrs: a few bytes per entry
+    or key) and ``read(name, start, stop)`` (ranges of postings, bytes of text); `write`
+    receives each output array in order, in pieces (one name after another, a name's pieces
+    in order). Entries are renumbered in (length, id) order; each source's old-to-new map is
+    increasing, so a posting list stays sorted once mapped and the lists of one key from
+    all sources only need merging, a batch of keys at a time.
+    """
+    ids = [np.asarray(src.array("ids"), np.int64) for src in sources]
+    lens = [np.asarray(src.array("lens"), np.int64) for src in sources]
+    boff = [np.asarray(src.array("boffsets"), np.int64) for src in sources]
+    all_lens = np.concatenate(lens)
+    all_ids = np.concatenate(ids)
+    order = np.lexsort((all_ids, all_lens))
+    n = len(order)
+    if n >= 2**32:  # pragma: no cover
+        raise ValueError("too many entries for one index segment")
+    newpos_all = np.empty(n, np.uint32)
+    newpos_all[order] = np.arange(n, dtype=np.uint32)
+    bases = np.concatenate([[0], np.cumsum([len(x) for x in ids])])
+    newpos = [newpos_all[bases[i]:bases[i + 1]] for i in range(len(sources))]
+    write("ids", all_ids[order])
+    write("lens", all_lens[order].astype(np.int32))
+    del all_ids, all_lens
+    sizes = np.concatenate([np.diff(b) for b in boff])[order]
+    out_boff = np.zeros(n + 1, np.int64)
+    np.cumsum(sizes, out=out_boff[1:])
+    del sizes, order, newpos_all
+    write("boffsets", out_boff)
+    for c0 in range(0, n, text_batch):
+        c1 = min(n, c0 + text_batch)
+        out = np.empty(int(out_boff[c1] - out_boff[c0]), np.uint8)
+        for src, mapped, bo in zip(sources, newpos, boff):
+            e0, e1 = np.searchsorted(mapped, np.array((c0, c1), np.uint32)).tolist()
+            if e1 == e0:
+                continue
+            raw = np.asarray(src.read("text", int(bo[e0]), int(bo[e1])), np.uint8)
+            length = np.diff(bo[e0:e1 + 1])
+            shift = (out_boff[mapped[e0:e1]] - out_boff[c0]) - (bo[e0:e1] - bo[e0])
+            out[np.repeat(shift, length) + np.arange(len(raw))] = raw
+        write("text", out)
+    del out_boff
+    for keys_name, ptr_name, post_name in (("bg_keys", "bg_ptr", "bg_post"),
+                                           ("ch_keys", "ch_ptr", "ch_post")):
+        keys = [np.asarray(src.array(keys_name)) for src in sources]
+        ptrs = [np.asarray(src.array(ptr_name), np.int64) for src in sources]
+        union = np.unique(np.concatenate(keys)).astype(ARRAYS[keys_name])
+        where = [np.searchsorted(union, k) for k in keys]
+        counts = np.zeros(len(union), np.int64)
+        for w, ptr in zip(where, ptrs):
+            counts[w] += np.diff(ptr)
+        out_ptr = np.zeros(len(union) + 1, np.int64)
+        np.cumsum(counts, out=out_ptr[1:])
+        write(keys_name, union)
+        write(ptr_name, out_ptr)
+        u0 = 0
+        while u0 < len(union):
+            u1 = int(np.searchsorted(out_ptr, out_ptr[u0] + batch, "right")) - 1
+            u1 = min(len(union), max(u1, u0 + 1))
+            pieces = []
+            for src, mapped, w, ptr in zip(sources, newpos, where, ptrs):
+                a, b = np.searchsorted(w, (u0, u1)).tolist()
+                if b == a or ptr[a] == ptr[b]:
+                    continue
+                values = np.asarray(src.read(post_name, int(ptr[a]), int(ptr[b])))
+                rel = np.repeat((w[a:b] - u0).astype(np.uint64), np.diff(ptr[a:b + 1]))
+                pieces.append((rel << np.uint64(32)) | mapped[values].astype(np.uint64))
+            if pieces:
+                merged_keys = np.sort(np.concatenate(pieces))
+                write(post_name, (merged_keys & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+            u0 = u1
 
 
 def search_segments(segments: Iterable[FuzzyIndex], query: str, k: int = 5,

@@ -12,6 +12,11 @@ fuzzy index.
   increasing ids; the fuzzy index gets a new *segment* for them alone, and small segments
   are merged (tiered, like an LSM tree), so adding a file never rebuilds the whole index. A
   file whose content (SHA-256) was imported before is skipped.
+* **Bounded memory.** New units are indexed `_BUILD_CHUNK` at a time (each chunk a segment
+  saved at once); segments are merged by `fuzzy.merge`, which reads postings and text in
+  ranges through SQLite's incremental blob I/O and writes the result in parts, so neither
+  an import nor a merge holds a whole index. Loading reads each array part by part into
+  its final buffer (the text stays UTF-8).
 * **Concurrency.** WAL mode: readers (``match``, ``concord``) see the last committed state
   while an import runs. Writers do not wait: a second import while one is running fails at
   once with `StoreBusyError` and changes nothing (serializing silently could make a user wait
@@ -32,18 +37,20 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError, ZhtmError
-from .fuzzy import ARRAYS, FuzzyIndex
+from .fuzzy import ARRAYS, FuzzyIndex, merge
 from .normalize import normalize
 
 ZHTM_APP_ID = 0x7A68746D  # "zhtm"
 MAGIC = "zhtm translation memory"
-SCHEMA = 1
+SCHEMA = 2  # 2: index text as UTF-8 with byte offsets; no per-entry counts (1 still read)
 DEFAULT_DB = "zhtm.db"
 DB_ENV = "ZHTM_DB"
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _CHUNK = 64 << 20  # blob parts of at most 64 MB
 _JAVA_WS = "".join(chr(c) for c in range(0x21))  # OmegaT trims with Java's String.trim()
 _MAX_SEGMENTS = 8
+# An import indexes its new units this many at a time (bounded memory), then merges.
+_BUILD_CHUNK = 100_000
 
 _DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -202,6 +209,8 @@ class Store:
     def _initialise(self) -> None:
         conn = self.conn
         try:
+            # before any table: lets an import give back the pages its merges freed
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
             conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
             raise InputError(self.path, f"cannot create store: {exc}") from None
@@ -273,7 +282,8 @@ class Store:
         return StoreStats(str(self.path), units, sources, segs[0], segs[1], size)
 
     def load_index(self) -> list[FuzzyIndex]:
-        """Every index segment, read in one transaction (a consistent snapshot)."""
+        """Every index segment, read in one transaction (a consistent snapshot), ready for
+        lookups (character bitmaps made, their postings dropped: these cannot be saved)."""
         c = self.conn
         c.execute("BEGIN")
         try:
@@ -283,16 +293,12 @@ class Store:
             c.execute("COMMIT")
 
     def _load_segment(self, seg: int) -> FuzzyIndex:
-        parts: dict[str, list[bytes]] = {}
-        for name, data in self.conn.execute(
-                "SELECT name, data FROM index_arrays WHERE segment_id=? ORDER BY name, part", (seg,)):
-            parts.setdefault(name, []).append(data)
-        blobs = {name: chunks[0] if len(chunks) == 1 else b"".join(chunks)
-                 for name, chunks in parts.items()}
-        missing = [n for n in (*ARRAYS, "text") if n not in blobs]
-        if missing:
-            raise InputError(self.path, f"damaged store: index segment {seg} lacks {missing[0]}")
-        return FuzzyIndex.from_blobs(blobs)
+        """Each array is read part by part into its final buffer: no part list, no join, no
+        decoded copy of the text."""
+        source = _StoredSegment(self, seg)
+        arrays = {name: source.array(name) for name in ARRAYS}
+        text = source.whole("text")
+        return FuzzyIndex(arrays, text).prepare(compact=True)
 
     def units(self, ids: Iterable[int], *, origins: bool = True) -> dict[int, StoredUnit]:
         """Units by id, with their origins."""
@@ -348,6 +354,7 @@ class Store:
             started = time.perf_counter()
             self._index_new_units(before)
             seconds = time.perf_counter() - started
+        self._checkpoint()
         stats = self.stats()
         return ImportReport(tuple(reports), stats.units, stats.segments, seconds)
 
@@ -404,31 +411,86 @@ class Store:
             started = time.perf_counter()
             self._index_new_units(before)
             seconds = time.perf_counter() - started
+        self._checkpoint()
         stats = self.stats()
         return ImportReport((report,), stats.units, stats.segments, seconds)
 
     # --- the index --------------------------------------------------------------------
 
-    def _index_new_units(self, before: int) -> None:
-        c = self.conn
-        rows = c.execute("SELECT id, zh FROM units WHERE id > ? ORDER BY id", (before,)).fetchall()
-        if not rows:
-            return
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        texts = [normalize(r[1]) for r in rows]
-        del rows
-        self._save_segment(FuzzyIndex.build(ids, texts), int(ids[0]), int(ids[-1]))
-        self._merge_segments()
+    def _checkpoint(self) -> None:
+        """After an import: copy the WAL into the database and truncate it (skipped, not
+        waited for, while readers hold an older snapshot)."""
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.OperationalError:  # pragma: no cover - busy
+            pass
 
-    def _save_segment(self, index: FuzzyIndex, first: int, last: int) -> None:
-        seg = self.conn.execute(
-            "INSERT INTO index_segments(first_unit, last_unit, entries, built) VALUES (?, ?, ?, ?)",
-            (first, last, len(index), _now())).lastrowid
+    def _index_new_units(self, before: int) -> None:
+        """Index the units above id `before`: built `_BUILD_CHUNK` units at a time (each a
+        segment saved at once), then merged into one segment piece by piece, then tiered."""
+        c = self.conn
+        new: list[int] = []
+        last = before
+        while True:
+            rows = c.execute("SELECT id, zh FROM units WHERE id > ? ORDER BY id LIMIT ?",
+                             (last, _BUILD_CHUNK)).fetchall()
+            if not rows:
+                break
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            texts = [normalize(r[1]) for r in rows]
+            del rows
+            index = FuzzyIndex.build(ids, texts)
+            del texts
+            new.append(self._save_segment(index, int(ids[0]), int(ids[-1])))
+            del index
+            last = int(ids[-1])
+        if not new:
+            return
+        c.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA),))
+        if len(new) > 1:
+            self._merge(new)
+        self._merge_segments()
+        self._give_back_pages()
+
+    def _give_back_pages(self) -> None:
+        """The pages of merged-away segments go back to the file system (stores made with
+        auto_vacuum=INCREMENTAL, as new ones are). Python's sqlite3 steps the pragma once,
+        which frees one page: hence the loop (about 3 us a page)."""
+        c = self.conn
+        if c.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+            return
+        cursor = c.cursor()
+        try:
+            for _ in range(c.execute("PRAGMA freelist_count").fetchone()[0]):
+                cursor.execute("PRAGMA incremental_vacuum(1)")
+        finally:
+            cursor.close()
+
+    def _save_segment(self, index: FuzzyIndex, first: int, last: int) -> int:
+        seg = self._new_segment(first, last, len(index))
+        writer = _PartWriter(self.conn, seg)
         for name, blob in index.to_blobs().items():
-            view = memoryview(blob)
-            for part, start in enumerate(range(0, max(len(blob), 1), _CHUNK)):
-                self.conn.execute("INSERT INTO index_arrays(segment_id, name, part, data) "
-                                  "VALUES (?, ?, ?, ?)", (seg, name, part, view[start:start + _CHUNK]))
+            writer(name, blob)
+        return seg
+
+    def _new_segment(self, first: int, last: int, entries: int) -> int:
+        return self.conn.execute(
+            "INSERT INTO index_segments(first_unit, last_unit, entries, built) VALUES (?, ?, ?, ?)",
+            (first, last, entries, _now())).lastrowid
+
+    def _merge(self, segments: Sequence[int]) -> int:
+        """Replace `segments` (consecutive, in unit order) by one, streamed through SQLite."""
+        c = self.conn
+        marks = ",".join("?" * len(segments))
+        first, last, entries = c.execute(
+            f"SELECT min(first_unit), max(last_unit), sum(entries) FROM index_segments "
+            f"WHERE id IN ({marks})", list(segments)).fetchone()
+        seg = self._new_segment(first, last, entries)
+        merge([_StoredSegment(self, s) for s in segments], _PartWriter(c, seg))
+        for old in segments:
+            c.execute("DELETE FROM index_arrays WHERE segment_id=?", (old,))
+            c.execute("DELETE FROM index_segments WHERE id=?", (old,))
+        return seg
 
     def _merge_segments(self) -> None:
         """Tiered merging: the newest segment joins the previous one once it is at least half
@@ -441,16 +503,91 @@ class Store:
                 return
             if segs[-1][3] * 2 < segs[-2][3] and len(segs) <= _MAX_SEGMENTS:
                 return
-            a, b = segs[-2], segs[-1]
-            left, right = self._load_segment(a[0]), self._load_segment(b[0])
-            ids = np.concatenate([left.ids, right.ids])
-            texts = [left.entry_text(i) for i in range(len(left))] + \
-                    [right.entry_text(i) for i in range(len(right))]
-            del left, right
-            for seg in (a[0], b[0]):
-                c.execute("DELETE FROM index_arrays WHERE segment_id=?", (seg,))
-                c.execute("DELETE FROM index_segments WHERE id=?", (seg,))
-            self._save_segment(FuzzyIndex.build(ids, texts), a[1], b[2])
+            self._merge([segs[-2][0], segs[-1][0]])
+
+
+class _PartWriter:
+    """Appends an index array to a segment in parts of at most `_CHUNK` bytes."""
+
+    def __init__(self, conn: sqlite3.Connection, seg: int) -> None:
+        self.conn, self.seg = conn, seg
+        self.parts: dict[str, int] = {}
+
+    def __call__(self, name: str, data: bytes | np.ndarray) -> None:
+        if isinstance(data, np.ndarray):
+            dtype = ARRAYS.get(name, "u1")
+            data = np.ascontiguousarray(data, dtype=dtype)
+        view = memoryview(data).cast("B")
+        if name not in self.parts:
+            self.parts[name] = 0
+        elif not len(view):
+            return
+        for start in range(0, max(len(view), 1), _CHUNK):
+            self.conn.execute("INSERT INTO index_arrays(segment_id, name, part, data) "
+                              "VALUES (?, ?, ?, ?)",
+                              (self.seg, name, self.parts[name], view[start:start + _CHUNK]))
+            self.parts[name] += 1
+
+
+class _StoredSegment:
+    """A saved index segment read in place: whole arrays part by part into one buffer,
+    or byte ranges through SQLite's incremental blob I/O (for merging)."""
+
+    def __init__(self, store: Store, seg: int) -> None:
+        self.store, self.seg = store, seg
+        self.parts: dict[str, list[tuple[int, int, int]]] = {}  # name -> (rowid, start, size)
+        self._extra: dict[str, np.ndarray] = {}
+        for rowid, name, size in store.conn.execute(
+                "SELECT rowid, name, length(data) FROM index_arrays WHERE segment_id=? "
+                "ORDER BY name, part", (seg,)):
+            parts = self.parts.setdefault(name, [])
+            start = parts[-1][1] + parts[-1][2] if parts else 0
+            parts.append((rowid, start, size))
+        if "boffsets" not in self.parts and {"offsets", "text"} <= set(self.parts):
+            self._legacy_offsets()
+        missing = [n for n in (*ARRAYS, "text") if n not in self.parts and n not in self._extra]
+        if missing:
+            raise InputError(store.path, f"damaged store: index segment {seg} lacks {missing[0]}")
+
+    def _legacy_offsets(self) -> None:
+        """Schema 1 kept character offsets: derive the byte offsets of the UTF-8 text."""
+        text = bytes(self.whole("text")).decode("utf-8", "surrogatepass")
+        cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), "<u4")
+        del text
+        size = 1 + (cp >= 0x80).astype(np.int64) + (cp >= 0x800) + (cp >= 0x10000)
+        ends = np.concatenate([[0], np.cumsum(size)])
+        self._extra = {"boffsets": ends[self.array("offsets", "<i8")]}
+
+    def _blob(self, rowid: int):
+        return self.store.conn.blobopen("index_arrays", "data", rowid, readonly=True)
+
+    def whole(self, name: str) -> bytearray:
+        parts = self.parts.get(name, [])
+        out = bytearray(parts[-1][1] + parts[-1][2] if parts else 0)
+        view = memoryview(out)
+        for rowid, start, size in parts:
+            if size:
+                with self._blob(rowid) as blob:
+                    view[start:start + size] = blob.read()
+        return out
+
+    def array(self, name: str, dtype: str | None = None) -> np.ndarray:
+        if name in self._extra:
+            return self._extra[name]
+        return np.frombuffer(self.whole(name), dtype=dtype or ARRAYS[name])
+
+    def read(self, name: str, start: int, stop: int) -> np.ndarray:
+        item = 1 if name == "text" else np.dtype(ARRAYS[name]).itemsize
+        lo, hi = start * item, stop * item
+        out = bytearray(hi - lo)
+        view = memoryview(out)
+        for rowid, first, size in self.parts[name]:
+            a, b = max(lo, first), min(hi, first + size)
+            if a < b:
+                with self._blob(rowid) as blob:
+                    blob.seek(a - first)
+                    view[a - lo:b - lo] = blob.read(b - a)
+        return np.frombuffer(out, dtype=np.uint8 if name == "text" else ARRAYS[name])
 
 
 class _WriteTxn:
