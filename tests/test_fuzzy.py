@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+import zhtm.fuzzy
 from hypothesis import given, settings, strategies as st
 from rapidfuzz.distance import Levenshtein
 
@@ -80,7 +82,17 @@ def tm():
     return ids, texts, FuzzyIndex.build(ids, texts)
 
 
-def test_exact_against_brute_force_on_real_sentences(tm):
+@pytest.fixture(params=["counts", "bit planes"])
+def path(request, monkeypatch):
+    """Small segments count candidates with integers; the bit-plane path (large segments)
+    is forced here so that both are checked against brute force."""
+    import zhtm.fuzzy
+
+    monkeypatch.setattr(zhtm.fuzzy, "_COUNT_SMALL", request.param == "counts")
+    return request.param
+
+
+def test_exact_against_brute_force_on_real_sentences(tm, path):
     ids, texts, index = tm
     rng = random.Random(11)
     queries = ([rng.choice(texts) for _ in range(40)]                                  # copies
@@ -106,7 +118,13 @@ def test_exact_property(tm, data):
     q = _edit(base, edits, random.Random(seed)) or "中"
     threshold = data.draw(st.sampled_from([50, 60, 70, 75, 80, 90]))
     k = data.draw(st.integers(1, 8))
-    assert search_segments([index], q, k, threshold) == brute_force(ids, texts, q, k, threshold)
+    want = brute_force(ids, texts, q, k, threshold)
+    try:
+        for counts in (True, False):  # both candidate paths
+            zhtm.fuzzy._COUNT_SMALL = counts
+            assert search_segments([index], q, k, threshold) == want
+    finally:
+        zhtm.fuzzy._COUNT_SMALL = True
 
 
 def test_segments_together_equal_one_index(tm):
@@ -171,7 +189,13 @@ def test_exact_on_a_small_alphabet(small_alphabet, data):
     q = data.draw(st.text(alphabet="中国人民发展abcdefghij京津冀x", min_size=1, max_size=45))
     threshold = data.draw(st.sampled_from([0, 10, 40, 50, 60, 70, 80, 95, 100]))
     k = data.draw(st.sampled_from([1, 5, 12]))
-    assert search_segments([index], q, k, threshold) == brute_force(ids, texts, q, k, threshold)
+    want = brute_force(ids, texts, q, k, threshold)
+    try:
+        for counts in (True, False):  # both candidate paths
+            zhtm.fuzzy._COUNT_SMALL = counts
+            assert search_segments([index], q, k, threshold) == want
+    finally:
+        zhtm.fuzzy._COUNT_SMALL = True
 
 
 def test_merged_segments_equal_one_build(tm):
@@ -193,3 +217,21 @@ def test_merged_segments_equal_one_build(tm):
     again = FuzzyIndex.merged([FuzzyIndex.merged(parts[:2]), parts[2]])
     assert again.text == whole.text
     assert all(np.array_equal(again.arrays[n], whole.arrays[n]) for n in ARRAYS)
+
+
+def test_compacted_index_answers_the_same(tm, monkeypatch):
+    """Large loaded segments drop the postings of characters that have a bitmap."""
+    ids, texts, _ = tm
+    monkeypatch.setattr(zhtm.fuzzy, "_COMPACT_FROM", 0)
+    index = FuzzyIndex.build(ids, texts).prepare(compact=True)
+    assert index.compacted and len(index.ch_post) < sum(len(t) for t in texts) / 4
+    with pytest.raises(ValueError):
+        index.to_blobs()
+    rng = random.Random(8)
+    for _ in range(60):
+        q = _edit(rng.choice(texts), rng.randrange(12), rng)
+        for t in (0, 50, 70, 90):
+            assert search_segments([index], q, 5, t) == brute_force(ids, texts, q, 5, t)
+    for needle in ("京", "中", "协同发展", "不", "𠮷"):
+        got = sorted(int(index.ids[i]) for i in index.containing(needle))
+        assert got == [int(i) for i, t in zip(ids, texts) if needle in t]
