@@ -600,17 +600,19 @@ class FuzzyIndex:
             else:
                 pick = np.lexsort((cand, -ub))
             complete = len(pick) == len(cand)
-            for p in pick.tolist():
+            chosen = cand[pick]
+            for L, low, start, end, unit in zip(length[pick].tolist(), lb[pick].tolist(),
+                                                offsets[chosen].tolist(),
+                                                offsets[chosen + 1].tolist(),
+                                                ids[chosen].tolist()):
                 num, den = top.bar()
-                L = int(length[p])
                 dmax = L - (-(-num * L // den))
-                if int(lb[p]) > dmax:
+                if low > dmax:
                     break  # sorted by bound: nothing after this one can reach the bar
-                i = int(cand[p])
-                entry = text[offsets[i]:offsets[i + 1]].decode("utf-8", _UTF8)
-                d = Levenshtein.distance(query, entry, score_cutoff=dmax)
+                d = Levenshtein.distance(query, text[start:end].decode("utf-8", _UTF8),
+                                         score_cutoff=dmax)
                 if d <= dmax:
-                    top.offer(Hit(int(ids[i]), d, L))
+                    top.offer(Hit(unit, d, L))
             if complete:
                 return
             keep = np.ones(len(cand), dtype=bool)
