@@ -32,5 +32,9 @@ class InputError(ZhtmError):
         return f"{place}: {self.message}"
 
 
+class StoreBusyError(ZhtmError):
+    """Another import holds the TM store's write lock (exit 1; nothing was imported)."""
+
+
 class UsageError(ZhtmError):
     """The request itself is wrong (bad combination of options): exit 2."""

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from .errors import InputError, UsageError
+from .errors import InputError
 from .fuzzy import FuzzyIndex, Hit, TopK
 from .normalize import NumberPenalty, normalize, normalize_with_map, number_penalty
 from .records import Unit

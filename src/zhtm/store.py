@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError, ZhtmError
+from .errors import InputError, StoreBusyError, ZhtmError
 from .fuzzy import ARRAYS, FuzzyIndex, merge
 from .normalize import normalize
 
@@ -73,10 +73,6 @@ CREATE TABLE index_arrays(
     segment_id INTEGER NOT NULL REFERENCES index_segments(id), name TEXT NOT NULL,
     part INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(segment_id, name, part));
 """
-
-
-class StoreBusyError(ZhtmError):
-    """Another import holds the store's write lock."""
 
 
 def default_db() -> Path:
@@ -601,7 +597,7 @@ class _WriteTxn:
         conn.execute("PRAGMA busy_timeout=0")
         try:
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.OperationalError:
             raise StoreBusyError(f"{self.store.path}: another import is writing to this store; "
                                  "nothing was imported (try again when it has finished)") from None
         finally:

@@ -34,4 +34,5 @@ class TermEntry:
 
 def term_id(zh: str) -> str:
     """A stable id for a Chinese term: the same term gets the same id in every run."""
-    return "t" + hashlib.sha1(zh.encode("utf-8")).hexdigest()[:10]
+    # surrogatepass: a lone surrogate (which the writers strip) must not crash the id.
+    return "t" + hashlib.sha1(zh.encode("utf-8", "surrogatepass")).hexdigest()[:10]
