@@ -49,6 +49,16 @@ def _tm(n: int, seed: int) -> list[str]:
             for _ in range(n)]
 
 
+
+def assert_both_candidate_paths(index, q, k, threshold, want) -> None:
+    """Integer counting (small segments) and bit planes (large ones) give brute force's list."""
+    try:
+        for counts in (True, False):
+            zhtm.fuzzy._COUNT_SMALL = counts
+            assert search_segments([index], q, k, threshold) == want
+    finally:
+        zhtm.fuzzy._COUNT_SMALL = True
+
 def test_percent_is_exact_integer_arithmetic():
     assert percent(3, 10) == 70                 # 0.7 exactly, no 69 from float rounding
     assert percent(30, 100) == 70
@@ -119,12 +129,7 @@ def test_exact_property(tm, data):
     threshold = data.draw(st.sampled_from([50, 60, 70, 75, 80, 90]))
     k = data.draw(st.integers(1, 8))
     want = brute_force(ids, texts, q, k, threshold)
-    try:
-        for counts in (True, False):  # both candidate paths
-            zhtm.fuzzy._COUNT_SMALL = counts
-            assert search_segments([index], q, k, threshold) == want
-    finally:
-        zhtm.fuzzy._COUNT_SMALL = True
+    assert_both_candidate_paths(index, q, k, threshold, want)
 
 
 def test_segments_together_equal_one_index(tm):
@@ -190,12 +195,7 @@ def test_exact_on_a_small_alphabet(small_alphabet, data):
     threshold = data.draw(st.sampled_from([0, 10, 40, 50, 60, 70, 80, 95, 100]))
     k = data.draw(st.sampled_from([1, 5, 12]))
     want = brute_force(ids, texts, q, k, threshold)
-    try:
-        for counts in (True, False):  # both candidate paths
-            zhtm.fuzzy._COUNT_SMALL = counts
-            assert search_segments([index], q, k, threshold) == want
-    finally:
-        zhtm.fuzzy._COUNT_SMALL = True
+    assert_both_candidate_paths(index, q, k, threshold, want)
 
 
 def test_merged_segments_equal_one_build(tm):
