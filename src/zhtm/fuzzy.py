@@ -144,14 +144,7 @@ def _max_distance(lengths: np.ndarray, num: int, den: int) -> np.ndarray:
 def _sorted_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values in order and the index where each run starts (sort-based: numpy's
     hash-based `unique` is several times slower on tens of millions of keys)."""
-    values = np.sort(values, kind="stable" if values.dtype.itemsize <= 2 else None)
-    if not len(values):
-        return values, np.zeros(0, np.int64)
-    first = np.empty(len(values), dtype=bool)
-    first[0] = True
-    np.not_equal(values[1:], values[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    return values[starts], starts
+    return _run_starts(np.sort(values, kind="stable" if values.dtype.itemsize <= 2 else None))
 
 
 def _run_starts(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
