@@ -80,14 +80,14 @@ def _sentences(lines: Sequence[Line], split: Callable[[str], list[str]], prespli
     return [Sentence(s, line.number) for line in lines for s in split(line.text)]
 
 
-def _paragraph_blocks(document: Document, progress: Progress | None) -> tuple[list[Block], list[tuple[Line, str]]]:
+def _paragraph_blocks(document: Document) -> tuple[list[Block], list[tuple[Line, str]]]:
     """Two-files layout: align paragraphs first, so sentences are searched inside paragraph pairs."""
     blocks: list[Block] = []
     unpaired: list[tuple[Line, str]] = []
     for block in document.blocks:
         zh_texts = [line.text for line in block.zh]
         en_texts = [line.text for line in block.en]
-        [beads] = align_blocks([(zh_texts, en_texts)], PARAGRAPH_SETTINGS, progress)
+        [beads] = align_blocks([(zh_texts, en_texts)], PARAGRAPH_SETTINGS)
         for bead in beads:
             if bead.zh and bead.en:
                 blocks.append(Block(tuple(block.zh[i] for i in bead.zh),
@@ -102,7 +102,7 @@ def align_document(document: Document, settings: AlignSettings = AlignSettings()
                    progress: Progress | None = None) -> Alignment:
     blocks = list(document.blocks)
     if not document.paragraphs_aligned:
-        blocks, unpaired = _paragraph_blocks(document, None)
+        blocks, unpaired = _paragraph_blocks(document)
         document = Document(document.name, document.layout, tuple(blocks),
                             document.unpaired + tuple(unpaired), document.notes)
     zh_all: list[Sentence] = []
