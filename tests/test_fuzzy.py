@@ -51,13 +51,15 @@ def _tm(n: int, seed: int) -> list[str]:
 
 
 def assert_both_candidate_paths(index, q, k, threshold, want) -> None:
-    """Integer counting (small segments) and bit planes (large ones) give brute force's list."""
+    """Each way of picking candidates gives brute force's list: the bigram bound, and the
+    character bound by integer counting (small segments) or bit planes (large ones)."""
     try:
-        for counts in (True, False):
-            zhtm.fuzzy._COUNT_SMALL = counts
-            assert search_segments([index], q, k, threshold) == want
+        for bound, counts in (("bigrams", True), ("chars", True), ("chars", False)):
+            zhtm.fuzzy.FILTER, zhtm.fuzzy._COUNT_SMALL = bound, counts
+            assert search_segments([index], q, k, threshold) == want, (bound, counts)
     finally:
-        zhtm.fuzzy._COUNT_SMALL = True
+        zhtm.fuzzy.FILTER, zhtm.fuzzy._COUNT_SMALL = "auto", True
+
 
 def test_percent_is_exact_integer_arithmetic():
     assert percent(3, 10) == 70                 # 0.7 exactly, no 69 from float rounding
@@ -92,13 +94,20 @@ def tm():
     return ids, texts, FuzzyIndex.build(ids, texts)
 
 
-@pytest.fixture(params=["counts", "bit planes"])
+@pytest.fixture(params=["bigrams", "char counts", "char bit planes", "auto seeded batched"])
 def path(request, monkeypatch):
-    """Small segments count candidates with integers; the bit-plane path (large segments)
-    is forced here so that both are checked against brute force."""
+    """Force each way of picking candidates (the bigram bound; the character bound counted
+    with integers as in small segments, or in bit planes as in large ones) so that each is
+    checked against brute force; and the seed and batched verification, which only large
+    segments use."""
     import zhtm.fuzzy
 
-    monkeypatch.setattr(zhtm.fuzzy, "_COUNT_SMALL", request.param == "counts")
+    bound = {"bigrams": "bigrams", "auto seeded batched": "auto"}.get(request.param, "chars")
+    monkeypatch.setattr(zhtm.fuzzy, "FILTER", bound)
+    monkeypatch.setattr(zhtm.fuzzy, "_COUNT_SMALL", request.param != "char bit planes")
+    if request.param == "auto seeded batched":
+        monkeypatch.setattr(zhtm.fuzzy, "_SEED_FROM", 0)
+        monkeypatch.setattr(zhtm.fuzzy, "_BATCH", 2)
     return request.param
 
 
@@ -139,6 +148,28 @@ def test_segments_together_equal_one_index(tm):
     for _ in range(50):
         q = _edit(rng.choice(texts), rng.randrange(10), rng)
         assert search_segments(parts, q, 5, 60) == brute_force(ids, texts, q, 5, 60)
+
+
+def test_bigram_bound_holds_where_a_longer_entry_needs_fewer_bigrams():
+    """With the bar at 41/42, a 41-character query needs all its 40 bigrams from a
+    41-character entry but only 39 from a 42-character one (ceil rounds), so the prefix of
+    rare bigrams must be sized for the least need in the window: here the rarest query
+    bigram is the one a deletion made, absent from the tied copies in the second segment."""
+    sentence = next(s for s in map(normalize, SENTENCES) if len(s) == 42)
+    cut = next(p for p in range(10, 40) if sentence[p - 1] + sentence[p + 1] not in sentence)
+    query = sentence[:cut] + sentence[cut + 1:]
+    rare = "某某" + sentence[cut - 1] + sentence[cut + 1] + "某某某"  # holds the new bigram
+    first_ids, first = list(range(100, 110)), [sentence] * 10
+    second_ids, second = [1, 2, 3, 4], [sentence] * 3 + [rare]
+    segments = [FuzzyIndex.build(first_ids, first), FuzzyIndex.build(second_ids, second)]
+    want = brute_force(first_ids + second_ids, first + second, query, 5, 70)
+    assert [h.unit_id for h in want] == [1, 2, 3, 100, 101]
+    for bound in ("bigrams", "chars"):
+        zhtm.fuzzy.FILTER = bound
+        try:
+            assert search_segments(segments, query, 5, 70) == want, bound
+        finally:
+            zhtm.fuzzy.FILTER = "auto"
 
 
 def test_brute_force_matches_rapidfuzz_cutoff_semantics(tm):

@@ -10,20 +10,25 @@ score list; ties ordered by unit id), through an index that makes it fast:
 
 * entries are numbered in length order, so the lengths that can reach a threshold are one
   contiguous id range (``|m - n| <= d`` and ``d <= (1 - t) * max(m, n)``);
-* *seed*: the few entries sharing most of the query's rarest bigrams (CSR postings sorted by
-  id, read only inside the window) are verified first: with close matches in the TM, the
-  k-th best (the bar) rises at once and the window shrinks;
-* *character bound*: an edit removes at most one character from the multiset intersection,
-  so an entry needs ``common >= ceil(t * max(m, n))``. An upper bound of ``common`` (query
-  counts of the query characters the entry holds) is counted for the whole window at once,
-  bit-sliced: a presence bitmap per query character (kept for characters in >= 1/64 of the
-  entries, made from the postings for rarer ones) is added into bit planes with a ripple
-  carry, rarest character first; once the characters left cannot lift the low counts any
-  more, the entries still possible are few, and the last characters are looked up for them
-  alone (pruning after each). No per-entry integer array of the window's width is made;
-* candidates are verified best bound first with rapidfuzz's bit-parallel Levenshtein, with
-  a cutoff at the current bar, which rises as it goes; the scan stops when no remaining
-  bound can reach the bar.
+* *bigram bound* (thresholds above 0.5): one edit destroys at most two bigrams, so an entry
+  needs ``L - 1 - 2 dmax(L)`` of the query's bigrams. Prefix filter: the commonest query
+  bigrams, weighing less than the least need, are skipped, so only the short postings of
+  the rare ones (CSR, sorted by id, read inside the window) are counted; the skipped ones
+  are then looked up for the few survivors alone;
+* *seed*: when the bigrams cannot prune or their postings are long, the few entries sharing
+  most of the query's rarest bigrams are verified first: with close matches in the TM, the
+  k-th best (the bar) rises at once, the window shrinks and both bounds tighten;
+* *character bound*, where the bigram one is not used: an edit removes at most one character
+  from the multiset intersection, so an entry needs ``common >= ceil(t * max(m, n))``. An
+  upper bound of ``common`` (query counts of the query characters the entry holds) is
+  counted for the whole window at once, bit-sliced: a presence bitmap per query character
+  (kept for characters in >= 1/64 of the entries, made from the postings for rarer ones) is
+  added into bit planes with a ripple carry, rarest character first; once the characters
+  left cannot lift the low counts any more, the entries still possible are few, and the
+  last characters are looked up for them alone (pruning after each);
+* candidates are verified best bound first with rapidfuzz's bit-parallel Levenshtein (a
+  round of them in one `cdist` call), with a cutoff at the current bar, which rises as it
+  goes; the scan stops when no remaining bound can reach the bar.
 
 An index covers one contiguous range of store ids (a *segment*); a store holds a few and
 `search_segments` runs a query through them with one shared top-k.
@@ -33,8 +38,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .normalize import normalize
@@ -58,6 +65,15 @@ _SEED_KEYS = 8
 _SEED_FROM = 20_000
 # Count small segments' candidates with integers rather than bit planes (tests turn it off).
 _COUNT_SMALL = True
+# Which bound picks candidates: "auto" (bigrams, or characters where those are cheaper or the
+# bigrams cannot prune), or one of "bigrams" and "chars" (tests check each against brute force).
+FILTER = "auto"
+# Bigram postings cost about this many window entries' worth of character bit planes.
+_BIGRAM_COST = 16
+# Stop looking the skipped bigrams up once this few candidates are left (verifying is cheaper).
+_REFINE_DOWN_TO = 8
+# Rounds of at least this many candidates are verified in one rapidfuzz call.
+_BATCH = 16
 # Segments this large drop the postings of characters that have a bitmap when loaded.
 _COMPACT_FROM = 1 << 18
 
@@ -367,48 +383,38 @@ class FuzzyIndex:
         if lo >= hi:
             return
         q = _Query(self, query)
-        # 1. Seed: the entries sharing most of the rarest bigrams, verified first: for a
-        #    query with close matches this raises the bar at once and shrinks everything after.
-        done = self._seed(q, lo, hi, top) if hi - lo >= _SEED_FROM else None
-        # 2. Candidates by the character bound over the (possibly narrower) window, verified
-        #    best bound first.
-        num, den = top.bar()
-        lo2, hi2 = self._window(m, num, den)
-        lo, hi = max(lo, lo2), min(hi, hi2)
-        if lo >= hi:
-            return
-        cand, lb = self._candidates(q, lo, hi, num, den)
+        # 1. Candidates by the bigram bound, when it can prune and its postings are short.
+        found = self._bigram_candidates(q, lo, hi, num, den)
+        done = None
+        if found is None and hi - lo >= _SEED_FROM:
+            # 2. Otherwise seed: verify the entries sharing most of the rarest bigrams. With
+            #    close matches in the TM this raises the bar at once, which narrows the
+            #    window and strengthens both bounds; then bigrams again, else characters.
+            done = self._seed(q, lo, hi, top)
+            num, den = top.bar()
+            lo2, hi2 = self._window(m, num, den)
+            lo, hi = max(lo, lo2), min(hi, hi2)
+            if lo >= hi:
+                return
+            found = self._bigram_candidates(q, lo, hi, num, den)
+        # 3. Verified best bound first.
+        cand, lb = found if found is not None else self._candidates(q, lo, hi, num, den)
         if done is not None and len(cand):
             keep = ~np.isin(cand, done)
             cand, lb = cand[keep], lb[keep]
         if len(cand):
             self._verify(query, cand, lb, top)
 
-    def _ranges(self, keys: np.ndarray, vocab: np.ndarray, ptr: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For each query key: found?, and its postings [a, b) (empty when absent)."""
-        n = len(keys)
-        if not len(vocab) or not n:
-            z = np.zeros(n, np.int64)
-            return np.zeros(n, bool), z, z
-        where = np.searchsorted(vocab, keys)
-        found = where < len(vocab)
-        found[found] = vocab[where[found]] == keys[found]
-        j = np.where(found, where, 0)
-        a = np.where(found, ptr[j], 0)
-        b = np.where(found, ptr[j + 1], 0)
-        return found, a, b
-
     def _seed(self, q: _Query, lo: int, hi: int, top: TopK) -> np.ndarray | None:
         """Verify the few entries of [lo, hi) that share most of the query's rarest bigrams."""
-        q.bigrams(self)
-        if not len(q.bg_a):
+        bg_a, bg_b, _ = q.bigrams
+        if not len(bg_a):
             return None
         post = self.bg_post
         parts = []
         volume = 0
-        for f in np.argsort(q.bg_b - q.bg_a, kind="stable").tolist():
-            a, b = int(q.bg_a[f]), int(q.bg_b[f])
+        for f in np.argsort(bg_b - bg_a, kind="stable").tolist():
+            a, b = int(bg_a[f]), int(bg_b[f])
             x, y = _between(post[a:b], lo, hi)
             if y > x:
                 parts.append(post[a + x:a + y])
@@ -424,6 +430,74 @@ class FuzzyIndex:
         n = self.lens[pos].astype(np.int64)
         self._verify(q.text, pos, np.abs(n - q.m), top)
         return pos
+
+    def _bigram_candidates(self, q: _Query, lo: int, hi: int, num: int, den: int
+                           ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Entries of [lo, hi) that may reach num/den by the bigram bound, with a lower bound
+        on their distance; None where the bound cannot prune.
+
+        q-gram lemma (Jokinen and Ukkonen): one edit destroys at most two bigrams, so an
+        entry at distance d shares at least ``L - 1 - 2d`` bigrams (as a multiset) with the
+        query, L = max(m, n); to reach the bar it needs ``L - 1 - 2 dmax(L)`` of them, at
+        least `need_min` (the least over the window's lengths). The shared count is at most the query counts of the
+        query bigrams the entry holds. Prefix filter: the commonest query bigrams, together
+        weighing at most ``need_min - 1``, are skipped; an entry reaching the bar holds one
+        of the others, whose postings (short: the rare bigrams) are counted. The skipped
+        ones are then looked up for the survivors alone, pruning after each.
+        """
+        m = q.m
+        if m < 2:
+            return None
+        # the least need over the window's lengths (not monotone in L: ceil rounds)
+        big = np.arange(m, max(m, int(self.lens[hi - 1])) + 1, dtype=np.int64)
+        need_min = int((big - 1 - 2 * _max_distance(big, num, den)).min())
+        if need_min < 1 or FILTER == "chars":  # thresholds <= 0.5: every entry could qualify
+            return None
+        a, b, weight = q.bigrams
+        order = np.argsort(b - a, kind="stable")  # rarest first
+        a, b, weight = a[order].tolist(), b[order].tolist(), weight[order].tolist()
+        skipped, cut = 0, len(a)
+        while cut and skipped + weight[cut - 1] < need_min:
+            cut -= 1
+            skipped += weight[cut]
+        post = self.bg_post
+        parts = []
+        volume = 0
+        window = np.array((min(lo, 2**32 - 1), min(hi, 2**32 - 1)), np.uint32)
+        for i in range(cut):
+            x, y = post[a[i]:b[i]].searchsorted(window).tolist()
+            if y > x:
+                parts.extend([post[a[i] + x:a[i] + y]] * weight[i])
+                volume += (y - x) * weight[i]
+        if FILTER == "auto" and volume * _BIGRAM_COST > (hi - lo):
+            return None  # the character bit planes are cheaper here
+        empty = np.zeros(0, np.int64)
+        if not parts:
+            return empty, empty
+        pos, starts = _run_starts(np.sort(np.concatenate(parts)))
+        count = np.diff(np.append(starts, volume))
+        big = np.maximum(self.lens[pos].astype(np.int64), m)
+        # slack: shared bigrams still possible minus those needed
+        slack = count + skipped - (big - 1 - 2 * _max_distance(big, num, den))
+        keep = slack >= 0
+        pos, slack = pos[keep], slack[keep]
+        for i in range(cut, len(a)):
+            if len(pos) <= _REFINE_DOWN_TO:
+                break
+            postings = post[a[i]:b[i]]
+            where = np.minimum(postings.searchsorted(pos), len(postings) - 1)
+            absent = postings[where] != pos
+            slack -= absent * weight[i]
+            keep = slack >= 0
+            if not keep.all():
+                pos, slack = pos[keep], slack[keep]
+        # slack + need bounds the shared bigrams (those not looked up counted as shared)
+        cand = pos.astype(np.int64)
+        n = self.lens[cand].astype(np.int64)
+        big = np.maximum(n, m)
+        shared = slack + big - 1 - 2 * _max_distance(big, num, den)
+        lb = np.maximum(np.abs(n - m), -(-(big - 1 - shared) // 2))
+        return cand, lb
 
     def _candidates(self, q: _Query, lo: int, hi: int, num: int, den: int
                     ) -> tuple[np.ndarray, np.ndarray]:
@@ -449,10 +523,11 @@ class FuzzyIndex:
         spare = (np.empty(width, np.uint64), np.empty(width, np.uint64))
         total = 0
         bits = self._char_bits()
-        rows = self._bit_row[q.ch_j]
-        sizes = self.ch_ptr[q.ch_j + 1] - self.ch_ptr[q.ch_j]
+        ch_j, ch_q = q.chars
+        rows = self._bit_row[ch_j]
+        sizes = self.ch_ptr[ch_j + 1] - self.ch_ptr[ch_j]
         order = np.argsort(sizes, kind="stable").tolist()  # rarest first
-        keys = [(int(q.ch_j[f]), int(rows[f]), int(q.ch_q[f])) for f in order]
+        keys = [(int(ch_j[f]), int(rows[f]), int(ch_q[f])) for f in order]
         rest = sum(weight for _, _, weight in keys)  # query mass not added yet
         if rest < need_min:
             return empty
@@ -538,11 +613,12 @@ class FuzzyIndex:
         """The same bound with an integer count per entry (small segments: the query
         characters' whole postings, counted at once)."""
         m = q.m
-        a, b = self.ch_ptr[q.ch_j], self.ch_ptr[q.ch_j + 1]
+        ch_j, ch_q = q.chars
+        a, b = self.ch_ptr[ch_j], self.ch_ptr[ch_j + 1]
         where = _gather(self.ch_post, a, b)
         weights = None
-        if (q.ch_q > 1).any():
-            weights = np.repeat(q.ch_q, b - a)
+        if (ch_q > 1).any():
+            weights = np.repeat(ch_q, b - a)
         counts = np.bincount(where, weights=weights, minlength=len(self))[lo:hi].astype(np.int64)
         n = self.lens[lo:hi].astype(np.int64)
         big = np.maximum(n, m)
@@ -555,21 +631,7 @@ class FuzzyIndex:
         """Presence bitmaps (one bit per entry) of the characters in at least 1/64 of the
         entries (no bigger than their postings), made on first use."""
         if self._bits is None:
-            n = len(self)
-            words = (n + 63) >> 6
-            sizes = np.diff(self.ch_ptr)
-            dense = np.flatnonzero(sizes * 64 >= n)
-            bits = np.empty((len(dense), words), np.uint64)
-            flags = np.zeros(words * 64, bool)
-            for r, j in enumerate(dense.tolist()):
-                posts = self.ch_post[self.ch_ptr[j]:self.ch_ptr[j + 1]]
-                flags[:] = False
-                flags[posts] = True
-                bits[r] = np.packbits(flags, bitorder="little").view(np.uint64)
-            row = np.full(len(self.ch_keys), -1, np.int64)
-            row[dense] = np.arange(len(dense))
-            self._bit_row = row
-            self._bits = bits
+            self._bit_row, self._bits = _presence_bitmaps(self.ch_ptr, self.ch_post, len(self))
         return self._bits
 
     def _verify(self, query: str, cand: np.ndarray, lb: np.ndarray, top: TopK) -> None:
@@ -594,6 +656,14 @@ class FuzzyIndex:
                 pick = np.lexsort((cand, -ub))
             complete = len(pick) == len(cand)
             chosen = cand[pick]
+            if len(pick) >= _BATCH:
+                self._verify_batch(query, chosen, length[pick], top)
+                if complete:
+                    return
+                keep = np.ones(len(cand), dtype=bool)
+                keep[pick] = False
+                cand, lb, length = cand[keep], lb[keep], length[keep]
+                continue
             for L, low, start, end, unit in zip(length[pick].tolist(), lb[pick].tolist(),
                                                 offsets[chosen].tolist(),
                                                 offsets[chosen + 1].tolist(),
@@ -612,31 +682,74 @@ class FuzzyIndex:
             keep[pick] = False
             cand, lb, length = cand[keep], lb[keep], length[keep]
 
+    def _verify_batch(self, query: str, chosen: np.ndarray, length: np.ndarray,
+                      top: TopK) -> None:
+        """Levenshtein on a round of candidates at once (rapidfuzz's `cdist`, one call instead
+        of one per candidate), cut off at the largest distance the current bar allows."""
+        num, den = top.bar()
+        dmax = _max_distance(length, num, den)
+        text, offsets = self.text, self.boffsets
+        strings = [text[a:b].decode("utf-8", _UTF8)
+                   for a, b in zip(offsets[chosen].tolist(), offsets[chosen + 1].tolist())]
+        got = process.cdist([query], strings, scorer=Levenshtein.distance,
+                            score_cutoff=int(dmax.max()), dtype=np.int32, workers=1)[0]
+        for i in np.flatnonzero(got <= dmax).tolist():
+            top.offer(Hit(int(self.ids[chosen[i]]), int(got[i]), int(length[i])))
+
 
 class _Query:
-    """A query's bigrams and characters looked up in one segment."""
+    """A query's characters and bigrams, looked up in one segment when first needed."""
 
     def __init__(self, index: FuzzyIndex, text: str) -> None:
+        self.index = index
         self.text = text
         self.m = len(text)
-        self.cp = cp = _codepoints(text)
-        chars, counts = np.unique(cp, return_counts=True)
-        if len(index.ch_keys):
-            where = np.minimum(np.searchsorted(index.ch_keys, chars), len(index.ch_keys) - 1)
-            found = index.ch_keys[where] == chars
+        self.cp = _codepoints(text)
+
+    @cached_property
+    def chars(self) -> tuple[np.ndarray, np.ndarray]:
+        """(index of each distinct query character in ``ch_keys``, its count in the query),
+        for the characters the segment holds."""
+        keys = self.index.ch_keys
+        chars, counts = np.unique(self.cp, return_counts=True)
+        if len(keys):
+            where = np.minimum(np.searchsorted(keys, chars), len(keys) - 1)
+            found = keys[where] == chars
         else:
             where, found = np.zeros(len(chars), np.int64), np.zeros(len(chars), bool)
-        self.ch_j, self.ch_q = where[found], counts[found].astype(np.int64)
+        return where[found], counts[found].astype(np.int64)
 
-    def bigrams(self, index: FuzzyIndex) -> None:
-        """Look the query's distinct bigrams up (their postings [bg_a, bg_b))."""
-        cp = self.cp
-        if self.m >= 2:
-            qb = np.unique((cp[:-1].astype(np.uint64) << np.uint64(21)) | cp[1:])
-        else:
-            qb = np.zeros(0, np.uint64)
-        found, a, b = index._ranges(qb, index.bg_keys, index.bg_ptr)
-        self.bg_a, self.bg_b = a[found], b[found]
+    @cached_property
+    def bigrams(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For the distinct query bigrams the segment holds: their postings [a, b) and their
+        counts in the query."""
+        cp, keys = self.cp, self.index.bg_keys
+        if self.m < 2 or not len(keys):
+            empty = np.zeros(0, np.int64)
+            return empty, empty, empty
+        qb, counts = np.unique((cp[:-1].astype(np.uint64) << np.uint64(21)) | cp[1:],
+                               return_counts=True)
+        j = np.minimum(np.searchsorted(keys, qb), len(keys) - 1)
+        found = keys[j] == qb
+        j = j[found]
+        ptr = self.index.bg_ptr
+        return ptr[j], ptr[j + 1], counts[found].astype(np.int64)
+
+
+def _presence_bitmaps(ptr: np.ndarray, post: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """For the keys in at least 1/64 of the n entries: a presence bitmap each (one bit per
+    entry, no bigger than the postings it stands for). Returns (row of each key or -1, bits)."""
+    words = (n + 63) >> 6
+    dense = np.flatnonzero(np.diff(ptr) * 64 >= n)
+    bits = np.empty((len(dense), words), np.uint64)
+    flags = np.zeros(words * 64, bool)
+    for r, j in enumerate(dense.tolist()):
+        flags[:] = False
+        flags[post[ptr[j]:ptr[j + 1]]] = True
+        bits[r] = np.packbits(flags, bitorder="little").view(np.uint64)
+    row = np.full(len(ptr) - 1, -1, np.int64)
+    row[dense] = np.arange(len(dense))
+    return row, bits
 
 
 def _at_least(planes: list[np.ndarray], need: int, w0: int, lo: int, hi: int,
