@@ -407,14 +407,10 @@ class FuzzyIndex:
 
     def _seed(self, q: _Query, lo: int, hi: int, top: TopK) -> np.ndarray | None:
         """Verify the few entries of [lo, hi) that share most of the query's rarest bigrams."""
-        bg_a, bg_b, _ = q.bigrams
-        if not len(bg_a):
-            return None
         post = self.bg_post
         parts = []
         volume = 0
-        for f in np.argsort(bg_b - bg_a, kind="stable").tolist():
-            a, b = int(bg_a[f]), int(bg_b[f])
+        for a, b, _ in q.rarest_bigrams:
             x, y = _between(post[a:b], lo, hi)
             if y > x:
                 parts.append(post[a + x:a + y])
@@ -439,11 +435,12 @@ class FuzzyIndex:
         q-gram lemma (Jokinen and Ukkonen): one edit destroys at most two bigrams, so an
         entry at distance d shares at least ``L - 1 - 2d`` bigrams (as a multiset) with the
         query, L = max(m, n); to reach the bar it needs ``L - 1 - 2 dmax(L)`` of them, at
-        least `need_min` (the least over the window's lengths). The shared count is at most the query counts of the
-        query bigrams the entry holds. Prefix filter: the commonest query bigrams, together
-        weighing at most ``need_min - 1``, are skipped; an entry reaching the bar holds one
-        of the others, whose postings (short: the rare bigrams) are counted. The skipped
-        ones are then looked up for the survivors alone, pruning after each.
+        least `need_min` (the least over the window's lengths). The shared count is at most
+        the query counts of the query bigrams the entry holds. Prefix filter: the commonest
+        query bigrams, together weighing at most ``need_min - 1``, are skipped; an entry
+        reaching the bar holds one of the others, whose postings (short: the rare bigrams)
+        are counted. The skipped ones are then looked up for the survivors alone, pruning
+        after each.
         """
         m = q.m
         if m < 2:
@@ -453,41 +450,37 @@ class FuzzyIndex:
         need_min = int((big - 1 - 2 * _max_distance(big, num, den)).min())
         if need_min < 1 or FILTER == "chars":  # thresholds <= 0.5: every entry could qualify
             return None
-        a, b, weight = q.bigrams
-        order = np.argsort(b - a, kind="stable")  # rarest first
-        a, b, weight = a[order].tolist(), b[order].tolist(), weight[order].tolist()
-        skipped, cut = 0, len(a)
-        while cut and skipped + weight[cut - 1] < need_min:
+        rarest = q.rarest_bigrams
+        skipped, cut = 0, len(rarest)
+        while cut and skipped + rarest[cut - 1][2] < need_min:
             cut -= 1
-            skipped += weight[cut]
+            skipped += rarest[cut][2]
         post = self.bg_post
         parts = []
         volume = 0
-        window = np.array((min(lo, 2**32 - 1), min(hi, 2**32 - 1)), np.uint32)
-        for i in range(cut):
-            x, y = post[a[i]:b[i]].searchsorted(window).tolist()
+        for a, b, weight in rarest[:cut]:
+            x, y = _between(post[a:b], lo, hi)
             if y > x:
-                parts.extend([post[a[i] + x:a[i] + y]] * weight[i])
-                volume += (y - x) * weight[i]
+                parts.extend([post[a + x:a + y]] * weight)
+                volume += (y - x) * weight
         if FILTER == "auto" and volume * _BIGRAM_COST > (hi - lo):
             return None  # the character bit planes are cheaper here
         empty = np.zeros(0, np.int64)
         if not parts:
             return empty, empty
-        pos, starts = _run_starts(np.sort(np.concatenate(parts)))
-        count = np.diff(np.append(starts, volume))
+        pos, count = _count(np.concatenate(parts), lo, hi)
         big = np.maximum(self.lens[pos].astype(np.int64), m)
         # slack: shared bigrams still possible minus those needed
         slack = count + skipped - (big - 1 - 2 * _max_distance(big, num, den))
         keep = slack >= 0
-        pos, slack = pos[keep], slack[keep]
-        for i in range(cut, len(a)):
+        pos, slack = pos[keep].astype(np.uint32), slack[keep]  # searched in the postings' dtype
+        for a, b, weight in rarest[cut:]:
             if len(pos) <= _REFINE_DOWN_TO:
                 break
-            postings = post[a[i]:b[i]]
+            postings = post[a:b]
             where = np.minimum(postings.searchsorted(pos), len(postings) - 1)
             absent = postings[where] != pos
-            slack -= absent * weight[i]
+            slack -= absent * weight
             keep = slack >= 0
             if not keep.all():
                 pos, slack = pos[keep], slack[keep]
@@ -720,20 +713,20 @@ class _Query:
         return where[found], counts[found].astype(np.int64)
 
     @cached_property
-    def bigrams(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For the distinct query bigrams the segment holds: their postings [a, b) and their
-        counts in the query."""
+    def rarest_bigrams(self) -> list[tuple[int, int, int]]:
+        """For the distinct query bigrams the segment holds: (postings start, end, count in
+        the query), shortest postings first."""
         cp, keys = self.cp, self.index.bg_keys
         if self.m < 2 or not len(keys):
-            empty = np.zeros(0, np.int64)
-            return empty, empty, empty
+            return []
         qb, counts = np.unique((cp[:-1].astype(np.uint64) << np.uint64(21)) | cp[1:],
                                return_counts=True)
         j = np.minimum(np.searchsorted(keys, qb), len(keys) - 1)
         found = keys[j] == qb
-        j = j[found]
-        ptr = self.index.bg_ptr
-        return ptr[j], ptr[j + 1], counts[found].astype(np.int64)
+        j, counts = j[found], counts[found]
+        a, b = self.index.bg_ptr[j], self.index.bg_ptr[j + 1]
+        order = np.argsort(b - a, kind="stable")
+        return list(zip(a[order].tolist(), b[order].tolist(), counts[order].tolist()))
 
 
 def _presence_bitmaps(ptr: np.ndarray, post: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
