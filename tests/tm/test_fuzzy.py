@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
 from zhtm.text.normalize import normalize
-import zhtm.tm.fuzzy as tuning  # the search's knobs
-from zhtm.tm.fuzzy import FuzzyIndex, Hit, TopK, brute_force, percent, search_segments, similarity
+from zhtm.tm import tuning
+from zhtm.tm.fuzzy import FuzzyIndex, search_segments
+from zhtm.tm.scoring import Hit, TopK, brute_force, percent, similarity
 
 from tests.paths import BEIJING as CORPUS
 
@@ -53,10 +54,10 @@ def assert_both_candidate_paths(index, q, k, threshold, want) -> None:
     character bound by integer counting (small segments) or bit planes (large ones)."""
     try:
         for bound, counts in (("bigrams", True), ("chars", True), ("chars", False)):
-            tuning.FILTER, tuning._COUNT_SMALL = bound, counts
+            tuning.FILTER, tuning.COUNT_SMALL = bound, counts
             assert search_segments([index], q, k, threshold) == want, (bound, counts)
     finally:
-        tuning.FILTER, tuning._COUNT_SMALL = "auto", True
+        tuning.FILTER, tuning.COUNT_SMALL = "auto", True
 
 
 def test_percent_is_exact_integer_arithmetic():
@@ -101,10 +102,10 @@ def path(request, monkeypatch):
     
     bound = {"bigrams": "bigrams", "auto seeded batched": "auto"}.get(request.param, "chars")
     monkeypatch.setattr(tuning, "FILTER", bound)
-    monkeypatch.setattr(tuning, "_COUNT_SMALL", request.param != "char bit planes")
+    monkeypatch.setattr(tuning, "COUNT_SMALL", request.param != "char bit planes")
     if request.param == "auto seeded batched":
-        monkeypatch.setattr(tuning, "_SEED_FROM", 0)
-        monkeypatch.setattr(tuning, "_BATCH", 2)
+        monkeypatch.setattr(tuning, "SEED_FROM", 0)
+        monkeypatch.setattr(tuning, "BATCH", 2)
     return request.param
 
 
@@ -227,7 +228,8 @@ def test_exact_on_a_small_alphabet(small_alphabet, data):
 
 
 def test_merged_segments_equal_one_build(tm):
-    from zhtm.tm.fuzzy import ARRAYS, merge
+    from zhtm.tm.merge import merge
+    from zhtm.tm.postings import ARRAYS
 
     ids, texts, index = tm
     extra = ["𠮷野家", "a", ""]
@@ -250,7 +252,7 @@ def test_merged_segments_equal_one_build(tm):
 def test_compacted_index_answers_the_same(tm, monkeypatch):
     """Large loaded segments drop the postings of characters that have a bitmap."""
     ids, texts, _ = tm
-    monkeypatch.setattr(tuning, "_COMPACT_FROM", 0)
+    monkeypatch.setattr(tuning, "COMPACT_FROM", 0)
     index = FuzzyIndex.build(ids, texts).prepare(compact=True)
     assert index.compacted and len(index.ch_post) < sum(len(t) for t in texts) / 4
     with pytest.raises(ValueError):

@@ -9,7 +9,8 @@ import pytest
 
 from zhtm.errors import InputError
 from zhtm.text.normalize import normalize
-from zhtm.tm.fuzzy import brute_force, search_segments
+from zhtm.tm.fuzzy import search_segments
+from zhtm.tm.scoring import brute_force
 from zhtm.tm.store import Store, StoreBusyError
 
 OMEGAT = """<?xml version="1.0" encoding="UTF-8"?>

@@ -18,7 +18,8 @@ from rapidfuzz.distance import Levenshtein
 from ..errors import InputError
 from ..records import Unit
 from ..text.normalize import NumberPenalty, normalize, normalize_with_map, number_penalty
-from .fuzzy import FuzzyIndex, Hit, TopK
+from .fuzzy import FuzzyIndex
+from .scoring import Hit, TopK
 from .store import Origin, Store, StoredUnit
 
 MAX_QUERY_CHARS = 2000

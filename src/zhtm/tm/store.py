@@ -38,7 +38,9 @@ import numpy as np
 
 from ..errors import InputError, StoreBusyError, ZhtmError
 from ..text.normalize import normalize
-from .fuzzy import ARRAYS, FuzzyIndex, merge
+from .fuzzy import FuzzyIndex
+from .merge import merge
+from .postings import ARRAYS
 
 ZHTM_APP_ID = 0x7A68746D  # "zhtm"
 MAGIC = "zhtm translation memory"
