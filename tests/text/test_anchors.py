@@ -25,6 +25,32 @@ def test_numbers_meet_across_languages(zh: str, en: str) -> None:
     assert z & e, (z, e)
 
 
+@pytest.mark.parametrize("text, values", [
+    # The sentence that crashed `zhtm align` on a published novel translation (KeyError).
+    ("That day I was twentyone, and in the golden age of my life.", [21]),
+    ("He was sixtyfour.", [64]),
+    ("Fortytwo", [42]),
+    ("the twentyfirst day", [21]),
+    ("Twenty-First Century", [21]),
+    ("TWENTY-ONE", [21]),
+    ("thirty-third", [33]),
+    ("a hundred and five", [105]),
+    ("one hundred and fifth", [105]),
+    ("seventeen hundred and ninety-three", [1793]),
+    ("two million three hundred thousand", [2_300_000]),
+    ("the twentieth time", [20]),
+    ("ninety-ninth", [99]),
+    ("23 Million people", [23_000_000]),
+    ("two three", [2, 3]),            # a unit cannot follow a unit: two numbers
+    ("five and six", [5, 6]),
+    ("twentyzero seventyten sixtyish", []),   # run together but not a number
+    ("tenant, often, tension, oneself", []),  # number words inside other words
+    ("hundreds of thousands", []),            # vague
+])
+def test_english_number_words_in_every_form(text: str, values: list[float]) -> None:
+    assert en_numbers(text) == values
+
+
 def test_lone_yi_and_one_are_not_numbers() -> None:
     assert zh_numbers("一个人") == []
     assert en_numbers("one day, at first") == []

@@ -17,24 +17,107 @@ _ZH_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 _ZH_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 _ZH_ARABIC = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万亿|亿|万|千)?")
-_EN_ARABIC = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(thousand|million|billion|trillion)\b)?")
+_EN_ARABIC = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(thousand|million|billion|trillion)\b)?",
+                        re.IGNORECASE)
 
 _EN_UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen".split())}
 _EN_TENS = {w: 10 * (i + 2) for i, w in enumerate(
     "twenty thirty forty fifty sixty seventy eighty ninety".split())}
-_EN_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-           "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
-           "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
-           "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
-           "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100}
+_EN_UNIT_ORD = {w: i + 1 for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split())}
+_EN_TENS_ORD = {w[:-1] + "ieth": v for w, v in _EN_TENS.items()}  # twentieth ... ninetieth
 _EN_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
               "trillion": 1_000_000_000_000}
-_EN_NUMWORD = re.compile(
-    r"\b(?:(?:" + "|".join(sorted([*_EN_UNITS, *_EN_TENS, *_EN_ORD, *_EN_SCALES, "dozen"],
-                                  key=len, reverse=True)) + r")(?:[\s-]+(?:and[\s-]+)?)?)+",
-    re.IGNORECASE)
+_EN_SCALE_ORD = {w + "th": v for w, v in _EN_SCALES.items()}  # hundredth, millionth
+# Tens and a unit written as one word, with or without the hyphen's space: "twentyone",
+# "fortytwo", "twentyfirst" (the hyphen itself is handled by the word splitter).
+_EN_RUN_TOGETHER = re.compile(
+    "(" + "|".join(_EN_TENS) + ")(" + "|".join(sorted([*_EN_UNITS, *_EN_UNIT_ORD], key=len,
+                                                       reverse=True)) + ")")
+_EN_WORD = re.compile(r"[A-Za-z]+")
+_EN_JOIN = re.compile(r"[ \t\u00a0-]+(?:and[ \t\u00a0-]+)?")  # "twenty-one", "hundred and five"
+
+
+def _en_number_word(word: str) -> tuple[str, int] | None:
+    """(kind, value) of one lower-case English word, or None: kind is 'unit' (0-19), 'tens'
+    (20-90), 'tens+unit' (twentyone), 'scale' (hundred ...), 'dozen'; ordinals count as the
+    cardinal ("fifth" = 5, "twentieth" = 20, "hundredth" = 100)."""
+    if word in _EN_UNITS:
+        return "unit", _EN_UNITS[word]
+    if word in _EN_UNIT_ORD:
+        return "unit", _EN_UNIT_ORD[word]
+    if word in _EN_TENS:
+        return "tens", _EN_TENS[word]
+    if word in _EN_TENS_ORD:
+        return "tens", _EN_TENS_ORD[word]
+    if word in _EN_SCALES:
+        return "scale", _EN_SCALES[word]
+    if word in _EN_SCALE_ORD:
+        return "scale", _EN_SCALE_ORD[word]
+    if word == "dozen":
+        return "dozen", 12
+    m = _EN_RUN_TOGETHER.fullmatch(word)
+    if m:
+        unit = _EN_UNITS.get(m.group(2)) or _EN_UNIT_ORD.get(m.group(2), 0)
+        if unit and unit < 10:
+            return "tens+unit", _EN_TENS[m.group(1)] + unit
+    return None
+
+
+def _en_word_numbers(text: str) -> list[float]:
+    """Values of runs of number words ("a hundred and five", "Twenty-First", "sixtyfour").
+
+    A run is consecutive number words joined by spaces, hyphens or "and"; a word that cannot
+    continue the number read so far ("two three") starts a new one. Every word is looked up
+    with a default, so no text makes this raise."""
+    values: list[float] = []
+    run: list[str] = []
+    total = current = 0.0
+    last_kind = ""
+    prev_end = 0
+
+    def flush() -> None:
+        nonlocal total, current
+        # "million" alone was read with the digits before it; "hundreds of" is vague;
+        # "one"/"first" are mostly not numbers in running text.
+        if run and not all(w in _EN_SCALES for w in run) and total + current != 1:
+            values.append(total + current)
+        run.clear()
+        total = current = 0.0
+
+    for m in _EN_WORD.finditer(text):
+        word = m.group(0).lower()
+        got = _en_number_word(word)
+        if got is None:
+            if word != "and":
+                flush()
+            continue
+        kind, value = got
+        if run and not (_EN_JOIN.fullmatch(text, prev_end, m.start()) and _continues(last_kind, kind)):
+            flush()
+        if kind == "dozen" or value == 100:
+            current = (current or 1) * value
+        elif kind == "scale":
+            total += (current or 1) * value
+            current = 0.0
+        else:
+            current += value
+        last_kind, prev_end = kind, m.end()
+        run.append(word)
+    flush()
+    return values
+
+
+def _continues(last: str, kind: str) -> bool:
+    """Whether a number word of `kind` can follow one of kind `last` in the same number."""
+    if last == "tens":
+        return kind in ("unit", "scale", "dozen")
+    if last in ("unit", "tens+unit"):
+        return kind in ("scale", "dozen")
+    return kind != "dozen"  # after a scale or "dozen": any smaller part ("hundred and five")
 
 
 def number_token(value: float) -> str:
@@ -98,29 +181,7 @@ def en_numbers(text: str) -> list[float]:
         if m.group(3):
             v *= _EN_SCALES[m.group(3).lower()]
         values.append(v)
-    for m in _EN_NUMWORD.finditer(text):
-        words = [w for w in re.split(r"[\s-]+", m.group(0).lower()) if w and w != "and"]
-        if all(w in _EN_SCALES for w in words):
-            continue  # "million" after digits was read above; "hundreds of" is vague
-        total = 0.0
-        current = 0.0
-        for w in words:
-            if w in _EN_UNITS:
-                current += _EN_UNITS[w]
-            elif w in _EN_TENS:
-                current += _EN_TENS[w]
-            elif w in _EN_ORD:
-                current += _EN_ORD[w]
-            elif w == "dozen":
-                current = (current or 1) * 12
-            elif w == "hundred":
-                current = (current or 1) * 100
-            else:
-                total += (current or 1) * _EN_SCALES[w]
-                current = 0
-        v = total + current
-        if v != 1:  # "one"/"first" are mostly not numbers in running text
-            values.append(v)
+    values.extend(_en_word_numbers(text))
     return values
 
 
