@@ -58,7 +58,7 @@ def test_import_then_match_human_output(db):
     assert result.exit_code == 0, result.output
     assert " 84%" in result.output                    # 1 - 2/13 = 0.846, rounded down
     assert "23.15 million new urban jobs" in result.output
-    assert "[15]" in result.output                     # the TM text that differs
+    assert "23[15→00]万人" in result.output            # both sides of the change
     assert "numbers differ" in result.output and "beijing.tmx" in result.output
 
 

@@ -15,14 +15,16 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, ZhtmError
-from .schema import WriteTxn, now
-from .segments import checkpoint, index_new_units
+from .clause_units import ClauseStats, add_clause_units, raise_counts, uncut_units
+from .schema import WriteTxn, now, upgrade
+from .segments import CLAUSE, SENTENCE, checkpoint, give_back_pages, index_new_units
 
 _JAVA_WS = "".join(chr(c) for c in range(0x21))  # OmegaT trims with Java's String.trim()
+_BATCH = 20_000  # pairs looked up and written at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +43,12 @@ class FileImport:
 class ImportReport:
     files: tuple[FileImport, ...]
     units: int               # units in the store afterwards
-    segments: int            # index segments afterwards
-    index_seconds: float
+    segments: int            # index segments afterwards (sentences and clauses)
+    index_seconds: float     # building the index (both kinds)
+    clauses: int = 0         # clause units in the store afterwards
+    clause_stats: ClauseStats = field(default_factory=ClauseStats)  # this import's cutting
+    clause_seconds: float = 0.0  # cutting clauses and finding their English
+    unit_seconds: float = 0.0    # reading files, storing units and origins
 
 
 def pair_key(zh: str, en: str) -> int:
@@ -61,23 +67,15 @@ def _file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _report(conn: sqlite3.Connection, files: tuple[FileImport, ...], seconds: float
-            ) -> ImportReport:
-    units = conn.execute("SELECT count(*) FROM units").fetchone()[0]
-    segments = conn.execute("SELECT count(*) FROM index_segments").fetchone()[0]
-    return ImportReport(files, units, segments, seconds)
-
-
 def import_tmx(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path], *,
-               on_warning: Callable[[object], None] | None = None,
+               clauses: bool = True, on_warning: Callable[[object], None] | None = None,
                progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Import TMX files into the store at `path` in one transaction (all or nothing), then
-    index the new units."""
+    """Import TMX files into the store at `path` in one transaction (all or nothing), cut
+    the new units' clauses (unless `clauses` is false), then index both kinds."""
     from ..formats.tmx import read_tmx  # formats sit below the store; imported late (lxml)
 
-    reports: list[FileImport] = []
-    with WriteTxn(path, conn):
-        before = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+    def read(units: _Units) -> list[FileImport]:
+        reports: list[FileImport] = []
         for number, file in enumerate(files):
             file = Path(file)
             if not file.is_file():
@@ -89,22 +87,19 @@ def import_tmx(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path]
             source_id = conn.execute(
                 "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
                 "VALUES (?, ?, ?, 0, 0, 0)", (str(file), sha, now())).lastrowid
-            report = _import_units(conn, path, file, source_id,
-                                   read_tmx(file, on_warning=on_warning))
+            report = units.read(file, source_id, read_tmx(file, on_warning=on_warning))
             conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
                          (report.tus, report.pairs, report.new_units, source_id))
             reports.append(report)
             if progress:
                 progress(number + 1, len(files))
-        started = time.perf_counter()
-        index_new_units(conn, path, before)
-        seconds = time.perf_counter() - started
-    checkpoint(conn)
-    return _report(conn, tuple(reports), seconds)
+        return reports
+
+    return _import(conn, path, read, clauses)
 
 
 def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, str]], *,
-              source: str = "<api>") -> ImportReport:
+              source: str = "<api>", clauses: bool = True) -> ImportReport:
     """Import (zh, en) pairs directly (benchmarks, tests): same rules as `import_tmx`."""
     class _TU:  # the little of TmxUnit that _pairs_of needs
         __slots__ = ("zh", "en", "line", "tuid")
@@ -112,57 +107,142 @@ def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, s
         def __init__(self, zh: str, en: str) -> None:
             self.zh, self.en, self.line, self.tuid = zh, en, None, None
 
-    with WriteTxn(path, conn):
-        before = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+    def read(units: _Units) -> list[FileImport]:
         source_id = conn.execute(
             "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
             "VALUES (?, ?, ?, 0, 0, 0)", (source, f"api:{time.time_ns()}", now())).lastrowid
-        report = _import_units(conn, path, Path(source), source_id,
-                               (_TU(z, e) for z, e in pairs))
+        report = units.read(Path(source), source_id, (_TU(z, e) for z, e in pairs))
         conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
                      (report.tus, report.pairs, report.new_units, source_id))
-        started = time.perf_counter()
-        index_new_units(conn, path, before)
-        seconds = time.perf_counter() - started
+        return [report]
+
+    return _import(conn, path, read, clauses)
+
+
+def _import(conn: sqlite3.Connection, path: Path, read: Callable[[_Units], list[FileImport]],
+            clauses: bool) -> ImportReport:
+    """The import steps, in one write transaction: units and origins, clause units,
+    then the index of each kind."""
+    with WriteTxn(path, conn):
+        upgrade(conn)
+        started = time.process_time()
+        units_before = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+        clauses_before = conn.execute("SELECT coalesce(max(id), 0) FROM clauses").fetchone()[0]
+        units = _Units(conn, path)
+        reports = read(units)
+        unit_seconds = time.process_time() - started
+        started = time.process_time()
+        stats = ClauseStats()
+        state = conn.execute("SELECT value FROM meta WHERE key='clauses'").fetchone()
+        if clauses:
+            if state is None or state[0] != "complete":
+                stats.add(add_clause_units(conn, uncut_units(conn, units_before)))
+                conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', "
+                             "'complete')")
+            new = conn.execute("SELECT id, zh, en, count FROM units WHERE id > ? ORDER BY id",
+                               (units_before,))
+            stats.add(add_clause_units(conn, _rows(new)))
+            raise_counts(conn, ((n, uid) for uid, n in units.again.items()))
+        elif (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) > units_before:
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'partial')")
+        clause_seconds = time.process_time() - started
+        started = time.process_time()
+        index_new_units(conn, path, units_before, SENTENCE)
+        index_new_units(conn, path, clauses_before, CLAUSE)
+        give_back_pages(conn)
+        index_seconds = time.process_time() - started
     checkpoint(conn)
-    return _report(conn, (report,), seconds)
+    total_units = conn.execute("SELECT count(*) FROM units").fetchone()[0]
+    total_clauses = conn.execute("SELECT count(*) FROM clauses").fetchone()[0]
+    segments = conn.execute("SELECT count(*) FROM index_segments").fetchone()[0]
+    return ImportReport(tuple(reports), total_units, segments, index_seconds, total_clauses,
+                        stats, clause_seconds, unit_seconds)
 
 
-def _import_units(conn: sqlite3.Connection, store_path: Path, path: Path, source_id: int,
-                  tus: Iterable) -> FileImport:
-    upsert = ("INSERT INTO units(pair_key, zh, en, zh_lang, en_lang, count, date) "
-              "VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT(pair_key) DO UPDATE SET "
-              "count = count + 1, date = CASE WHEN excluded.date > coalesce(date, '') "
-              "THEN excluded.date ELSE date END RETURNING id, zh, en, count")
-    tus_read = pairs = new = skipped = 0
-    origins: list[tuple] = []
-    for tu in tus:
-        tus_read += 1
-        found = list(_pairs_of(tu))
-        if not found:
-            skipped += 1
-            continue
-        for zh, en, zh_lang, en_lang, date, props, notes in found:
-            pairs += 1
-            unit_id, zh_in, en_in, count = conn.execute(
-                upsert, (pair_key(zh, en), zh, en, zh_lang, en_lang, date)).fetchone()
-            if (zh_in, en_in) != (zh, en):  # pragma: no cover - a 64-bit hash collision
-                raise ZhtmError(f"{store_path}: pair key collision; report this as a bug")
-            if count == 1:
-                new += 1
-            origins.append((unit_id, source_id, tu.line or None, tu.tuid, date,
-                            json.dumps(props, ensure_ascii=False) if props else None,
-                            json.dumps(notes, ensure_ascii=False) if notes else None))
-        if len(origins) >= 5000:
-            _add_origins(conn, origins)
-    _add_origins(conn, origins)
-    return FileImport(str(path), tus_read, pairs, new, skipped)
+def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
+    """A cursor's rows a few thousand at a time (the same connection writes meanwhile)."""
+    while True:
+        rows = cursor.fetchmany(5000)
+        if not rows:
+            return
+        yield from rows
 
 
-def _add_origins(conn: sqlite3.Connection, rows: list[tuple]) -> None:
-    conn.executemany("INSERT INTO origins(unit_id, source_id, line, tuid, date, props, "
-                     "notes) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    rows.clear()
+class _Units:
+    """Units and origins written in batches: pair keys looked up a batch at a time, new
+    units inserted with the next ids, repeated ones counted, origins appended."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn, self.path = conn, path
+        self.next_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0] + 1
+        self.first_new = self.next_id
+        self.again: dict[int, int] = {}  # units from before this import -> new occurrences
+
+    def read(self, path: Path, source_id: int, tus: Iterable) -> FileImport:
+        tus_read = pairs = skipped = new = 0
+        batch: list[tuple] = []
+        for tu in tus:
+            tus_read += 1
+            found = list(_pairs_of(tu))
+            if not found:
+                skipped += 1
+                continue
+            line, tuid = tu.line or None, tu.tuid
+            for zh, en, zh_lang, en_lang, date, props, notes in found:
+                pairs += 1
+                batch.append((pair_key(zh, en), zh, en, zh_lang, en_lang, date, source_id, line,
+                              tuid, json.dumps(props, ensure_ascii=False) if props else None,
+                              json.dumps(notes, ensure_ascii=False) if notes else None))
+            if len(batch) >= _BATCH:
+                new += self._flush(batch)
+                batch = []
+        if batch:
+            new += self._flush(batch)
+        return FileImport(str(path), tus_read, pairs, new, skipped)
+
+    def _flush(self, batch: list[tuple]) -> int:
+        conn = self.conn
+        keys = list(dict.fromkeys(row[0] for row in batch))
+        known: dict[int, tuple[int, str, str]] = {}
+        for start in range(0, len(keys), 900):
+            chunk = keys[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            for key, uid, zh, en in conn.execute(
+                    f"SELECT pair_key, id, zh, en FROM units WHERE pair_key IN ({marks})", chunk):
+                known[key] = (uid, zh, en)
+        new_rows: list[tuple] = []
+        seen: dict[int, list] = {}    # key -> [id, count to add, newest date] for this batch
+        origins: list[tuple] = []
+        for key, zh, en, zh_lang, en_lang, date, source_id, line, tuid, props, notes in batch:
+            entry = seen.get(key)
+            if entry is None:
+                old = known.get(key)
+                if old is None:
+                    entry = seen[key] = [self.next_id, 0, date, True]
+                    new_rows.append([self.next_id, key, zh, en, zh_lang, en_lang, 0, date])
+                    self.next_id += 1
+                else:
+                    if (old[1], old[2]) != (zh, en):  # pragma: no cover - 64-bit collision
+                        raise ZhtmError(f"{self.path}: pair key collision; report this as a bug")
+                    entry = seen[key] = [old[0], 0, date, False]
+            entry[1] += 1
+            if date and (entry[2] is None or date > entry[2]):
+                entry[2] = date
+            origins.append((entry[0], source_id, line, tuid, date, props, notes))
+        for row in new_rows:
+            entry = seen[row[1]]
+            row[6], row[7] = entry[1], entry[2]
+        conn.executemany("INSERT INTO units(id, pair_key, zh, en, zh_lang, en_lang, count, date) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new_rows)
+        updates = [(count, date, uid) for uid, count, date, fresh in seen.values() if not fresh]
+        conn.executemany("UPDATE units SET count = count + ?1, date = CASE WHEN ?2 > "
+                         "coalesce(date, '') THEN ?2 ELSE date END WHERE id = ?3", updates)
+        for uid, count, _, fresh in seen.values():
+            if not fresh and uid < self.first_new:
+                self.again[uid] = self.again.get(uid, 0) + count
+        conn.executemany("INSERT INTO origins(unit_id, source_id, line, tuid, date, props, "
+                         "notes) VALUES (?, ?, ?, ?, ?, ?, ?)", origins)
+        return len(new_rows)
 
 
 def _trim(text: str) -> str:

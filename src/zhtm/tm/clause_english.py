@@ -1,0 +1,554 @@
+"""The English of each Chinese clause of a translation unit.
+
+A TU's English is cut into one region per Chinese clause by a Viterbi segmentation over the
+English tokens (states = clauses):
+
+* **evidence**: a content word is *explained* by a clause when one of the clause's words
+  glosses it in CC-CEDICT (stems, derived forms: modernize ~ modernization), or when both
+  hold the same number (1.7亿 = 170 million), Latin string (G20) or romanised name;
+  a word explained by one clause and not another pulls towards the first;
+* **boundaries**: changing clause costs little after punctuation, a little more before a
+  connective (and, to, by, while ...), much more between two content words;
+* **order**: the next clause is free, skipping or going back (the translator reordered)
+  costs, so a reordered clause gets the smallest set of spans that renders it.
+
+Each clause's runs are trimmed of punctuation and function words at their edges; a run
+without a word the clause explains is not its English. The confidence combines how much of
+the clause the span explains, how much of the span the clause explains, and how clean the
+cut is; below `MIN_CONFIDENCE` the clause gets no English (stored without, never a guess).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..align.lexicon import STOPWORDS, load_cedict, stem
+from ..text.anchors import zh_numbers
+from ..text.clauses import Clause, cut_clauses
+from ..text.normalize import normalize
+
+MIN_CONFIDENCE = 0.5
+
+_TOKEN = re.compile(
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?"
+    r"|[A-Za-z0-9]+(?:(?:[-’'&/]|\.(?=[A-Za-z0-9]))[A-Za-z0-9]+)*"
+    r"|[,;:()“”\"?!.—–]")
+# Words that never begin or end a clause's English (articles, auxiliaries, pronouns ...).
+_EDGE = STOPWORDS | frozenset("""
+we will would should must shall can could may might also and or but as well so then
+to of in for with on by at from that which who whose where when while including such
+""".split())
+# Words that do not begin a clause's English ("we need to ...").
+_LEAD = _EDGE | frozenset({"need", "needs"})
+# Words before which the English often starts a new clause.
+_CONNECTIVE = frozenset("""
+and or but while whereas so to by through with without which that where when as including
+and/or thereby thus so-that in order
+""".split())
+_PUNCT_BREAK = frozenset(",;:.!?()—–“”\"")
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+# Chinese characters that carry no content of their own for coverage.
+_ZH_FUNCTION = frozenset("的了和与及等在是对把被将为以之而并也都要还其这那个些于从向由着得地所")
+
+# Viterbi costs.
+_COST_AT_PUNCT = 0.2
+_COST_AT_CONNECTIVE = 1.0
+_COST_AT_FUNCTION = 1.8
+_COST_AT_CONTENT = 3.0
+_COST_SKIP = 1.0      # per clause skipped going forward
+_COST_BACK = 2.5      # going back to an earlier clause
+_MISMATCH = 0.6       # a word another clause explains
+_COST_NULL = 0.4      # per word of English no clause renders
+_COST_EMPTY = 2.5     # a clause without English
+_LENGTH = 1.0         # English length far from the clause's share
+_COST_SWAP = 1.5      # two neighbouring clauses rendered in the other order
+_UNSUPPORTED = 0.7    # confidence factor for a span without a word the clause explains
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseEnglish:
+    """One clause of a TU and its English: character ranges of the TU's English (several
+    where the translator reordered), their text, and how sure the finder is (0..1).
+    ``spans`` is empty (and ``en`` "") when no English was found with confidence."""
+
+    clause: Clause
+    spans: tuple[tuple[int, int], ...]
+    en: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    lower: str
+    stem: str       # "" for function words and punctuation
+    punct: bool
+    value: float | None = None
+    title: bool = False  # a capitalised word that does not start a sentence
+
+
+def _tokens(en: str) -> list[_Token]:
+    out: list[_Token] = []
+    for m in _TOKEN.finditer(en):
+        word = m.group()
+        lower = word.lower().replace("’", "'")
+        punct = not word[0].isalnum()
+        value = None
+        if word[0].isdigit():
+            try:
+                value = float(word.rstrip("%").replace(",", ""))
+            except ValueError:
+                value = None
+        content = "" if punct or lower in STOPWORDS else _stem(lower)
+        title = word[0].isupper() and bool(out) and out[-1].lower not in ".!?:;“\"("
+        out.append(_Token(m.start(), m.end(), lower, content, punct, value, title))
+    # "170 million": the scale word joins the number before it
+    for i in range(1, len(out)):
+        scale = _SCALES.get(out[i].lower)
+        if scale and out[i - 1].value is not None:
+            prev = out[i - 1]
+            out[i - 1] = _Token(prev.start, prev.end, prev.lower, prev.stem, False,
+                                prev.value * scale, prev.title)
+            out[i] = _Token(out[i].start, out[i].end, out[i].lower, out[i].stem, False,
+                            prev.value * scale, out[i].title)
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return stem(word.split("'")[0]) if "'" in word else stem(word)
+
+
+class _Lexicon:
+    """What one clause can be in English: stems (with the characters that gloss them),
+    numbers, Latin strings, romanised names (made on demand)."""
+
+    __slots__ = ("text", "stems", "prefixes", "numbers", "latin", "content", "_pinyin")
+
+    def __init__(self, text: str) -> None:
+        cedict = load_cedict()
+        self.text = text
+        self.stems: dict[str, tuple[float, frozenset[int]]] = {}
+        i, n = 0, len(text)
+        while i < n:
+            ch = text[i]
+            if not _is_han(ch):
+                i += 1
+                continue
+            size = 1
+            for size in range(min(4, n - i), 0, -1):
+                if size == 1 or text[i:i + size] in cedict:
+                    break
+            word = text[i:i + size]
+            self._add(cedict.glosses(word), range(i, i + size), 1.0)
+            if size > 1:
+                for k in range(i, i + size):
+                    self._add(cedict.glosses(text[k]), (k,), 0.5)
+            i += size
+        self.prefixes: dict[str, list[str]] = {}
+        for st in self.stems:
+            if len(st) >= 6:
+                self.prefixes.setdefault(st[:6], []).append(st)
+        norm = normalize(text)
+        self.numbers = frozenset(round(v, 6) for v in zh_numbers(norm))
+        self.latin = frozenset(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", norm))
+        self.content = frozenset(k for k, ch in enumerate(text)
+                                 if (_is_han(ch) and ch not in _ZH_FUNCTION) or ch.isalnum()
+                                 and ch.isascii())
+        self._pinyin: frozenset[str] | None = None
+
+    def _add(self, stems: frozenset[str], positions, weight: float) -> None:
+        pos = frozenset(positions)
+        for st in stems:
+            old = self.stems.get(st)
+            if old is None or old[0] < weight:
+                self.stems[st] = (weight, pos if old is None or old[0] < weight else old[1])
+
+    def pinyin(self) -> frozenset[str]:
+        """Toneless pinyin of every 1-3 character run (first two readings), for names."""
+        if self._pinyin is None:
+            cedict = load_cedict()
+            forms: set[str] = set()
+            text = self.text
+            for i in range(len(text)):
+                for j in range(i + 1, min(len(text), i + 3) + 1):
+                    piece = text[i:j]
+                    if not all(_is_han(c) for c in piece):
+                        break
+                    parts = [""]
+                    for c in piece:
+                        parts = [p + r for p in parts for r in (cedict.pinyin(c)[:2] or ("",))][:8]
+                    forms.update(p for p in parts if len(p) > 2)
+            self._pinyin = frozenset(forms)
+        return self._pinyin
+
+    def explains(self, tok: _Token) -> tuple[float, frozenset[int]]:
+        """(weight, clause characters) with which this clause explains `tok` (0 if not)."""
+        if tok.value is not None and round(tok.value, 6) in self.numbers:
+            return 2.0, frozenset()
+        if not tok.stem:
+            return 0.0, frozenset()
+        got = self.stems.get(tok.stem)
+        if got is not None:
+            return got
+        if tok.lower in self.latin:
+            return 1.5, frozenset()
+        best: tuple[float, frozenset[int]] = (0.0, frozenset())
+        if len(tok.stem) >= 6:
+            for st in self.prefixes.get(tok.stem[:6], ()):
+                if st.startswith(tok.stem) or tok.stem.startswith(st):
+                    weight, pos = self.stems[st]
+                    if 0.8 * weight > best[0]:
+                        best = (0.8 * weight, pos)
+        if not best[0] and "-" in tok.lower:  # east-west, Beijing-Tianjin-Hebei
+            for part in tok.lower.split("-"):
+                got = self.stems.get(_stem(part)) if part not in STOPWORDS else None
+                if got and got[0] > best[0]:
+                    best = got
+        if not best[0] and tok.lower.isalpha() and len(tok.lower) > 2 and \
+                tok.lower.replace("-", "") in self.pinyin():
+            best = (1.0, frozenset())
+        return best
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+@lru_cache(maxsize=50_000)
+def _lexicon(text: str) -> _Lexicon:
+    return _Lexicon(text)
+
+
+def _cut_costs(tokens: Sequence[_Token]) -> dict[int, float]:
+    """Where a clause boundary may fall (before token t) and what it costs: never between
+    two content words, inside brackets or quotes, or inside a name (Latin American and
+    Caribbean States)."""
+    T = len(tokens)
+    out = {0: 0.0, T: 0.0}
+    depth = 0
+    for t in range(1, T):
+        prev, tok = tokens[t - 1], tokens[t]
+        if prev.lower in "(“":
+            depth += 1
+        elif prev.lower in ")”" and depth:
+            depth -= 1
+        if depth:
+            continue
+        if prev.punct and prev.lower in _PUNCT_BREAK:
+            out[t] = _COST_AT_PUNCT
+        elif tok.punct:
+            if tok.lower == "(":
+                continue  # a bracket explains what comes before it
+            out[t] = _COST_AT_PUNCT if tok.lower in "“\"" else _COST_AT_FUNCTION
+        elif prev.title and t + 1 < T and tokens[t + 1].title and not tok.stem:
+            continue  # a name's glue word
+        elif tok.lower in _CONNECTIVE:
+            out[t] = _COST_AT_CONNECTIVE
+        elif not tok.stem and prev.stem:
+            out[t] = _COST_AT_FUNCTION  # where a run of function words starts
+        elif tok.stem and not prev.stem and prev.lower not in _EDGE:
+            out[t] = _COST_AT_FUNCTION
+    return out
+
+
+def clause_english(zh: str, en: str, clauses: Sequence[Clause] | None = None
+                   ) -> list[ClauseEnglish]:
+    """The English of each clause of the TU (zh, en), in clause order; see the module
+    docstring. Never raises on odd text: a clause without found English gets none."""
+    if clauses is None:
+        clauses = cut_clauses(zh)
+    if not clauses:
+        return []
+    en_stripped = en.strip()
+    if len(clauses) == 1:
+        if not en_stripped:
+            return [ClauseEnglish(clauses[0], (), "", 0.0)]
+        a = en.find(en_stripped)
+        b = a + len(en_stripped)
+        while b > a and en[b - 1] in ".;,:!?":
+            b -= 1
+        return [ClauseEnglish(clauses[0], ((a, b),), en[a:b], 1.0)]
+    tokens = _tokens(en)
+    lexicons = [_lexicon(c.text) for c in clauses]
+    segments = _segment(tokens, lexicons)
+    edges = _edge_kinds(tokens)
+    return [_english_of(clause, lexicons[c], tokens, segments[c][0], segments[c][1], edges, en)
+            for c, clause in enumerate(clauses)]
+
+
+def _edge_kinds(tokens: Sequence[_Token]) -> list[float]:
+    """How clean a boundary before token t is: 1 at a sentence (or ; :) boundary, 0.8 after
+    a comma or bracket, 0.6 before a connective, 0.4 elsewhere."""
+    out = [1.0] * (len(tokens) + 1)
+    for t in range(1, len(tokens)):
+        prev, tok = tokens[t - 1], tokens[t]
+        if prev.lower in ".!?;:" or tok.lower in ".!?;:":
+            out[t] = 1.0
+        elif prev.punct or tok.punct:
+            out[t] = 0.8
+        elif tok.lower in _CONNECTIVE:
+            out[t] = 0.6
+        else:
+            out[t] = 0.4
+    return out
+
+
+class _Evidence:
+    """Per clause, prefix sums over the tokens of: explained weight (minus the pull of
+    other clauses), explained content tokens, content tokens."""
+
+    def __init__(self, tokens: Sequence[_Token], lexicons: Sequence[_Lexicon]) -> None:
+        C = len(lexicons)
+        self.cells = [[lex.explains(tok) for lex in lexicons] for tok in tokens]
+        self.gain = [[0.0] * (len(tokens) + 1) for _ in range(C)]
+        self.own = [[0] * (len(tokens) + 1) for _ in range(C)]
+        self.content = [0] * (len(tokens) + 1)
+        self.free = [0] * (len(tokens) + 1)  # content tokens no clause explains
+        for t, row in enumerate(self.cells):
+            top = max(w for w, _ in row)
+            is_content = bool(tokens[t].stem) or tokens[t].value is not None
+            self.content[t + 1] = self.content[t] + is_content
+            self.free[t + 1] = self.free[t] + (is_content and not top)
+            for c, (w, _) in enumerate(row):
+                self.gain[c][t + 1] = self.gain[c][t] + (w if w > 0 else -_MISMATCH * top)
+                self.own[c][t + 1] = self.own[c][t] + (w > 0)
+
+
+def _segment(tokens: Sequence[_Token], lexicons: Sequence[_Lexicon]
+             ) -> list[tuple[tuple[int, int] | None, float]]:
+    """Monotone segmentation of the English into one region per clause (or none), with
+    neighbouring clauses swapped where the translator reordered them (between strong
+    boundaries), and unassigned stretches where no clause explains a word: a semi-Markov
+    DP over states (clauses placed, English consumed up to a cut), kept to a band around
+    the position the clauses' lengths predict.
+
+    Returns per clause its region (token range, or None) and its *margin*: how much worse
+    the best segmentation is that gives this clause a different English (after trimming
+    edge words): a small margin means an ambiguous boundary."""
+    T, C = len(tokens), len(lexicons)
+    ev = _Evidence(tokens, lexicons)
+    cost = _cut_costs(tokens)
+    cuts = sorted(cost)
+    B = len(cuts)
+    words = [0] * (T + 1)
+    for t, tok in enumerate(tokens):
+        words[t + 1] = words[t] + (not tok.punct)
+    W = words[T]
+    zh_size = [max(1, len(lex.content)) for lex in lexicons]
+    ratio = W / max(1, sum(zh_size))
+    expect = [ratio * z for z in zh_size]
+    longest = [3 * e + 6 for e in expect]
+    before = [0.0] * (C + 1)
+    for c in range(C):
+        before[c + 1] = before[c] + expect[c]
+    slack = 8 + 0.35 * W
+    at = [words[q] for q in cuts]
+    cut_cost = [cost[q] for q in cuts]
+    strong = [x <= _COST_AT_PUNCT for x in cut_cost]
+    free_run = [ev.free[q] - ev.content[q] for q in cuts]  # equal on a stretch nobody explains
+    content = [ev.content[q] for q in cuts]
+    gains = [[g[q] for q in cuts] for g in ev.gain]
+    log = math.log
+
+    def seg(c: int, i: int, j: int) -> float:
+        return gains[c][j] - gains[c][i] - cut_cost[j] - _LENGTH * abs(
+            log((at[j] - at[i] + 2) / (expect[c] + 2)))
+
+    n_states = (C + 1) * B
+    moves: list[list[tuple[int, float, tuple]]] = [[] for _ in range(n_states)]
+    for c in range(C + 1):
+        for i in range(B):
+            if abs(at[i] - before[c]) > slack:
+                continue
+            out = moves[c * B + i]
+            for j in range(i + 1, B):  # an unassigned stretch: words no clause explains
+                if free_run[j] != free_run[i]:
+                    break
+                out.append((c * B + j, -_COST_NULL * (content[j] - content[i]) - cut_cost[j]
+                            - 0.2, ()))
+            if c == C:
+                continue
+            out.append(((c + 1) * B + i, -_COST_EMPTY, ((c,),)))
+            ends = []
+            for j in range(i + 1, B):
+                if at[j] - at[i] > longest[c]:
+                    break
+                ends.append(j)
+                out.append(((c + 1) * B + j, seg(c, i, j), ((c, i, j),)))
+            if c + 2 > C or not strong[i]:
+                continue
+            for m in range(i + 1, B):  # clauses c and c+1 in the other order
+                if at[m] - at[i] > longest[c + 1]:
+                    break
+                if cut_cost[m] > _COST_AT_CONNECTIVE:
+                    continue
+                s1 = seg(c + 1, i, m)
+                for j in range(m + 1, B):
+                    if at[j] - at[m] > longest[c]:
+                        break
+                    if strong[j]:
+                        out.append(((c + 2) * B + j, s1 + seg(c, m, j) - _COST_SWAP,
+                                    ((c + 1, i, m), (c, m, j))))
+    neg = float("-inf")
+    fwd = [neg] * n_states
+    arrow: list[tuple[int, tuple] | None] = [None] * n_states
+    fwd[0] = 0.0
+    for state in range(n_states):
+        here = fwd[state]
+        if here == neg:
+            continue
+        for dst, s, placed in moves[state]:
+            if here + s > fwd[dst]:
+                fwd[dst] = here + s
+                arrow[dst] = (state, placed)
+    final_state = C * B + B - 1
+    result: list[tuple[tuple[int, int] | None, float]] = [(None, 0.0)] * C
+    final = fwd[final_state]
+    if final == neg:
+        return result
+    bwd = [neg] * n_states
+    bwd[final_state] = 0.0
+    for state in range(n_states - 1, -1, -1):
+        best = bwd[state]
+        for dst, s, _ in moves[state]:
+            if s + bwd[dst] > best:
+                best = s + bwd[dst]
+        bwd[state] = best
+    chosen: list[tuple | None] = [None] * C
+    state = final_state
+    while arrow[state] is not None:
+        state, placed = arrow[state]
+        for item in placed:
+            if len(item) == 3:
+                result[item[0]] = ((cuts[item[1]], cuts[item[2]]), 0.0)
+    # margins: the best total under a different (trimmed) English for each clause
+    first = [_first_shown(tokens, q) for q in cuts]
+    last = [_last_shown(tokens, q) for q in cuts]
+
+    def shown(i: int, j: int) -> tuple[int, int] | None:
+        return (first[i], last[j]) if last[j] > first[i] else None
+
+    for k, (span, _) in enumerate(result):
+        if span is not None:
+            chosen[k] = shown(cuts.index(span[0]), cuts.index(span[1]))
+    rival = [neg] * C
+    for state in range(n_states):
+        here = fwd[state]
+        if here == neg:
+            continue
+        for dst, s, placed in moves[state]:
+            if not placed:
+                continue
+            total = here + s + bwd[dst]
+            for item in placed:
+                k = item[0]
+                if total > rival[k] and \
+                        (shown(item[1], item[2]) if len(item) == 3 else None) != chosen[k]:
+                    rival[k] = total
+    return [(span, min(9.0, final - rival[k])) for k, (span, _) in enumerate(result)]
+
+
+def _first_shown(tokens: Sequence[_Token], t: int) -> int:
+    while t < len(tokens) and (tokens[t].punct or tokens[t].lower in _LEAD):
+        t += 1
+    return t
+
+
+def _last_shown(tokens: Sequence[_Token], t: int) -> int:
+    while t > 0 and (tokens[t - 1].punct or tokens[t - 1].lower in _EDGE):
+        t -= 1
+    return t
+
+
+def _shown(tokens: Sequence[_Token], span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The token range a region shows once its edge words are trimmed (None if nothing)."""
+    if span is None:
+        return None
+    a, b = span
+    while a < b and (tokens[a].punct or tokens[a].lower in _LEAD):
+        a += 1
+    while b > a and (tokens[b - 1].punct or tokens[b - 1].lower in _EDGE):
+        b -= 1
+    return (a, b) if b > a else None
+
+
+def _trim_pieces(tokens: Sequence[_Token], lex: _Lexicon, a: int, b: int) -> tuple[int, int]:
+    """Drop a short leading piece before a comma that holds no word the clause explains
+    and no number ("To that end, we will ...", "As a result, ...")."""
+    pieces = []
+    start = a
+    for k in range(a, b):
+        if tokens[k].punct and tokens[k].lower in ",;:":
+            if k > start:
+                pieces.append((start, k))
+            start = k + 1
+    if b > start:
+        pieces.append((start, b))
+    if len(pieces) < 2:
+        return a, b
+    x, y = pieces[0]
+    if y - x <= 4 and not any(lex.explains(tokens[k])[0] > 0 or tokens[k].value is not None
+                              for k in range(x, y)):
+        a = pieces[1][0]
+    while a < b and (tokens[a].punct or tokens[a].lower in _LEAD):
+        a += 1
+    while b > a and (tokens[b - 1].punct or tokens[b - 1].lower in _EDGE):
+        b -= 1
+    return a, b
+
+
+DEBUG: list | None = None
+
+
+def _confidence(coverage: float, precision: float, edge: float, margin: float) -> float:
+    """Clean edges (the English cut at a sentence, ; or , boundary) predict an exact span
+    best; then an unambiguous boundary (the margin); then lexical support."""
+    lexical = 0.5 * coverage + 0.5 * precision
+    return edge * (0.55 + 0.45 * min(1.0, margin / 1.5)) * (0.75 + 0.25 * lexical)
+
+
+def _english_of(clause: Clause, lex: _Lexicon, tokens: Sequence[_Token],
+                segment: tuple[int, int] | None, margin: float, edges: Sequence[float],
+                en: str) -> ClauseEnglish:
+    if segment is None:
+        return ClauseEnglish(clause, (), "", 0.0)
+    a, b = segment
+    while a < b and (tokens[a].punct or tokens[a].lower in _LEAD):
+        a += 1
+    while b > a and (tokens[b - 1].punct or tokens[b - 1].lower in _EDGE):
+        b -= 1
+    if b <= a:
+        return ClauseEnglish(clause, (), "", 0.0)
+    a, b = _trim_pieces(tokens, lex, a, b)
+    explained: set[int] = set()
+    own = content = numbers = 0
+    for k in range(a, b):
+        tok = tokens[k]
+        if not tok.stem and tok.value is None:
+            continue
+        content += 1
+        weight, chars = lex.explains(tok)
+        if weight > 0:
+            own += 1
+            explained |= chars
+            numbers += weight >= 2.0
+    size = len(lex.content) or 1
+    coverage = min(1.0, len(explained & lex.content) / size + 0.15 * numbers)
+    precision = own / content if content else 0.0
+    edge = min(edges[segment[0]], edges[segment[1]])
+    confidence = _confidence(coverage, precision, edge, margin)
+    if not own:
+        confidence *= _UNSUPPORTED  # nothing in it is explained: placed by elimination only
+    if DEBUG is not None:
+        DEBUG.append((clause.text, coverage, precision, edges[segment[0]], edges[segment[1]],
+                      margin))
+    span = ((tokens[a].start, tokens[b - 1].end),)
+    if confidence < MIN_CONFIDENCE:
+        return ClauseEnglish(clause, (), "", round(confidence, 3))
+    return ClauseEnglish(clause, span, en[span[0][0]:span[0][1]], round(confidence, 3))
