@@ -266,7 +266,7 @@ def test_pretranslate_output_auto_inserts_in_omegat(omegat, tmp_path: Path) -> N
     from click.testing import CliRunner
 
     from zhtm.cli.tm import import_cmd, pretranslate_cmd
-    from zhtm.tm.matching import read_paragraphs
+    from zhtm.tm.pretranslate import read_paragraphs
 
     db = tmp_path / "tm.db"
     runner = CliRunner()

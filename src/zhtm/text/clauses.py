@@ -9,13 +9,15 @@ is cut the same way. `cut_clauses` is the one definition both sides use:
   opener that is never closed protects nothing), nor between two digits (1,000, 3:2), nor
   between two Latin letters or digits at a half-width mark (English inside Chinese);
 * a piece with fewer than `MIN_CHARS` Han characters, letters or digits (为此，/ 第一，/
-  一是，/ 同时，) is not a clause of its own: it joins the next one (the last piece joins the
-  one before), so an enumeration item 一是，加强X stays one clause;
+  同时，) is not a clause of its own: it joins the next one (the last piece joins the one
+  before); so does a piece ending on an enumeration marker (主要是：一是，), so an
+  enumeration item 一是，加强X stays one clause;
 * the clause text is trimmed of spaces and of its closing mark (。，；： ...).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MIN_CHARS = 4
@@ -25,6 +27,9 @@ _TRAILING = "，,；;：:。！？!?、 \t\u3000"
 _PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉", "（": "）",
           "(": ")", "【": "】", "[": "]", "〔": "〕"}
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
+# A piece ending on an enumeration marker ("...：一是，") belongs to the item it opens.
+_ENUMERATION = re.compile(r"(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+|首先|其次|其一|其二|"
+                          r"其三|最后)[，,：:、\s]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +118,8 @@ def cut_clauses(text: str, min_chars: int = MIN_CHARS) -> list[Clause]:
         if carry is not None:
             piece = [carry[0], piece[1], carry[2] + piece[2]]
             carry = None
-        if piece[2] < min_chars:
-            carry = piece
+        if piece[2] < min_chars or _ENUMERATION.search(text, piece[0], piece[1]):
+            carry = piece  # too short, or ends on an enumeration marker: joins the next
             continue
         merged.append(piece)
     if carry is not None:

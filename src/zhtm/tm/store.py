@@ -164,7 +164,7 @@ class Store:
                 for row in self.conn.execute(
                         f"SELECT o.unit_id, s.path, o.line, o.tuid, o.date, o.props, o.notes "
                         f"FROM origins o JOIN sources s ON s.id = o.source_id "
-                        f"WHERE o.unit_id IN ({marks}) ORDER BY o.rowid", chunk):
+                        f"WHERE o.unit_id IN ({marks}) ORDER BY s.path, o.line, o.rowid", chunk):
                     found[row[0]].append(Origin(
                         row[1], row[2], row[3], row[4],
                         tuple(tuple(p) for p in json.loads(row[5] or "[]")),
