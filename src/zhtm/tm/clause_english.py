@@ -20,7 +20,6 @@ cut is; below `MIN_CONFIDENCE` the clause gets no English (stored without, never
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
