@@ -122,6 +122,7 @@ class ImportReport:
     units: int               # units in the store afterwards
     segments: int            # index segments afterwards
     index_seconds: float
+    removed_units: int = 0   # units that only the replaced sources held (`replacing`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,14 +326,20 @@ class Store:
 
     def import_tmx(self, files: Sequence[str | Path], *,
                    on_warning: Callable[[object], None] | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> ImportReport:
-        """Import TMX files in one transaction (all or nothing), then index the new units."""
+                   progress: Callable[[int, int], None] | None = None,
+                   replacing: Iterable[int] = ()) -> ImportReport:
+        """Import TMX files in one transaction (all or nothing), then index the new units.
+
+        `replacing`: ids of earlier sources that these files replace (a reviewed TMX replaces
+        the one it was reviewed from): in the same transaction their occurrences go first,
+        and units no other source holds leave the store and the index."""
         from ..formats.tmx import (
             read_tmx,  # formats sit below the store; imported late (lxml)
         )
 
         reports: list[FileImport] = []
         with self._write():
+            affected = self._forget_sources(list(replacing))
             before = self.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
             for number, file in enumerate(files):
                 path = Path(file)
@@ -353,10 +360,70 @@ class Store:
                     progress(number + 1, len(files))
             started = time.perf_counter()
             self._index_new_units(before)
+            removed = self._delete_orphans(affected)
             seconds = time.perf_counter() - started
         self._checkpoint()
         stats = self.stats()
-        return ImportReport(tuple(reports), stats.units, stats.segments, seconds)
+        return ImportReport(tuple(reports), stats.units, stats.segments, seconds, removed)
+
+    def sources_matching(self, *, sha256: Iterable[str] = (), paths: Iterable[str] = ()) -> list[int]:
+        """Ids of imported sources with one of these contents or paths."""
+        wanted_sha, wanted_path = set(sha256), set(paths)
+        return [r[0] for r in self.conn.execute("SELECT id, sha256, path FROM sources ORDER BY id")
+                if r[1] in wanted_sha or r[2] in wanted_path]
+
+    def _forget_sources(self, source_ids: list[int]) -> list[int]:
+        """Inside a write: forget these sources and their occurrences (counts go down).
+        Returns the units they held; `_delete_orphans` removes those left with none."""
+        if not source_ids:
+            return []
+        c = self.conn
+        marks = ",".join("?" * len(source_ids))
+        dropped = c.execute(f"SELECT unit_id, count(*) FROM origins WHERE source_id IN ({marks}) "
+                            "GROUP BY unit_id", source_ids).fetchall()
+        c.execute(f"DELETE FROM origins WHERE source_id IN ({marks})", source_ids)
+        c.execute(f"DELETE FROM sources WHERE id IN ({marks})", source_ids)
+        c.executemany("UPDATE units SET count = count - ? WHERE id=?",
+                      [(times, unit_id) for unit_id, times in dropped])
+        return [unit_id for unit_id, _ in dropped]
+
+    def _delete_orphans(self, unit_ids: list[int]) -> int:
+        """Inside a write: delete those of `unit_ids` that no source holds any more, and
+        rebuild the index segments that held them. Returns how many were deleted."""
+        c = self.conn
+        gone = [u for u in unit_ids
+                if not c.execute("SELECT 1 FROM origins WHERE unit_id=? LIMIT 1", (u,)).fetchone()]
+        c.executemany("DELETE FROM units WHERE id=?", [(u,) for u in gone])
+        if gone:
+            self._reindex_segments_of(sorted(gone))
+        return len(gone)
+
+    def _reindex_segments_of(self, unit_ids: list[int]) -> None:
+        """Rebuild the index segments whose unit range holds one of `unit_ids` (sorted) from
+        the units left in it. A rebuilt segment's range shrinks to the units it holds, so an
+        id SQLite later reuses (max + 1) never falls inside an older segment."""
+        import bisect
+
+        c = self.conn
+        for seg, first, last in c.execute(
+                "SELECT id, first_unit, last_unit FROM index_segments ORDER BY first_unit").fetchall():
+            at = bisect.bisect_left(unit_ids, first)
+            if at == len(unit_ids) or unit_ids[at] > last:
+                continue
+            c.execute("DELETE FROM index_arrays WHERE segment_id=?", (seg,))
+            c.execute("DELETE FROM index_segments WHERE id=?", (seg,))
+            parts, low = [], first - 1
+            while True:
+                rows = c.execute("SELECT id, zh FROM units WHERE id > ? AND id <= ? ORDER BY id "
+                                 "LIMIT ?", (low, last, _BUILD_CHUNK)).fetchall()
+                if not rows:
+                    break
+                ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+                index = FuzzyIndex.build(ids, [normalize(r[1]) for r in rows])
+                parts.append(self._save_segment(index, int(ids[0]), int(ids[-1])))
+                low = int(ids[-1])
+            if len(parts) > 1:
+                self._merge(parts)
 
     def _import_units(self, path: Path, source_id: int, tus: Iterable) -> FileImport:
         upsert = ("INSERT INTO units(pair_key, zh, en, zh_lang, en_lang, count, date) "
