@@ -251,3 +251,39 @@ def test_untrusted_text_is_shown_as_text_and_never_runs(tmp_path, browser):
                                "s.textContent = 'window.__inline = 1'; document.body.append(s);")
         assert browser.execute_script("return window.__inline") is None
         assert_no_dialog(browser)
+
+
+def test_split_move_and_undo_with_the_keyboard(tmp_path, browser):
+    from selenium.webdriver.common.by import By
+
+    project = tmp_path / "project"
+    project.mkdir()
+    pairs = [("第一句。第二句。", "One. Two."), ("第三句。", "Three. Four. Five."), ("第六句。", "Six.")]
+    write_tmx([Unit(zh, en, score=0.5, bead="x") for zh, en in pairs], project / "small.tmx",
+              header=TmxHeader(tool_version="t"))
+
+    def kinds(d) -> list[str]:
+        return [k.text for k in d.find_elements(By.CSS_SELECTOR, "#beads .bead .kind")]
+
+    with LiveServer(make_app(project, tmp_path / "store.db")) as server:
+        browser.get(f"{server.url}/align?path=small.tmx")
+        ready(browser)
+        assert kinds(browser) == ["2-2", "1-3", "1-1"]
+        keys(browser, "s")  # split mode: the cut after the first sentence on each side
+        wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".bead.splitting .cut")) == 2)
+        shot(browser, tmp_path, "align-split")
+        keys(browser, "\ue007")  # Enter
+        wait(browser, lambda d: kinds(d) == ["1-1", "1-1", "1-3", "1-1"])
+        keys(browser, "j", "}")  # "Two." goes down into the next bead
+        wait(browser, lambda d: kinds(d) == ["1-1", "1-0", "1-4", "1-1"])
+        keys(browser, "]")  # and 第二句 after it: the emptied bead disappears
+        wait(browser, lambda d: kinds(d) == ["1-1", "2-4", "1-1"])
+        keys(browser, "u")
+        wait(browser, lambda d: kinds(d) == ["1-1", "1-0", "1-4", "1-1"])
+        keys(browser, "j", "x", "k", "M")  # reject the 1-4, merge the 1-0 with the previous
+        wait(browser, lambda d: kinds(d) == ["2-1", "1-4", "1-1"])
+        rows = bead_rows(browser)
+        assert "not a translation" in rows[1].text and "edited" in rows[0].text
+        browser.refresh()
+        ready(browser)
+        assert kinds(browser) == ["2-1", "1-4", "1-1"]

@@ -105,6 +105,7 @@ def _run(host: str, port: int, token: str | None) -> None:
     except OSError as exc:
         sock.close()
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.listen(2048)  # connections wait in the queue until the application is up
     bound = sock.getsockname()[1]
     shown = f"[{host.strip('[]')}]" if family == socket.AF_INET6 else host
     url = f"http://{shown}:{bound}/" + (f"?token={token}" if token else "")

@@ -89,8 +89,11 @@ def open_tmx(review: Review, path: Path, key: str, sha256: str) -> ReviewDoc:
             skipped += 1
             continue
         lines = _lines_from_loc(unit.location)
-        zh = _sentences_of(unit.zh, split_zh)
-        en = _sentences_of(unit.en, split_en)
+        if tu.prop(PROP_PREFIX + "bead") == "1-1":  # zhtm says: one sentence a side
+            zh, en = [unit.zh], [unit.en]
+        else:
+            zh = _sentences_of(unit.zh, split_zh)
+            en = _sentences_of(unit.en, split_en)
         raw_score = tu.prop(PROP_PREFIX + "score")
         try:
             score = float(raw_score) if raw_score is not None else None

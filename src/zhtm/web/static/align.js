@@ -8,7 +8,7 @@
   const state = {
     doc: body.dataset.doc ? Number(body.dataset.doc) : null,
     order: "document", filter: "all", offset: 0, total: 0,
-    beads: [], focus: 0, split: null, path: null, busy: false,
+    beads: [], focus: 0, split: null, path: null,
   };
   const beadsBox = document.getElementById("beads");
   const svg = document.getElementById("path");
@@ -240,9 +240,14 @@
     return page.beads[0] || null;
   }
 
+  // Actions run one after another: keys typed while a change is on its way wait for it.
+  let queue = Promise.resolve();
+  function enqueue(action) {
+    queue = queue.then(action).catch((error) => status(error.message, "error"));
+    return queue;
+  }
+
   async function change(what, request, keepId) {
-    if (state.busy) return;
-    state.busy = true;
     try {
       const result = await request();
       showSummary(result.summary);
@@ -259,8 +264,6 @@
         await Promise.all([loadPage(), loadPath(), loadDoc()]);
         render();
       }
-    } finally {
-      state.busy = false;
     }
   }
 
@@ -269,7 +272,7 @@
   function setStatus(newStatus, label) {
     const b = focused();
     if (!b) return;
-    change(label, post(`/beads/${b.id}/status`, { rev: b.rev, status: newStatus }), b.id);
+    return change(label, post(`/beads/${b.id}/status`, { rev: b.rev, status: newStatus }), b.id);
   }
 
   async function merge(offset) {
@@ -277,7 +280,7 @@
     if (!b) return;
     const other = await neighbour(offset);
     if (!other) { status(offset > 0 ? "no next bead" : "no previous bead", "error"); return; }
-    change("merged", post(`/beads/${b.id}/merge`, { rev: b.rev, other: other.id, other_rev: other.rev }));
+    return change("merged", post(`/beads/${b.id}/merge`, { rev: b.rev, other: other.id, other_rev: other.rev }));
   }
 
   async function move(lang, direction) {
@@ -285,7 +288,7 @@
     if (!b) return;
     const lower = await neighbour(1);
     if (!lower) { status("no next bead", "error"); return; }
-    change(`sentence moved ${direction}`, post(`/beads/${b.id}/move`, {
+    return change(`sentence moved ${direction}`, post(`/beads/${b.id}/move`, {
       rev: b.rev, lower: lower.id, lower_rev: lower.rev, lang, direction,
     }), b.id);
   }
@@ -312,11 +315,11 @@
   function applySplit() {
     const b = focused();
     const { zh, en } = state.split;
-    change("split", post(`/beads/${b.id}/split`, { rev: b.rev, zh_at: zh, en_at: en }), b.id);
+    return change("split", post(`/beads/${b.id}/split`, { rev: b.rev, zh_at: zh, en_at: en }), b.id);
   }
 
   function undo() {
-    change("undone", post("/undo", {}));
+    return change("undone", post("/undo", {}));
   }
 
   async function switchOrder(order) {
@@ -380,7 +383,12 @@
 
   const actions = {
     confirm: () => setStatus("confirmed", "confirmed"),
-    reject: () => { const b = focused(); if (b) setStatus(b.status === "rejected" ? "pending" : "rejected", b.status === "rejected" ? "back to pending" : "marked as not a translation"); },
+    reject: () => {
+      const b = focused();
+      if (!b) return null;
+      const back = b.status === "rejected";
+      return setStatus(back ? "pending" : "rejected", back ? "back to pending" : "marked as not a translation");
+    },
     "merge-next": () => merge(1),
     "merge-prev": () => merge(-1),
     split: () => (state.split ? applySplit() : startSplit()),
@@ -394,7 +402,7 @@
 
   document.querySelector(".toolbar").addEventListener("click", (event) => {
     const button = event.target.closest("button[data-act]");
-    if (button && actions[button.dataset.act]) actions[button.dataset.act]();
+    if (button && actions[button.dataset.act]) enqueue(actions[button.dataset.act]);
   });
 
   beadsBox.addEventListener("click", (event) => {
@@ -433,27 +441,27 @@
     n: () => page(1), p: () => page(-1), e: openExport,
   };
 
+  const splitKeys = {
+    ArrowUp: (shift) => moveCut(shift ? "en" : "zh", -1),
+    ArrowDown: (shift) => moveCut(shift ? "en" : "zh", 1),
+    Enter: applySplit, s: applySplit,
+    Escape: () => { state.split = null; render(); status("split cancelled"); },
+  };
+
+  // What a key does depends on the state when its turn comes (after earlier keys' changes).
+  function dispatch(key, shift, ctrl) {
+    if (ctrl) return key === "z" ? undo() : null;
+    if (state.split) return splitKeys[key] ? splitKeys[key](shift) : null;
+    return keys[key] ? keys[key]() : null;
+  }
+
   document.addEventListener("keydown", (event) => {
     if (typing(event) || dialog.open || event.altKey || event.metaKey) return;
-    if (event.ctrlKey) {
-      if (event.key === "z") { event.preventDefault(); undo(); }
-      return;
-    }
-    if (state.split) {
-      const handled = {
-        ArrowUp: () => moveCut(event.shiftKey ? "en" : "zh", -1),
-        ArrowDown: () => moveCut(event.shiftKey ? "en" : "zh", 1),
-        Enter: applySplit, s: applySplit,
-        Escape: () => { state.split = null; render(); status("split cancelled"); },
-      }[event.key];
-      if (handled) { event.preventDefault(); handled(); }
-      return;
-    }
-    const action = keys[event.key];
-    if (action) {
-      event.preventDefault();
-      action();
-    }
+    const { key, shiftKey, ctrlKey } = event;
+    const known = ctrlKey ? key === "z" : (key in keys || key in splitKeys);
+    if (!known) return;
+    event.preventDefault();
+    enqueue(() => dispatch(key, shiftKey, ctrlKey));
   });
 
   start();

@@ -8,7 +8,7 @@
   const state = {
     doc: body.dataset.doc ? Number(body.dataset.doc) : null,
     query: "", status: "all", sort: "rank", offset: 0, total: 0,
-    entries: [], focus: 0, editing: null, selected: new Map(), busy: false,
+    entries: [], focus: 0, editing: null, selected: new Map(),
   };
   const tbody = document.getElementById("entries");
 
@@ -124,9 +124,14 @@
   const focused = () => state.entries[state.focus];
   const post = (path, payload) => () => api(`/api/glossary/${state.doc}${path}`, { method: "POST", body: payload });
 
+  // Actions run one after another: keys typed while a change is on its way wait for it.
+  let queue = Promise.resolve();
+  function enqueue(action) {
+    queue = queue.then(action).catch((error) => status(error.message, "error"));
+    return queue;
+  }
+
   async function change(what, request) {
-    if (state.busy) return;
-    state.busy = true;
     try {
       const result = await request();
       showSummary(result.summary);
@@ -141,14 +146,12 @@
     } catch (error) {
       status(error.message, "error");
       if (error.status === 409) { state.editing = null; await loadPage(); render(); }
-    } finally {
-      state.busy = false;
     }
   }
 
   function setStatus(newStatus, label) {
     const e = focused();
-    if (e) change(label, post(`/entries/${e.id}/status`, { rev: e.rev, status: newStatus }));
+    return e ? change(label, post(`/entries/${e.id}/status`, { rev: e.rev, status: newStatus })) : null;
   }
 
   function startEdit() {
@@ -162,7 +165,7 @@
     const id = Number(form.dataset.id);
     const e = state.entries.find((x) => x.id === id);
     const field = (name) => form.querySelector(`[data-field="${name}"]`).value;
-    change("edited", post(`/entries/${id}/edit`, {
+    return change("edited", post(`/entries/${id}/edit`, {
       rev: e.rev, en: field("en"), definition: field("definition"), note: field("note"),
       variants: field("variants").split("|").map((v) => v.trim()).filter(Boolean),
     }));
@@ -184,7 +187,7 @@
       status("select the entries to merge (x), then press m on the one to keep", "error");
       return;
     }
-    change("merged", post(`/entries/${e.id}/merge`, { rev: e.rev, others }));
+    return change("merged", post(`/entries/${e.id}/merge`, { rev: e.rev, others }));
   }
 
   async function reload(resetFocus = true) {
@@ -231,7 +234,12 @@
 
   const actions = {
     accept: () => setStatus("accepted", "accepted"),
-    reject: () => { const e = focused(); if (e) setStatus(e.status === "rejected" ? "pending" : "rejected", e.status === "rejected" ? "back to pending" : "rejected"); },
+    reject: () => {
+      const e = focused();
+      if (!e) return null;
+      const back = e.status === "rejected";
+      return setStatus(back ? "pending" : "rejected", back ? "back to pending" : "rejected");
+    },
     edit: startEdit,
     select: () => toggleSelect(focused()),
     merge,
@@ -241,7 +249,7 @@
 
   document.querySelector(".toolbar").addEventListener("click", (event) => {
     const button = event.target.closest("button[data-act]");
-    if (button && actions[button.dataset.act]) actions[button.dataset.act]();
+    if (button && actions[button.dataset.act]) enqueue(actions[button.dataset.act]);
   });
 
   tbody.addEventListener("click", (event) => {
@@ -258,7 +266,7 @@
 
   tbody.addEventListener("submit", (event) => {
     event.preventDefault();
-    saveEdit(event.target);
+    enqueue(() => saveEdit(event.target));
   });
 
   tbody.addEventListener("keydown", (event) => {
@@ -289,11 +297,11 @@
   document.addEventListener("keydown", (event) => {
     if (typing(event) || dialog.open || event.altKey || event.metaKey) return;
     if (event.ctrlKey) {
-      if (event.key === "z") { event.preventDefault(); actions.undo(); }
+      if (event.key === "z") { event.preventDefault(); enqueue(actions.undo); }
       return;
     }
     const action = keys[event.key];
-    if (action) { event.preventDefault(); action(); }
+    if (action) { event.preventDefault(); enqueue(action); }
   });
 
   start();
