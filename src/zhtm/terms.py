@@ -14,8 +14,10 @@ from pathlib import Path
 from .errors import InputError, UsageError
 from .records import Unit
 from .term_records import TermEntry, term_id
-from .terms_en import EnglishSide, EnSignals
+from .terms_en import EnChoice, EnglishSide, EnSignals
 from .terms_zh import (
+    ABSORBED_FACTOR,
+    ZhCandidate,
     ZhSignals,
     find_candidates,
     jieba_segmenter,
@@ -25,6 +27,7 @@ from .terms_zh import (
 FORMATS: tuple[str, ...] = ("tbx", "tbx3", "tsv", "csv")
 SEGMENTERS: tuple[str, ...] = ("auto", "jieba", "sentencepiece", "none")
 RERANK_FLOOR = 0.2  # a term with no credible English keeps this share of its Chinese score
+ABSORBER_CONFIDENCE = 0.3  # a longer string absorbs a shorter one only when it is a term itself
 _NOTE = re.compile(r"^\s*\[(\d{1,3})\]\s*(.+)$")
 _NOTE_TERM = re.compile(r"[“\"]([^“”\"]{2,80})[”\"]")
 
@@ -38,7 +41,7 @@ class TermOptions:
     segmenter: str = "auto"  # auto: jieba when installed, else sentencepiece
     signals: ZhSignals = field(default_factory=ZhSignals)
     english_rerank: bool = True  # terms with a consistent English rank higher
-    pool: int = 3  # English is looked up for limit * pool Chinese candidates
+    pool: int = 600  # Chinese candidates ranked together (a tier); the ranking never depends on limit
     competitive: bool = True  # one English span, one term (the better-linked one)
     english: EnSignals = field(default_factory=EnSignals)
 
@@ -92,9 +95,12 @@ def _sentence_with(text: str, needle: str, split: Callable[[str], list[str]]) ->
 
 def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
                   options: TermOptions = TermOptions()) -> list[TermEntry]:
-    """Ranked glossary entries (most important first) from aligned (zh, en) pairs."""
-    from .segment import split_en, split_zh
+    """Ranked glossary entries (most important first) from aligned (zh, en) pairs.
 
+    The ranking does not depend on `options.limit`: candidates are taken in tiers of
+    POOL by Chinese score, each tier is ranked whole (English found, linked, reranked) and
+    placed after the tiers before it, so the first N entries are the same for every limit ≥ N.
+    """
     units = [_unit(p) for p in pairs]
     units = [u for u in units if u.zh.strip() and u.en.strip()]
     if not units:
@@ -103,39 +109,119 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
     segment, word_frequency = _segmenters(zh_texts, options.segmenter)
     candidates = find_candidates(zh_texts, segment=segment, word_frequency=word_frequency,
                                  signals=options.signals, min_frequency=options.min_frequency)
-    candidates = candidates[: max(options.limit * options.pool, options.limit)]
     english = EnglishSide([u.en for u in units], zh_texts, signals=options.english)
     definitions = parse_notes(notes)
-    choices = [english.choose(c.text, c.units, quoted=c.quoted > 0) for c in candidates]
-    if options.competitive:
-        choices = _link_competitively(english, candidates, choices)
-    scored = []
-    for cand, choice in zip(candidates, choices):
-        if choice is None:
-            continue
-        definition = ""
-        for rendering in (choice.en, *choice.variants):
-            definition = definitions.get(_norm_en(rendering), "")
-            if definition:
-                break
-        score = cand.score
-        if options.english_rerank:
-            score *= RERANK_FLOOR + choice.confidence
+    out: list[TermEntry] = []
+    seen: dict[str, tuple[ZhCandidate, EnChoice]] = {}  # every candidate of earlier tiers
+    owned: dict[tuple[str, ...], str] = {}  # English spans claimed in earlier tiers
+    by_text = {c.text: c for c in candidates}
+    placed: set[str] = set()
+    for first in range(0, len(candidates), options.pool):
+        tier = _with_absorbers(candidates[first:first + options.pool], by_text, placed)
+        taken = frozenset(owned)
+        choices = [english.choose(c.text, c.units, quoted=c.quoted > 0, exclude=taken) for c in tier]
+        if options.competitive:
+            choices = _link_competitively(english, tier, choices, taken)
+        for cand, choice in zip(tier, choices):
+            if choice is not None:
+                seen[cand.text] = (cand, choice)
+                owned.setdefault(choice.key, cand.text)
+        ranked = []
+        for cand, choice in zip(tier, choices):
+            if choice is None:
+                continue
+            score = _rank_score(cand, choice, seen, options)
+            if score is None:
+                continue
+            entry, defined = _entry(cand, choice, units, definitions)
+            ranked.append((score + (1.0 if defined else 0.0), entry))
+        ranked.sort(key=lambda se: (-round(se[0], 9), se[1].zh))
+        out = _drop_nested(out + [e for _, e in ranked])
+        if len(out) >= options.limit:
+            break
+    return out[: options.limit]
+
+
+def _with_absorbers(tier: list[ZhCandidate], by_text: dict[str, ZhCandidate],
+                    placed: set[str]) -> list[ZhCandidate]:
+    """The tier's candidates (those not placed in an earlier tier) and the extensions that
+    absorb them, so that both have English when absorption is decided."""
+    out: list[ZhCandidate] = []
+    for cand in tier:
+        while cand is not None and cand.text not in placed:
+            placed.add(cand.text)
+            out.append(cand)
+            cand = by_text.get(cand.absorbed_by)
+    return out
+
+
+def _rank_score(cand: ZhCandidate, choice: EnChoice,
+                seen: dict[str, tuple[ZhCandidate, EnChoice]], options: TermOptions) -> float | None:
+    """The candidate's score after its English is known; None when it is part of a longer
+    term (or a longer string that adds nothing to its English)."""
+    score = cand.score
+    if cand.absorbed_by:
+        verdict = _absorption(cand, choice, seen)
+        if verdict == "absorbed":
+            return None
+        if verdict == "kept":  # the extension is not the same term: undo the demotion
+            score /= ABSORBED_FACTOR
+    for longer in _absorbing(cand.text, seen):  # a longer string with the same English
+        other, other_choice = seen[longer]
+        if _same_english(choice, other_choice) and choice.precision >= other_choice.precision:
+            return None
+    if options.english_rerank:
+        score *= RERANK_FLOOR + choice.confidence
+    return score
+
+
+def _absorbing(text: str, seen: dict[str, tuple[ZhCandidate, EnChoice]]) -> list[str]:
+    return [s for s, (c, _) in seen.items() if c.absorbed_by == text and s != text]
+
+
+def _absorption(cand: ZhCandidate, choice: EnChoice,
+                seen: dict[str, tuple[ZhCandidate, EnChoice]]) -> str:
+    """'absorbed' when the extension is a term of its own whose English contains this
+    candidate's English (高质量 "high-quality" in 高质量发展 "high-quality development");
+    'kept' when the extension has other English (接诉即办 in 接诉即办改革) or the same English
+    explained no better (武警部队 in 武警部队官兵: 官兵 adds nothing); '' when unknown yet."""
+    got = seen.get(cand.absorbed_by)
+    if got is None:
+        return "kept"
+    _, longer = got
+    if longer.confidence < ABSORBER_CONFIDENCE:
+        return "kept"
+    if _same_english(choice, longer):
+        return "absorbed" if longer.precision > choice.precision else "kept"
+    inner = " ".join(choice.key)
+    outer = " ".join(longer.key)
+    return "absorbed" if f" {inner} " in f" {outer} " else "kept"
+
+
+def _same_english(a: EnChoice, b: EnChoice) -> bool:
+    return a.key == b.key
+
+
+def _entry(cand: ZhCandidate, choice: EnChoice, units: list[Unit],
+           definitions: dict[str, str]) -> tuple[TermEntry, bool]:
+    from .segment import split_en, split_zh
+
+    definition = ""
+    for rendering in (choice.en, *choice.variants):
+        definition = definitions.get(_norm_en(rendering), "")
         if definition:
-            score += 1.0
-        unit = units[choice.unit]
-        entry = TermEntry(
-            id=term_id(cand.text), zh=cand.text, en=choice.en, variants=choice.variants,
-            frequency=cand.frequency,
-            zh_context=_sentence_with(unit.zh, cand.text, split_zh),
-            en_context=_sentence_with(unit.en, choice.en, split_en),
-            doc=unit.doc, location=unit.location, definition=definition)
-        scored.append((score, entry))
-    scored.sort(key=lambda se: (-round(se[0], 9), se[1].zh))
-    return _drop_nested([e for _, e in scored])[: options.limit]
+            break
+    unit = units[choice.unit]
+    entry = TermEntry(
+        id=term_id(cand.text), zh=cand.text, en=choice.en, variants=choice.variants,
+        frequency=cand.frequency,
+        zh_context=_sentence_with(unit.zh, cand.text, split_zh),
+        en_context=_sentence_with(unit.en, choice.en, split_en),
+        doc=unit.doc, location=unit.location, definition=definition)
+    return entry, bool(definition)
 
 
-def _link_competitively(english: EnglishSide, candidates, choices):
+def _link_competitively(english: EnglishSide, candidates, choices, taken=frozenset()):
     """One English span, one term: when two terms pick the same span, the one it belongs to
     less strongly takes its next best (“一业一证” and “一件事” both see “All-in-One-Go”, the
     quote at 一件事's position; 科技创新 does not mean "international innovation center",
@@ -153,9 +239,8 @@ def _link_competitively(english: EnglishSide, candidates, choices):
         rival = owner[choice.key][1]
         if rival == cand.text:
             continue
-        taken = frozenset(k for k, (_, zh) in owner.items() if zh != cand.text)
         out[n] = english.choose(cand.text, cand.units, quoted=cand.quoted > 0,
-                                exclude=taken & {choice.key})
+                                exclude=taken | {choice.key})
     return out
 
 

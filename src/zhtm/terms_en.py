@@ -26,7 +26,7 @@ from .lexicon import STOPWORDS, en_content_stems, load_cedict, stem
 from .terms_clauses import clause_windows
 
 _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[A-Za-z0-9]+(?:(?:[-’'&/]|\.(?=[a-z0-9])|(?<=\b[A-Z])\.(?=[A-Z]\b))[A-Za-z0-9]+)*|[,;:()“”\"?!]|\.")
-MAX_WORDS = 9
+MAX_WORDS = 9  # longest English span of a term of up to 9 characters
 DICE_POWER = 1.0  # association: a span found with every occurrence of the term beats a one-off
 LEX_FLOOR = 0.2  # weight of association alone, for spans no gloss explains
 LEX_POWER = 1.0  # how much more a span that translates the whole term is worth
@@ -73,6 +73,20 @@ class EnChoice:
     confidence: float  # 0..1
     key: tuple[str, ...] = ()  # the preferred span, lower-case words
     score: float = 0.0  # how strongly the span belongs to this term (for competitive linking)
+    share: float = 0.0  # share of the term's units whose English has one of its renderings
+    precision: float = 0.0  # share of the preferred span's content words the term explains
+
+
+@dataclass(slots=True)
+class Span:
+    """One English span scored as the rendering of a term."""
+
+    score: float
+    unit: int  # a unit where it was found
+    span: tuple[int, int]  # its tokens [i, j] there
+    confidence: float
+    share: float = 0.0  # share of the term's units with it in the window
+    precision: float = 0.0
 
 
 def tokenize(text: str) -> list[Token]:
@@ -107,9 +121,9 @@ class TermLexicon:
         self.zh = zh
         self.derived = derived
         self._prefix: dict[str, list[str]] | None = None
-        # stem -> {character position: weight}; a gloss of k content words gives each 1/k,
-        # so "intelligence" alone explains only half of 人工智能 ("artificial intelligence").
-        self.by_stem: dict[str, dict[int, float]] = {}
+        # stem -> {(start, end) piece of the term: weight}; a gloss of k content words gives
+        # each 1/k, so "intelligence" alone explains only half of 人工智能.
+        self.by_stem: dict[str, dict[tuple[int, int], float]] = {}
         n = len(zh)
         for i in range(n):
             for j in range(i + 1, min(n, i + 4) + 1):
@@ -132,7 +146,7 @@ class TermLexicon:
                         for form in (str(value), _ordinal(value)):
                             self._add(form, range(a, b), 1.0)
 
-    def _by_stem(self, st: str) -> dict[int, float]:
+    def _by_stem(self, st: str) -> dict[tuple[int, int], float]:
         """Glosses explain derived forms too: "revitalize" explains "revitalization"
         (one stem a prefix of the other, sharing at least 6 letters)."""
         got = self.by_stem.get(st)
@@ -143,31 +157,43 @@ class TermLexicon:
             for key in self.by_stem:
                 if len(key) >= 6 and not key.startswith("py:"):
                     self._prefix.setdefault(key[:6], []).append(key)
-        merged: dict[int, float] = {}
+        merged: dict[tuple[int, int], float] = {}
         for key in self._prefix.get(st[:6], ()):
             if st.startswith(key) or key.startswith(st):
-                for p, w in self.by_stem[key].items():
-                    merged[p] = max(merged.get(p, 0.0), w)
+                for piece, w in self.by_stem[key].items():
+                    merged[piece] = max(merged.get(piece, 0.0), w)
         return merged
 
     def _add(self, st: str, positions, weight: float) -> None:
         slot = self.by_stem.setdefault(st, {})
-        for p in positions:
-            if slot.get(p, 0.0) < weight:
-                slot[p] = weight
+        piece = (min(positions), max(positions) + 1)
+        if slot.get(piece, 0.0) < weight:
+            slot[piece] = weight
 
     def explains(self, token: Token) -> dict[int, float]:
-        got = self._by_stem(token.stem) if token.stem else {}
-        if "-" in token.lower and token.stem:  # east-west: 东 and 西
+        """Positions of the term this English word translates, with weights. A word
+        translates one piece of the term (“proposals” is 议案 or 建议 in 议案建议, not both);
+        a hyphenated word one piece per part (east-west: 东 and 西)."""
+        got = _one_piece(self._by_stem(token.stem)) if token.stem else {}
+        if "-" in token.lower and token.stem:
             for part in token.lower.split("-"):
                 if part and part not in STOPWORDS:
-                    for p, w in self._by_stem(stem(part)).items():
+                    for p, w in _one_piece(self._by_stem(stem(part))).items():
                         got = {**got, p: max(w, got.get(p, 0.0))}
         if token.text[:1].isupper() and token.lower.isalpha():
             py = self.by_stem.get("py:" + token.lower)
             if py:
-                got = {**got, **py}
+                got = {**got, **_one_piece(py)}
         return got
+
+
+def _one_piece(pieces: dict[tuple[int, int], float]) -> dict[int, float]:
+    """The piece with the most weight (the longer, then the first, on a tie), by position."""
+    if not pieces:
+        return {}
+    (start, end), weight = max(pieces.items(),
+                               key=lambda kv: ((kv[0][1] - kv[0][0]) * kv[1], kv[0][1] - kv[0][0], -kv[0][0]))
+    return {p: weight for p in range(start, end)}
 
 
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -337,9 +363,8 @@ class EnglishSide:
             scored.pop(key, None)
         if not scored:
             return None
-        best_key, (best_score, best_unit, best_span, confidence) = max(
-            scored.items(), key=lambda kv: (kv[1][0], len(kv[0]), kv[0]))
-        en = self._usual_surface(best_key, self.surface(best_unit, *best_span))
+        best_key, best = max(scored.items(), key=lambda kv: (kv[1].score, len(kv[0]), kv[0]))
+        en = self._usual_surface(best_key, self.surface(best.unit, *best.span))
         variants: list[str] = []
         others = [u for u in units if not _contains(self.tokens[u], best_key)]
         seen_keys = {best_key}
@@ -347,16 +372,19 @@ class EnglishSide:
             alt = self._score_spans(zh, lexicon, others, quoted)
             alt = {k: v for k, v in alt.items() if k not in seen_keys and k not in exclude
                    and not _overlaps(k, best_key) and _stems(k) != _stems(best_key)
-                   and self._starts_on_term(lexicon, v[1], v[2][0], en[:1].isupper())}
+                   and self._starts_on_term(lexicon, v.unit, v.span[0], en[:1].isupper())}
             if not alt:
                 break
-            key, (score, unit, span, conf) = max(alt.items(), key=lambda kv: (kv[1][0], len(kv[0]), kv[0]))
-            if conf < VARIANT_CONFIDENCE or score < 0.4 * best_score:
+            key, got = max(alt.items(), key=lambda kv: (kv[1].score, len(kv[0]), kv[0]))
+            if got.confidence < VARIANT_CONFIDENCE or got.score < 0.4 * best.score:
                 break
-            variants.append(self._usual_surface(key, self.surface(unit, *span)))
+            variants.append(self._usual_surface(key, self.surface(got.unit, *got.span)))
             seen_keys.add(key)
             others = [u for u in others if not _contains(self.tokens[u], key)]
-        return EnChoice(en, tuple(variants), best_unit, confidence, best_key, best_score)
+        k = len(set(units))
+        share = (k - len(set(others))) / k if k else 0.0
+        return EnChoice(en, tuple(variants), best.unit, best.confidence, best_key, best.score,
+                        share, best.precision)
 
     def _starts_on_term(self, lexicon: TermLexicon, unit: int, i: int, name: bool) -> bool:
         """A variant starts on a word the term explains, or on a capital when the term is a
@@ -399,11 +427,13 @@ class EnglishSide:
         for key, n in hits.items():
             dice = 2 * n / (k + self.df.get(key, n))
             if key in scored:
-                score, unit, span, conf = scored[key]
-                scored[key] = (max(score * 2, dice), unit, span, max(conf, 0.7))
+                got = scored[key]
+                got.score = max(got.score * 2, dice)
+                got.confidence = max(got.confidence, 0.7)
+                got.share = max(got.share, n / k)
             else:
                 unit, span = first[key]
-                scored[key] = (dice * 0.8, unit, span, 0.6)
+                scored[key] = Span(dice * 0.8, unit, span, 0.6, n / k)
 
     def _segments(self, zh: str, units: Sequence[int]):
         for unit in dict.fromkeys(units):
@@ -411,14 +441,15 @@ class EnglishSide:
                 yield unit, lo, hi
 
     def _score_spans(self, zh: str, lexicon: TermLexicon, units: Sequence[int], quoted: bool):
-        """{span key: (score, unit, (i, j), confidence)} for the English spans in the term's
+        """{span key: Span} for the English spans in the term's
         windows. Score = association (Dice of the term's units vs the span's units) ×
         lexical fit (how much of the term the span translates, how much of the span the term
         explains) × priors (length, edges, names, quotes, numerals)."""
         k = len(set(units))
         co: Counter[tuple[str, ...]] = Counter()
-        where: dict[tuple[str, ...], tuple[int, tuple[int, int], float, float]] = {}
+        where: dict[tuple[str, ...], tuple[int, tuple[int, int], float, float, float]] = {}
         n_chars = len(zh)
+        max_words = max(MAX_WORDS, n_chars)  # a long slogan has a long English
         numerals = [p for p, ch in enumerate(zh) if ch in _NUMERALS] if self.numerals else []
         seen_in: dict[int, set[tuple[str, ...]]] = {}
         unexplained: dict[tuple[str, ...], tuple[int, int, int, int, float]] = {}
@@ -442,7 +473,7 @@ class EnglishSide:
                     start_prior *= 0.6  # a Title Case name is kept whole
                 inner = 0  # an open quote inside the span: critical “minor details”
                 inner_quote = False
-                for j in range(i, min(hi, i + MAX_WORDS + 2)):
+                for j in range(i, min(hi, i + max_words + 2)):
                     t = toks[j]
                     lw = lowers[j]
                     closing = False
@@ -517,7 +548,7 @@ class EnglishSide:
                             prior *= 0.7 ** (lead - 1)
                     old = where.get(key)
                     if old is None or lex * prior > old[2] * old[3]:
-                        where[key] = (unit, (i, j), lex, prior)
+                        where[key] = (unit, (i, j), lex, prior, prec)
         if self.association:
             for key, (unit, i, j, words, comma) in unexplained.items():
                 if key in where or co[key] < 2 or co[key] < 0.6 * k:
@@ -526,9 +557,9 @@ class EnglishSide:
                 prior = comma * _length_prior(words, n_chars) * _name_prior(toks, i, j)
                 if self.quotes:
                     prior *= self.quote_pairs(zh, unit, *self._range_of(zh, unit, i)).get((i, j), 1.0)
-                where[key] = (unit, (i, j), 0.0, prior)
+                where[key] = (unit, (i, j), 0.0, prior, 0.0)
         out = {}
-        for key, (unit, span, lex, prior) in where.items():
+        for key, (unit, span, lex, prior, prec) in where.items():
             df = self.df.get(key, co[key])
             dice = 2 * co[key] / (k + df)
             confidence = min(1.0, (lex or 0.3 * dice) * (0.5 + 0.5 * dice))
@@ -537,7 +568,8 @@ class EnglishSide:
                 # and rarely elsewhere ("waste sorting", "veterans": no gloss, no doubt).
                 consistent = (co[key] / k) * (co[key] / df) * k / (k + 1)
                 confidence = max(confidence, consistent if co[key] >= 2 else 0.0)
-            out[key] = (dice ** DICE_POWER * (LEX_FLOOR + lex) ** LEX_POWER * prior, unit, span, confidence)
+            out[key] = Span(dice ** DICE_POWER * (LEX_FLOOR + lex) ** LEX_POWER * prior, unit, span,
+                            confidence, co[key] / k, prec)
         # English closedness: a span always extended by the same content word in the term's
         # windows is a truncation of the longer span ("revitalization" → "rural revitalization").
         for key in list(out):
@@ -548,8 +580,7 @@ class EnglishSide:
                         or co[part] != co[key]:
                     continue
                 if self.df.get(part) == self.df.get(key) or (self.association and co[key] >= 2):
-                    score, unit, span, conf = out[part]
-                    out[part] = (score * 0.45, unit, span, conf)
+                    out[part].score *= 0.45
         # A span always followed (or preceded) by words that translate more of the term is
         # short of the term: "core technologies" → "core technologies in key fields" (关键).
         if self.association:
@@ -562,8 +593,7 @@ class EnglishSide:
                         if part in out and co[part] == co[key] and where[key][2] > where[part][2]:
                             truncated.add(part)
             for part in sorted(truncated):
-                score, unit, span, conf = out[part]
-                out[part] = (score * 0.45, unit, span, conf)
+                out[part].score *= 0.45
         return out
 
 
