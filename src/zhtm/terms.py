@@ -14,19 +14,24 @@ from pathlib import Path
 from .errors import InputError, UsageError
 from .records import Unit
 from .term_records import TermEntry, term_id
-from .terms_en import EnChoice, EnglishSide, EnSignals
+from .terms_en import EnChoice, EnglishSide, EnSignals, english_head
 from .terms_zh import (
     ABSORBED_FACTOR,
+    TWO_CHARACTER_FACTOR,
     ZhCandidate,
     ZhSignals,
     find_candidates,
     jieba_segmenter,
+    jieba_tagger,
     sentencepiece_segmenter,
 )
 
 FORMATS: tuple[str, ...] = ("tbx", "tbx3", "tsv", "csv")
 SEGMENTERS: tuple[str, ...] = ("auto", "jieba", "sentencepiece", "none")
 RERANK_FLOOR = 0.2  # a term with no credible English keeps this share of its Chinese score
+# A string (nearly) always inside a longer one keeps its demotion unless its own English
+# translates at least this share of it (一流营商 "accessible" stays down).
+KEPT_COVERAGE = 0.5
 ABSORBER_CONFIDENCE = 0.3  # a longer string absorbs a shorter one only when it is a term itself
 _NOTE = re.compile(r"^\s*\[(\d{1,3})\]\s*(.+)$")
 _NOTE_TERM = re.compile(r"[“\"]([^“”\"]{2,80})[”\"]")
@@ -107,8 +112,9 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
         raise InputError(None, "no translation units with both Chinese and English text")
     zh_texts = [u.zh for u in units]
     segment, word_frequency = _segmenters(zh_texts, options.segmenter)
+    tag = jieba_tagger() if segment is not None and word_frequency is not None else None
     candidates = find_candidates(zh_texts, segment=segment, word_frequency=word_frequency,
-                                 signals=options.signals, min_frequency=options.min_frequency)
+                                 signals=options.signals, min_frequency=options.min_frequency, tag=tag)
     english = EnglishSide([u.en for u in units], zh_texts, signals=options.english)
     definitions = parse_notes(notes)
     out: list[TermEntry] = []
@@ -119,18 +125,20 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
     for first in range(0, len(candidates), options.pool):
         tier = _with_absorbers(candidates[first:first + options.pool], by_text, placed)
         taken = frozenset(owned)
-        choices = [english.choose(c.text, c.units, quoted=c.quoted > 0, exclude=taken) for c in tier]
+        initial = [english.choose(c.text, c.units, quoted=c.quoted > 0, exclude=taken) for c in tier]
+        choices = initial
         if options.competitive:
-            choices = _link_competitively(english, tier, choices, taken)
-        for cand, choice in zip(tier, choices):
+            choices = _link_competitively(english, tier, initial, taken)
+        for cand, first_choice, choice in zip(tier, initial, choices):
             if choice is not None:
-                seen[cand.text] = (cand, choice)
+                # absorption is judged on the English each string finds on its own
+                seen[cand.text] = (cand, first_choice)
                 owned.setdefault(choice.key, cand.text)
         ranked = []
         for cand, choice in zip(tier, choices):
             if choice is None:
                 continue
-            score = _rank_score(cand, choice, seen, options)
+            score = _rank_score(cand, choice, seen[cand.text][1], seen, options)
             if score is None:
                 continue
             entry, defined = _entry(cand, choice, units, definitions)
@@ -155,51 +163,47 @@ def _with_absorbers(tier: list[ZhCandidate], by_text: dict[str, ZhCandidate],
     return out
 
 
-def _rank_score(cand: ZhCandidate, choice: EnChoice,
+def _rank_score(cand: ZhCandidate, choice: EnChoice, own: EnChoice,
                 seen: dict[str, tuple[ZhCandidate, EnChoice]], options: TermOptions) -> float | None:
-    """The candidate's score after its English is known; None when it is part of a longer
-    term (or a longer string that adds nothing to its English)."""
+    """The candidate's score after its English is known (`choice`; `own`: before competitive
+    linking); None when it is part of a longer term (or a longer string that adds nothing to
+    its English)."""
     score = cand.score
     if cand.absorbed_by:
-        verdict = _absorption(cand, choice, seen)
+        verdict = _absorption(cand, own, seen)
         if verdict == "absorbed":
             return None
-        if verdict == "kept":  # the extension is not the same term: undo the demotion
-            score /= ABSORBED_FACTOR
-    for longer in _absorbing(cand.text, seen):  # a longer string with the same English
-        other, other_choice = seen[longer]
-        if _same_english(choice, other_choice) and choice.precision >= other_choice.precision:
-            return None
+        if verdict == "kept" and own.coverage >= KEPT_COVERAGE:
+            score /= ABSORBED_FACTOR  # not part of the extension, and English of its own
     if options.english_rerank:
         score *= RERANK_FLOOR + choice.confidence
+        if len(cand.text) == 2:  # a two-character word is a term when translated consistently
+            score *= choice.share ** 2 / TWO_CHARACTER_FACTOR
     return score
-
-
-def _absorbing(text: str, seen: dict[str, tuple[ZhCandidate, EnChoice]]) -> list[str]:
-    return [s for s, (c, _) in seen.items() if c.absorbed_by == text and s != text]
 
 
 def _absorption(cand: ZhCandidate, choice: EnChoice,
                 seen: dict[str, tuple[ZhCandidate, EnChoice]]) -> str:
     """'absorbed' when the extension is a term of its own whose English contains this
-    candidate's English (高质量 "high-quality" in 高质量发展 "high-quality development");
-    'kept' when the extension has other English (接诉即办 in 接诉即办改革) or the same English
-    explained no better (武警部队 in 武警部队官兵: 官兵 adds nothing); '' when unknown yet."""
+    candidate's English or has the same head (高质量 "high-quality" in 高质量发展
+    "high-quality development"; 绿色低 in 绿色低碳 "green and low-carbon"); 'kept' when the
+    extension has no credible English or English about something else (接诉即办 in 接诉即办改革
+    "reform of …", 一般公共预算收入 "revenue" in 一般公共预算收入增长 "growth")."""
     got = seen.get(cand.absorbed_by)
     if got is None:
         return "kept"
     _, longer = got
     if longer.confidence < ABSORBER_CONFIDENCE:
         return "kept"
-    if _same_english(choice, longer):
-        return "absorbed" if longer.precision > choice.precision else "kept"
-    inner = " ".join(choice.key)
-    outer = " ".join(longer.key)
-    return "absorbed" if f" {inner} " in f" {outer} " else "kept"
-
-
-def _same_english(a: EnChoice, b: EnChoice) -> bool:
-    return a.key == b.key
+    if english_head(choice.key) == english_head(longer.key):
+        return "absorbed"
+    inner, outer, n = choice.key, longer.key, len(choice.key)
+    for i in range(len(outer) - n + 1):
+        # a modifier of the longer term's head, not one member of a pair ("east-west
+        # collaboration and paired-up assistance" has 东西部协作 as a term of its own)
+        if outer[i:i + n] == inner and (i + n == len(outer) or outer[i + n] not in ("and", "or", ",")):
+            return "absorbed"
+    return "kept"
 
 
 def _entry(cand: ZhCandidate, choice: EnChoice, units: list[Unit],

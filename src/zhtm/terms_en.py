@@ -32,6 +32,7 @@ LEX_FLOOR = 0.2  # weight of association alone, for spans no gloss explains
 LEX_POWER = 1.0  # how much more a span that translates the whole term is worth
 VARIANT_CONFIDENCE = 0.5  # an admitted variant must be this sure
 MAX_UNEXPLAINED = 5  # longest span without gloss support (and longest lead before one)
+FOREIGN_FACTOR = 0.6  # per word of a span that translates a neighbour of the term
 # Words that never begin or end a term's English.
 EDGE_STOP = frozenset("""
 a an the and or of to in for with on by as at from that which its their our we is are was were be
@@ -61,6 +62,7 @@ class EnSignals:
     numerals: bool = True  # a numeral slogan's English names all its numbers
     quote_pairs: bool = True  # quoted slogan ↔ the English quote at its position
     derived: bool = True  # glosses explain derived forms (revitalize → revitalization)
+    foreign: bool = True  # words that translate the Chinese around the term are not its English
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ class EnChoice:
     score: float = 0.0  # how strongly the span belongs to this term (for competitive linking)
     share: float = 0.0  # share of the term's units whose English has one of its renderings
     precision: float = 0.0  # share of the preferred span's content words the term explains
+    coverage: float = 0.0  # share of the term's characters the preferred span translates
 
 
 @dataclass(slots=True)
@@ -87,6 +90,7 @@ class Span:
     confidence: float
     share: float = 0.0  # share of the term's units with it in the window
     precision: float = 0.0
+    coverage: float = 0.0
 
 
 def tokenize(text: str) -> list[Token]:
@@ -121,6 +125,7 @@ class TermLexicon:
         self.zh = zh
         self.derived = derived
         self._prefix: dict[str, list[str]] | None = None
+        self._in_words: set[int] | None = None
         # stem -> {(start, end) piece of the term: weight}; a gloss of k content words gives
         # each 1/k, so "intelligence" alone explains only half of 人工智能.
         self.by_stem: dict[str, dict[tuple[int, int], float]] = {}
@@ -170,6 +175,19 @@ class TermLexicon:
         if slot.get(piece, 0.0) < weight:
             slot[piece] = weight
 
+    def inside_word(self, positions: dict[int, float]) -> bool:
+        """One character that is part of a longer dictionary word of the term (协 of 协作)."""
+        if self._in_words is None:
+            cedict = load_cedict()
+            self._in_words = set()
+            start = 0
+            for word in cedict.segment(self.zh):  # (it skips what is not Chinese)
+                start = self.zh.find(word, start)
+                if len(word) > 1:
+                    self._in_words.update(range(start, start + len(word)))
+                start += len(word)
+        return len(positions) == 1 and next(iter(positions)) in self._in_words
+
     def explains(self, token: Token) -> dict[int, float]:
         """Positions of the term this English word translates, with weights. A word
         translates one piece of the term (“proposals” is 议案 or 建议 in 议案建议, not both);
@@ -194,6 +212,20 @@ def _one_piece(pieces: dict[tuple[int, int], float]) -> dict[int, float]:
     (start, end), weight = max(pieces.items(),
                                key=lambda kv: ((kv[0][1] - kv[0][0]) * kv[1], kv[0][1] - kv[0][0], -kv[0][0]))
     return {p: weight for p in range(start, end)}
+
+
+_HEAD_END = frozenset(("of", "for", "to", "with", "in", "on", "at", "by", "from", "between"))
+
+
+def english_head(key: tuple[str, ...]) -> str:
+    """The head word of an English noun phrase (lower-case words): the last word before a
+    preposition ("management" in "management of the city's transport system")."""
+    words = list(key)
+    for n, word in enumerate(words[1:], 1):
+        if word in _HEAD_END:
+            words = words[:n]
+            break
+    return stem(words[-1]) if words else ""
 
 
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -384,7 +416,7 @@ class EnglishSide:
         k = len(set(units))
         share = (k - len(set(others))) / k if k else 0.0
         return EnChoice(en, tuple(variants), best.unit, best.confidence, best_key, best.score,
-                        share, best.precision)
+                        share, best.precision, best.coverage)
 
     def _starts_on_term(self, lexicon: TermLexicon, unit: int, i: int, name: bool) -> bool:
         """A variant starts on a word the term explains, or on a capital when the term is a
@@ -435,6 +467,14 @@ class EnglishSide:
                 unit, span = first[key]
                 scored[key] = Span(dice * 0.8, unit, span, 0.6, n / k)
 
+    def _outside_glosses(self, zh: str, unit: int, lo: int, hi: int) -> frozenset[str]:
+        """Gloss stems of the Chinese words around the term in this window (支援 "assist"
+        next to 东西部协作 explains "assistance", which is therefore not 东西部协作's)."""
+        if self.zh_texts is None:
+            return frozenset()
+        here = self._zh_of.get((unit, lo, hi)) or self.zh_texts[unit]
+        return _word_glosses(here.replace(zh, "|"))
+
     def _segments(self, zh: str, units: Sequence[int]):
         for unit in dict.fromkeys(units):
             for lo, hi in self.window_ranges(zh, unit):
@@ -447,7 +487,7 @@ class EnglishSide:
         explains) × priors (length, edges, names, quotes, numerals)."""
         k = len(set(units))
         co: Counter[tuple[str, ...]] = Counter()
-        where: dict[tuple[str, ...], tuple[int, tuple[int, int], float, float, float]] = {}
+        where: dict[tuple[str, ...], tuple[int, tuple[int, int], float, float, float, float, int]] = {}
         n_chars = len(zh)
         max_words = max(MAX_WORDS, n_chars)  # a long slogan has a long English
         numerals = [p for p, ch in enumerate(zh) if ch in _NUMERALS] if self.numerals else []
@@ -456,7 +496,13 @@ class EnglishSide:
         for unit, lo, hi in self._segments(zh, units):
             toks = self.tokens[unit]
             lowers = self.lowers[unit]
+            outside = self._outside_glosses(zh, unit, lo, hi) if self.signals.foreign else frozenset()
+            # a word one character of the term explains, but a whole word around it explains
+            # too, belongs to that word (“assistance”: 协 of 协作, or 支援 next to it)
             explained = [lexicon.explains(t) if lo <= x < hi else {} for x, t in enumerate(toks)]
+            if outside:
+                explained = [{} if got and t.stem in outside and lexicon.inside_word(got) else got
+                             for got, t in zip(explained, toks)]
             seen_here = seen_in.setdefault(unit, set())
             quote_prior = self.quote_pairs(zh, unit, lo, hi) if self.quotes else {}
             caps = self.caps[unit]
@@ -464,7 +510,7 @@ class EnglishSide:
                 if not toks[i].text[0].isalnum() or lowers[i] in EDGE_STOP:
                     continue
                 covered: dict[int, float] = {}
-                content = matched = commas = words = lead = 0
+                content = matched = commas = words = lead = foreign = 0
                 all_cap = True
                 start_prior = 1.0
                 if lowers[i].endswith("'s"):
@@ -501,8 +547,11 @@ class EnglishSide:
                             matched += 1
                             for p, w in explained[j].items():
                                 covered[p] = min(1.0, covered.get(p, 0.0) + w)
-                        elif not covered and (caps[j] != 2 or lw.endswith("'s")):
-                            lead += 1  # unexplained words (or owners) before the first explained one
+                        else:
+                            if t.stem in outside:
+                                foreign += 1
+                            if not covered and (caps[j] != 2 or lw.endswith("'s")):
+                                lead += 1  # unexplained words (or owners) before the first explained one
                     if lw in EDGE_STOP or inner:
                         continue
                     if closing:  # judge the end on the quoted word
@@ -522,6 +571,7 @@ class EnglishSide:
                     prec = matched / content if content else 0.0
                     lex = cov * (0.35 + 0.65 * prec)
                     prior = start_prior * _length_prior(words, n_chars) * (0.8 if commas else 1.0)
+                    prior *= FOREIGN_FACTOR ** foreign  # "east-west collaboration and paired-up assistance"
                     if quote_prior:
                         got = quote_prior.get((i, j))
                         if got is None and inner_quote:  # the quote and the words around it
@@ -548,7 +598,7 @@ class EnglishSide:
                             prior *= 0.7 ** (lead - 1)
                     old = where.get(key)
                     if old is None or lex * prior > old[2] * old[3]:
-                        where[key] = (unit, (i, j), lex, prior, prec)
+                        where[key] = (unit, (i, j), lex, prior, prec, cov, foreign)
         if self.association:
             for key, (unit, i, j, words, comma) in unexplained.items():
                 if key in where or co[key] < 2 or co[key] < 0.6 * k:
@@ -557,9 +607,9 @@ class EnglishSide:
                 prior = comma * _length_prior(words, n_chars) * _name_prior(toks, i, j)
                 if self.quotes:
                     prior *= self.quote_pairs(zh, unit, *self._range_of(zh, unit, i)).get((i, j), 1.0)
-                where[key] = (unit, (i, j), 0.0, prior, 0.0)
+                where[key] = (unit, (i, j), 0.0, prior, 0.0, 0.0, 0)
         out = {}
-        for key, (unit, span, lex, prior, prec) in where.items():
+        for key, (unit, span, lex, prior, prec, cov, _) in where.items():
             df = self.df.get(key, co[key])
             dice = 2 * co[key] / (k + df)
             confidence = min(1.0, (lex or 0.3 * dice) * (0.5 + 0.5 * dice))
@@ -569,7 +619,7 @@ class EnglishSide:
                 consistent = (co[key] / k) * (co[key] / df) * k / (k + 1)
                 confidence = max(confidence, consistent if co[key] >= 2 else 0.0)
             out[key] = Span(dice ** DICE_POWER * (LEX_FLOOR + lex) ** LEX_POWER * prior, unit, span,
-                            confidence, co[key] / k, prec)
+                            confidence, co[key] / k, prec, cov)
         # English closedness: a span always extended by the same content word in the term's
         # windows is a truncation of the longer span ("revitalization" → "rural revitalization").
         for key in list(out):
@@ -590,7 +640,8 @@ class EnglishSide:
                     continue
                 for n in range(1, len(key) - 1):
                     for part in (key[:n], key[-n:]):
-                        if part in out and co[part] == co[key] and where[key][2] > where[part][2]:
+                        if part in out and co[part] == co[key] and where[key][2] > where[part][2] \
+                                and where[key][6] <= where[part][6]:  # not by a neighbour's words
                             truncated.add(part)
             for part in sorted(truncated):
                 out[part].score *= 0.45
@@ -598,6 +649,16 @@ class EnglishSide:
 
 
 _ZH_QUOTE = re.compile(r"“([^“”]{1,24})”")
+
+
+@lru_cache(maxsize=20_000)
+def _word_glosses(text: str) -> frozenset[str]:
+    """Gloss stems of the dictionary words of a Chinese text."""
+    cedict = load_cedict()
+    out: set[str] = set()
+    for word in cedict.segment(text):
+        out |= cedict.glosses(word)
+    return frozenset(out)
 
 
 def _en_quotes(toks: list[Token]) -> list[tuple[int, int]]:

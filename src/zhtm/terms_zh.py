@@ -43,8 +43,16 @@ ABSORBED_FACTOR = 0.5  # until the English shows whether the extension is the sa
 # head or a fragment of those terms rather than a glossary entry of its own.
 NESTED_SHARE = 0.6
 NESTED_FACTOR = 0.5
-# Bonus of a quoted span (a slogan quoted once ranks with an unquoted term seen about 4 times).
-QUOTE_BONUS = 0.5
+# Frequency counts, but little: most terms of a document occur twice, and a string seen ten
+# times is more often everyday vocabulary than a term; how cleanly it is bounded and how
+# consistently it is translated decide more.
+FREQUENCY_WEIGHT = 0.5
+# Quoting is evidence of a coined term; a slogan quoted once ranks below a clean term seen
+# twice, a slogan quoted twice above it.
+QUOTE_WEIGHT = 0.3
+# Two characters are mostly everyday words: the pool takes them at a discount, and the English
+# (how consistently they are translated) decides their rank (zhtm.terms).
+TWO_CHARACTER_FACTOR = 0.35
 EXTEND = 4  # characters an absorbing extension may add to reach a word boundary
 FUNCTION_EDGE_FACTOR = 0.1  # a function character as a word of its own at an edge
 VERB_EDGE_FACTOR = 0.25  # a policy verb as a word of its own at the start (or close to the end)
@@ -90,6 +98,7 @@ class ZhSignals:
     nested: bool = True  # mostly inside longer candidates: a head or a fragment of them
     soft_edges: bool = True  # False: a bad edge drops the candidate (the old hard filter)
     forms: bool = True  # False: only Chinese characters in a term, at most 14 of them
+    function_words: bool = True  # a pronoun, measure word, postposition … at an edge (by POS)
 
 
 @dataclass(slots=True)
@@ -138,6 +147,20 @@ def edge_pieces(text: str) -> tuple[int, int]:
 
 
 Segmenter = Callable[[str], list[str]]
+Tagger = Callable[[str], list[tuple[str, str]]]
+# Part-of-speech tags (jieba's ICTCLAS set) of words that neither begin nor end a term: pronoun,
+# measure word, postposition, preposition, conjunction, particles; "a term begins" also
+# excludes numerals glued to a measure word (个百分点), "a term ends" excludes verbs of motion.
+_NO_START = ("r", "q", "f", "p", "c", "u", "y", "e")
+_NO_END = ("r", "f", "p", "c", "u", "y", "e")
+FUNCTION_WORD_FACTOR = 0.3
+
+
+def _function_edge(tagged: list[tuple[str, str]]) -> bool:
+    """我们要, 领导下, 前水平, 个百分点: a function word at an edge."""
+    if not tagged:
+        return False
+    return tagged[0][1].startswith(_NO_START) or tagged[-1][1].startswith(_NO_END)
 
 
 def _boundaries(run: str, segment: Segmenter | None) -> set[int]:
@@ -198,11 +221,13 @@ def _count(runs: list[str], min_frequency: int, quoted: Counter, forms: bool) ->
 
 def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
                     word_frequency: Callable[[str], float] | None = None,
-                    signals: ZhSignals = ZhSignals(), min_frequency: int = 2) -> list[ZhCandidate]:
+                    signals: ZhSignals = ZhSignals(), min_frequency: int = 2,
+                    tag: Tagger | None = None) -> list[ZhCandidate]:
     """Candidates from the Chinese side of the units, scored and sorted best first.
 
     `segment` splits a run of Han characters into words (boundary agreement); `word_frequency`
-    gives a word's relative frequency in general Chinese (specificity), 0 when unknown.
+    gives a word's relative frequency in general Chinese (specificity), 0 when unknown; `tag`
+    gives the part-of-speech tags of a candidate's words (function words at an edge).
     """
     run_pattern = TERM_RUN if signals.forms else HAN_RUN
     runs: list[tuple[int, str]] = [(i, m.group()) for i, text in enumerate(texts)
@@ -261,6 +286,9 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
         if signals.closed and f >= 2 and not quoted[s]:
             cand.absorbed_by = _absorbed(s, f, left, right, signals, agree, counts, segment)
         cand.score = _score(cand, signals, word_frequency)
+        if cand.score > 0 and signals.function_words and tag is not None and not cand.quoted \
+                and _function_edge(tag(s)):
+            cand.score *= FUNCTION_WORD_FACTOR
         if cand.score > 0:
             out.append(cand)
     if signals.nested:
@@ -328,7 +356,7 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
 
 
 def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], float] | None) -> float:
-    score = math.log2(1 + c.frequency)
+    score = 1.0 + FREQUENCY_WEIGHT * math.log2(max(1, c.frequency))
     if signals.variety and c.frequency >= 2:
         variety = min(c.left_variety, c.right_variety)
         if signals.boundaries and c.boundary_agreement >= 1.0:
@@ -337,11 +365,11 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
     if signals.boundaries:
         score *= c.boundary_agreement if not c.quoted else 1.0
     if c.quoted:
-        score += QUOTE_BONUS + math.log2(1 + c.quoted)
+        score *= 1.0 + QUOTE_WEIGHT * math.log2(1 + c.quoted)
     if c.absorbed_by:
         score *= ABSORBED_FACTOR
     if len(c.text) == 2:
-        score *= 0.35
+        score *= TWO_CHARACTER_FACTOR
     if not c.quoted and (_ASCII_ALNUM.search(c.text) or "、" in c.text):
         score *= FORM_FACTOR
     if signals.verb_edges and not c.quoted:
@@ -367,6 +395,19 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
 
 
 # --------------------------------------------------------------------------- segmenters
+
+def jieba_tagger() -> Tagger | None:
+    """jieba's part-of-speech tagger (dictionary tags, no HMM), if jieba is installed."""
+    try:
+        import jieba.posseg as posseg
+    except ImportError:
+        return None
+
+    def tag(text: str) -> list[tuple[str, str]]:
+        return [(p.word, p.flag) for p in posseg.dt.cut(text, HMM=False)]
+
+    return tag
+
 
 def jieba_segmenter() -> tuple[Segmenter, Callable[[str], float]] | None:
     """jieba's dictionary segmenter and its word frequencies, if jieba is installed."""
