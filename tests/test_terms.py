@@ -32,7 +32,8 @@ def test_policy_verbs_and_function_characters_are_bad_edges():
 def test_candidates_are_closed_strings_and_quoted_spans():
     cands = {c.text: c for c in find_candidates([zh for zh, _ in PAIRS])}
     assert "人工智能" in cands and cands["人工智能"].frequency == 4
-    assert "人工智" not in cands  # always followed by 能: not closed
+    # always followed by 能: not closed, so marked as absorbed by the extension and ranked below
+    assert cands["人工智"].absorbed_by == "人工智能" and cands["人工智"].score < cands["人工智能"].score
     assert "五子" in cands and cands["五子"].quoted == 1  # quoted, once
 
 
@@ -80,12 +81,12 @@ def test_word_closure_keeps_a_term_before_a_policy_verb():
     segment, frequency = jieba_segmenter()
     texts = ["完成美丽乡村建设。", "深化美丽乡村建设成果。", "推动高质量发展。", "实现高质量发展。",
              "坚持高质量发展。", "高质量发展取得成效。", "高质量的产品。"]
-    found = {c.text for c in find_candidates(texts, segment=segment, word_frequency=frequency)}
-    assert "美丽乡村" in found  # 建设 is the activity, not part of the term
-    assert "高质量" not in found and "高质量发展" in found  # 17 of 21 times: absorbed
-    found = {c.text for c in find_candidates(texts, segment=segment, word_frequency=frequency,
-                                             signals=ZhSignals(word_closure=False))}
-    assert "美丽乡村" not in found  # the one-character rule: 美丽乡村建 is as frequent
+    found = {c.text: c.absorbed_by for c in find_candidates(texts, segment=segment, word_frequency=frequency)}
+    assert found["美丽乡村"] == ""  # 建设 is the activity, not part of the term
+    assert found["高质量"] == "高质量发展" and found["高质量发展"] == ""  # 4 of 5 times
+    found = {c.text: c.absorbed_by for c in find_candidates(
+        texts, segment=segment, word_frequency=frequency, signals=ZhSignals(word_closure=False))}
+    assert found["美丽乡村"] == "美丽乡村建"  # the one-character rule: 美丽乡村建 is as frequent
 
 
 def test_extract_terms_on_pairs():

@@ -14,7 +14,8 @@ from pathlib import Path
 from .errors import InputError, UsageError
 from .records import Unit
 from .term_records import TermEntry, term_id
-from .terms_en import EnChoice, EnglishSide, EnSignals, english_head
+from .terms_en import EnChoice, EnglishSide, EnSignals, english_head, tokenize
+from .terms_notes import Note, attach_notes
 from .terms_zh import (
     ABSORBED_FACTOR,
     TWO_CHARACTER_FACTOR,
@@ -23,6 +24,7 @@ from .terms_zh import (
     find_candidates,
     jieba_segmenter,
     jieba_tagger,
+    make_candidate,
     sentencepiece_segmenter,
 )
 
@@ -32,7 +34,9 @@ RERANK_FLOOR = 0.2  # a term with no credible English keeps this share of its Ch
 # A string (nearly) always inside a longer one keeps its demotion unless its own English
 # translates at least this share of it (一流营商 "accessible" stays down).
 KEPT_COVERAGE = 0.5
-ABSORBER_CONFIDENCE = 0.3  # a longer string absorbs a shorter one only when it is a term itself
+ABSORBER_CONFIDENCE = 0.3
+DEFINED_BONUS = 1.0  # a term the document's notes define is one its authors thought key
+NOTE_CANDIDATES = 15  # candidates of a unit looked at for a note (with every quoted one)  # a longer string absorbs a shorter one only when it is a term itself
 _NOTE = re.compile(r"^\s*\[(\d{1,3})\]\s*(.+)$")
 _NOTE_TERM = re.compile(r"[“\"]([^“”\"]{2,80})[”\"]")
 
@@ -116,16 +120,28 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
     candidates = find_candidates(zh_texts, segment=segment, word_frequency=word_frequency,
                                  signals=options.signals, min_frequency=options.min_frequency, tag=tag)
     english = EnglishSide([u.en for u in units], zh_texts, signals=options.english)
-    definitions = parse_notes(notes)
+    own: dict[str, EnChoice | None] = {}
+
+    def choose(cand: ZhCandidate) -> EnChoice | None:
+        if cand.text not in own:
+            own[cand.text] = english.choose(cand.text, cand.units, quoted=cand.quoted > 0)
+        return own[cand.text]
+
+    definitions = _definitions(list(notes), units, candidates, choose)
+    candidates = _with_defined(candidates, definitions, zh_texts)
     out: list[TermEntry] = []
     seen: dict[str, tuple[ZhCandidate, EnChoice]] = {}  # every candidate of earlier tiers
     owned: dict[tuple[str, ...], str] = {}  # English spans claimed in earlier tiers
     by_text = {c.text: c for c in candidates}
     placed: set[str] = set()
     for first in range(0, len(candidates), options.pool):
-        tier = _with_absorbers(candidates[first:first + options.pool], by_text, placed)
+        head = candidates[first:first + options.pool]
+        if first == 0:  # the terms the notes define are ranked with the first tier
+            head = head + [by_text[t] for t in definitions if t in by_text]
+        tier = _with_absorbers(head, by_text, placed)
         taken = frozenset(owned)
-        initial = [english.choose(c.text, c.units, quoted=c.quoted > 0, exclude=taken) for c in tier]
+        initial = [english.choose(c.text, c.units, quoted=c.quoted > 0, exclude=taken) if taken
+                   else choose(c) for c in tier]
         choices = initial
         if options.competitive:
             choices = _link_competitively(english, tier, initial, taken)
@@ -136,18 +152,61 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
                 owned.setdefault(choice.key, cand.text)
         ranked = []
         for cand, choice in zip(tier, choices):
+            note = definitions.get(cand.text)
+            if note is not None:
+                choice = _note_english(cand, note, choice, units)
             if choice is None:
                 continue
-            score = _rank_score(cand, choice, seen[cand.text][1], seen, options)
+            score = _rank_score(cand, choice, seen.get(cand.text, (cand, choice))[1], seen, options)
             if score is None:
                 continue
-            entry, defined = _entry(cand, choice, units, definitions)
-            ranked.append((score + (1.0 if defined else 0.0), entry))
+            entry = _entry(cand, choice, units, note.text if note else "")
+            ranked.append((score + (DEFINED_BONUS if entry.definition else 0.0), entry))
         ranked.sort(key=lambda se: (-round(se[0], 9), se[1].zh))
         out = _drop_nested(out + [e for _, e in ranked])
         if len(out) >= options.limit:
             break
     return out[: options.limit]
+
+
+def _note_english(cand: ZhCandidate, note: Note, choice: EnChoice | None,
+                  units: list[Unit]) -> EnChoice | None:
+    """A note that quotes its term's English ("The “300 key municipal-level projects” refers
+    to …") gives the English, when the translation of the term's unit uses those words."""
+    if not note.quoted or (choice is not None and _norm_en(choice.en) == note.quoted):
+        return choice
+    for n in cand.units:
+        text = units[n].en
+        at = text.lower().replace("’", "'").find(note.quoted)
+        if at >= 0:
+            surface = text[at:at + len(note.quoted)]
+            return EnChoice(surface, (), n, max(0.7, choice.confidence if choice else 0.0),
+                            tuple(t.lower for t in tokenize(surface)), 1.0, 1.0, 1.0, 1.0)
+    return choice
+
+
+def _definitions(notes: list[str], units: list[Unit], candidates: list[ZhCandidate],
+                 choose) -> dict[str, Note]:
+    """{term: definition} from the document's notes (see zhtm.terms_notes); a candidate is
+    looked at when it is quoted or among the best of its unit, to keep this quick."""
+    if not notes:
+        return {}
+    best_in_unit: dict[int, list[ZhCandidate]] = {}
+    for cand in candidates:  # best first
+        for unit in cand.units:
+            got = best_in_unit.setdefault(unit, [])
+            if cand.quoted or len(got) < NOTE_CANDIDATES:
+                got.append(cand)
+    shortlist = list({c.text: c for got in best_in_unit.values() for c in got}.values())
+    return attach_notes(notes, [u.zh for u in units], [u.en for u in units], shortlist, choose)
+
+
+def _with_defined(candidates: list[ZhCandidate], definitions: dict[str, Note],
+                  zh_texts: list[str]) -> list[ZhCandidate]:
+    """Candidates plus the terms a note defines that were no candidate (seen once)."""
+    known = {c.text for c in candidates}
+    extra = [make_candidate(t, zh_texts) for t in definitions if t not in known]
+    return candidates + [c for c in extra if c.units]
 
 
 def _with_absorbers(tier: list[ZhCandidate], by_text: dict[str, ZhCandidate],
@@ -206,23 +265,16 @@ def _absorption(cand: ZhCandidate, choice: EnChoice,
     return "kept"
 
 
-def _entry(cand: ZhCandidate, choice: EnChoice, units: list[Unit],
-           definitions: dict[str, str]) -> tuple[TermEntry, bool]:
+def _entry(cand: ZhCandidate, choice: EnChoice, units: list[Unit], definition: str) -> TermEntry:
     from .segment import split_en, split_zh
 
-    definition = ""
-    for rendering in (choice.en, *choice.variants):
-        definition = definitions.get(_norm_en(rendering), "")
-        if definition:
-            break
     unit = units[choice.unit]
-    entry = TermEntry(
+    return TermEntry(
         id=term_id(cand.text), zh=cand.text, en=choice.en, variants=choice.variants,
         frequency=cand.frequency,
         zh_context=_sentence_with(unit.zh, cand.text, split_zh),
         en_context=_sentence_with(unit.en, choice.en, split_en),
         doc=unit.doc, location=unit.location, definition=definition)
-    return entry, bool(definition)
 
 
 def _link_competitively(english: EnglishSide, candidates, choices, taken=frozenset()):

@@ -63,6 +63,7 @@ class EnSignals:
     quote_pairs: bool = True  # quoted slogan ↔ the English quote at its position
     derived: bool = True  # glosses explain derived forms (revitalize → revitalization)
     foreign: bool = True  # words that translate the Chinese around the term are not its English
+    sure_variants: bool = True  # a variant renders the whole term, twice (or word for word once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +411,8 @@ class EnglishSide:
             key, got = max(alt.items(), key=lambda kv: (kv[1].score, len(kv[0]), kv[0]))
             if got.confidence < VARIANT_CONFIDENCE or got.score < 0.4 * best.score:
                 break
+            if self.signals.sure_variants and not _sure_variant(got, len(set(others))):
+                break
             variants.append(self._usual_surface(key, self.surface(got.unit, *got.span)))
             seen_keys.add(key)
             others = [u for u in others if not _contains(self.tokens[u], key)]
@@ -449,9 +452,16 @@ class EnglishSide:
         for unit in dict.fromkeys(units):
             zh_quotes = [m.group(1).strip() for m in _ZH_QUOTE.finditer(self.zh_texts[unit])]
             en_quotes = _en_quotes(self.tokens[unit])
-            if len(zh_quotes) != len(en_quotes) or zh not in zh_quotes:
+            if zh not in zh_quotes or not en_quotes:
                 continue
-            i, j = en_quotes[zh_quotes.index(zh)]
+            if len(zh_quotes) == len(en_quotes):
+                i, j = en_quotes[zh_quotes.index(zh)]
+            else:  # some quotes are not kept in the translation: the quote whose words the
+                # term explains, when no other quoted term explains it as well
+                got = self._quote_by_words(zh, zh_quotes, unit, en_quotes)
+                if got is None:
+                    continue
+                i, j = got
             key = tuple(t.lower for t in self.tokens[unit][i:j + 1])
             hits[key] += 1
             first.setdefault(key, (unit, (i, j)))
@@ -474,6 +484,25 @@ class EnglishSide:
             return frozenset()
         here = self._zh_of.get((unit, lo, hi)) or self.zh_texts[unit]
         return _word_glosses(here.replace(zh, "|"))
+
+    def _quote_by_words(self, zh: str, zh_quotes: list[str], unit: int,
+                        en_quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+        """The English quote (token range) that `zh` explains best of all quoted terms of
+        the unit (“三管三必须” ↔ “three musts” beside an untranslated “4·18”)."""
+        toks = self.tokens[unit]
+
+        def fit(term: str, i: int, j: int) -> float:
+            lexicon = TermLexicon(term, derived=self.signals.derived)
+            covered = {p for t in toks[i:j + 1] for p in lexicon.explains(t)}
+            return len(covered) / len(term)
+
+        best = None
+        for i, j in en_quotes:
+            mine = fit(zh, i, j)
+            if mine > 0 and all(fit(other, i, j) < mine for other in zh_quotes if other != zh):
+                if best is None or mine > best[0]:
+                    best = (mine, (i, j))
+        return best[1] if best else None
 
     def _segments(self, zh: str, units: Sequence[int]):
         for unit in dict.fromkeys(units):
@@ -672,6 +701,17 @@ def _en_quotes(toks: list[Token]) -> list[tuple[int, int]]:
                 out.append((start, n - 1))
             start = None
     return out
+
+
+def _sure_variant(span: Span, units: int) -> bool:
+    """A variant is admitted when it renders the term in at least two occurrences and
+    translates most of it with words the term explains, or once when every character and
+    every word is accounted for by the dictionary (then one occurrence is a translation, not a
+    coincidence): "seven railway stations, two airports" for 七站两场, not "way" for 生活方式."""
+    times = round(span.share * units)
+    if times >= 2:
+        return span.coverage >= 0.5 and span.precision >= 0.5
+    return span.coverage >= 0.99 and span.precision >= 0.99
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

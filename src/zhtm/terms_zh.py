@@ -146,6 +146,11 @@ def edge_pieces(text: str) -> tuple[int, int]:
     return start, end
 
 
+def ends_on_verb(text: str) -> bool:
+    """城市建设, 公园建设: a policy verb ends it (usually an activity, not a term)."""
+    return _VERB_END.search(text) is not None
+
+
 Segmenter = Callable[[str], list[str]]
 Tagger = Callable[[str], list[tuple[str, str]]]
 # Part-of-speech tags (jieba's ICTCLAS set) of words that neither begin nor end a term: pronoun,
@@ -295,6 +300,13 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
         _demote_nested(out)
     out.sort(key=lambda c: (-c.score, -c.frequency, c.text))
     return out
+
+
+def make_candidate(text: str, texts: Sequence[str]) -> ZhCandidate:
+    """A candidate for a string the counts did not propose (a term a note defines, seen once)."""
+    units = [i for i, t in enumerate(texts) if text in t]
+    frequency = sum(t.count(text) for t in texts)
+    return ZhCandidate(text, frequency, units, score=1.0 + FREQUENCY_WEIGHT * math.log2(max(1, frequency)))
 
 
 def _demote_nested(cands: list[ZhCandidate]) -> None:
