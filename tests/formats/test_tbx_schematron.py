@@ -18,10 +18,10 @@ from lxml import etree
 from zhtm.formats.tbx import TbxHeader, read_tbx, write_tbx
 from zhtm.records import TermEntry, term_id
 
+from tests.paths import ROOT, SCHEMAS as SHARED
+
 saxonche = pytest.importorskip("saxonche", reason="the Schematron test needs saxonche (test extras)")
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "schemas"
 SCH = SHARED / "tbx3" / "TBX-Basic_DCA.sch"
 RNG = SHARED / "tbx3" / "TBXcoreStructV03_TBX-Basic_integrated.rng"
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002a6df"
@@ -76,10 +76,13 @@ GENERIC_START = ("重大", "重点", "坚强", "新一轮", "全市", "本市", 
 GENERIC_END = ("国际", "工作")  # 政府工作 "work of the government"
 GENERIC_FACTOR = 0.3
 # Characters that rarely begin / end a term (unless a word such as 交易所 or 每月 holds them).
-BAD_START = set("的和与及等在了是为对把将并而从向由于到也都所这该各每有无不其之或被让使给跟同就还又再更很最已以后")
-BAD_END = set("的和与及等在了是为对把将并而从向由于到也所这该各每或被让使给跟同就还又再更很最已着过")
+BAD_START = set("的和与及等在了是为对把将并而从向由于到也都所这该各每有无不其之或被让使给跟同就还又再更很最已以后前个我你他她它")
+BAD_END = set("的和与及等在了是为对把将并而从向由于到也所这该各每或被让使给跟同就还又再更很最已着过下里要")
 # Characters of a bare quantity (3万个, 2023年, 第2批): with the digits, nothing of a term is left.
-_QUANTITY = set("0123456789.%一二三四五六七八九十百千万亿两个年月日号余多第批项次期")
+_QUANTITY = set("0123456789.%一二三四五六七八九十百千万亿两个年月日号余多第批项次期元亩吨倍家座所条")
+# A measure word or a currency: with numerals only, it makes a quantity (万亿元, 3万个), while
+# numerals alone can be a term (十三五).
+_MEASURE = set("个年月日号批项次期元亩吨倍家座所条%")
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 
 
@@ -98,7 +101,6 @@ class ZhSignals:
     nested: bool = True  # mostly inside longer candidates: a head or a fragment of them
     soft_edges: bool = True  # False: a bad edge drops the candidate (the old hard filter)
     forms: bool = True  # False: only Chinese characters in a term, at most 14 of them
-    function_words: bool = True  # a pronoun, measure word, postposition … at an edge (by POS)
 
 
 @dataclass(slots=True)
@@ -152,22 +154,6 @@ def ends_on_verb(text: str) -> bool:
 
 
 Segmenter = Callable[[str], list[str]]
-Tagger = Callable[[str], list[tuple[str, str]]]
-# Part-of-speech tags (jieba's ICTCLAS set) of words that neither begin nor end a term: pronoun,
-# measure word, postposition, preposition, conjunction, particles; "a term begins" also
-# excludes numerals glued to a measure word (个百分点), "a term ends" excludes verbs of motion.
-_NO_START = ("r", "q", "f", "p", "c", "u", "y", "e")
-_NO_END = ("r", "f", "p", "c", "u", "y", "e")
-FUNCTION_WORD_FACTOR = 0.3
-
-
-def _function_edge(tagged: list[tuple[str, str]]) -> bool:
-    """我们要, 领导下, 前水平, 个百分点: a function word at an edge."""
-    if not tagged:
-        return False
-    return tagged[0][1].startswith(_NO_START) or tagged[-1][1].startswith(_NO_END)
-
-
 def _boundaries(run: str, segment: Segmenter | None) -> set[int]:
     if segment is None:
         return set(range(len(run) + 1))
@@ -201,10 +187,13 @@ def _well_formed(run: str, i: int, j: int, forms: bool) -> bool:
 
 
 def _bare_quantity(s: str) -> bool:
-    return bool(_ASCII_ALNUM.search(s)) and all(ch in _QUANTITY or ch in "、·" for ch in s)
+    """3万个, 2023年, 万亿元: numbers and measure words, nothing else."""
+    if not all(ch in _QUANTITY or ch in "、·" for ch in s):
+        return False
+    return bool(_ASCII_ALNUM.search(s)) or any(ch in _MEASURE for ch in s)
 
 
-def _count(runs: list[str], min_frequency: int, quoted: Counter, forms: bool) -> Counter:
+def _count(runs: list[str], min_frequency: int, quoted: Counter | set, forms: bool) -> Counter:
     """Occurrences of every string that occurs at least `min_frequency` times (or is quoted):
     all lengths, extending only strings whose prefix is frequent (a longer string is never
     more frequent than its prefix)."""
@@ -227,12 +216,12 @@ def _count(runs: list[str], min_frequency: int, quoted: Counter, forms: bool) ->
 def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
                     word_frequency: Callable[[str], float] | None = None,
                     signals: ZhSignals = ZhSignals(), min_frequency: int = 2,
-                    tag: Tagger | None = None) -> list[ZhCandidate]:
+                    phrases: Collection[str] = ()) -> list[ZhCandidate]:
     """Candidates from the Chinese side of the units, scored and sorted best first.
 
     `segment` splits a run of Han characters into words (boundary agreement); `word_frequency`
-    gives a word's relative frequency in general Chinese (specificity), 0 when unknown; `tag`
-    gives the part-of-speech tags of a candidate's words (function words at an edge).
+    gives a word's relative frequency in general Chinese (specificity), 0 when unknown.
+    `phrases`: strings known to recur elsewhere (other reports), candidates even when seen once.
     """
     run_pattern = TERM_RUN if signals.forms else HAN_RUN
     runs: list[tuple[int, str]] = [(i, m.group()) for i, text in enumerate(texts)
@@ -245,7 +234,8 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
                 if run_pattern.fullmatch(span) and len(span) >= MIN_LEN and \
                         _well_formed(span, 0, len(span), signals.forms) and (signals.forms or len(span) <= 14):
                     quoted[span] += 1
-    counts = _count([r for _, r in runs], min_frequency, quoted, signals.forms)
+    known = set(quoted) | {p for p in phrases if len(p) >= MIN_LEN}
+    counts = _count([r for _, r in runs], min_frequency, known, signals.forms)
     left: dict[str, Counter] = defaultdict(Counter)
     right: dict[str, Counter] = defaultdict(Counter)
     agree: Counter[str] = Counter()
@@ -282,7 +272,7 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
     out = []
     for s in sorted(units):
         f = sum(left[s].values())
-        if f < min_frequency and not quoted[s]:
+        if f < min_frequency and not quoted[s] and s not in known:
             continue
         if signals.verb_edges and not signals.soft_edges and bad_edge(s):
             continue
@@ -291,9 +281,6 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
         if signals.closed and f >= 2 and not quoted[s]:
             cand.absorbed_by = _absorbed(s, f, left, right, signals, agree, counts, segment)
         cand.score = _score(cand, signals, word_frequency)
-        if cand.score > 0 and signals.function_words and tag is not None and not cand.quoted \
-                and _function_edge(tag(s)):
-            cand.score *= FUNCTION_WORD_FACTOR
         if cand.score > 0:
             out.append(cand)
     if signals.nested:
@@ -408,19 +395,6 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
 
 # --------------------------------------------------------------------------- segmenters
 
-def jieba_tagger() -> Tagger | None:
-    """jieba's part-of-speech tagger (dictionary tags, no HMM), if jieba is installed."""
-    try:
-        import jieba.posseg as posseg
-    except ImportError:
-        return None
-
-    def tag(text: str) -> list[tuple[str, str]]:
-        return [(p.word, p.flag) for p in posseg.dt.cut(text, HMM=False)]
-
-    return tag
-
-
 def jieba_segmenter() -> tuple[Segmenter, Callable[[str], float]] | None:
     """jieba's dictionary segmenter and its word frequencies, if jieba is installed."""
     try:
@@ -462,7 +436,7 @@ def sentencepiece_segmenter(texts: Sequence[str], vocab_size: int = 3000) -> Seg
             sentence_iterator=iter(runs), model_writer=model, vocab_size=size, model_type="unigram",
             character_coverage=1.0, num_threads=1, max_sentencepiece_length=6,
             split_by_whitespace=True, add_dummy_prefix=False, minloglevel=2, seed_sentencepiece_size=200000,
-            hard_vocab_limit=False, random_seed=1)
+            hard_vocab_limit=False)  # one thread: the same model every run
     except RuntimeError:
         return None
     processor = spm.SentencePieceProcessor(model_proto=model.getvalue())

@@ -47,10 +47,13 @@ class EnglishSide(EnglishText):
     """Chooses a term's English: the best span, and the sure variants."""
 
     def choose(self, zh: str, units: Sequence[int], *, quoted: bool = False,
-               exclude: frozenset[tuple[str, ...]] = frozenset()) -> EnChoice | None:
+               exclude: frozenset[tuple[str, ...]] = frozenset(), max_variants: int = 2,
+               sure: bool | None = None) -> EnChoice | None:
         """The preferred English of `zh` in `units` (indexes), with admitted variants.
 
-        `exclude`: spans (lower-case word tuples) another term has a better claim to."""
+        `exclude`: spans (lower-case word tuples) another term has a better claim to;
+        `max_variants`: how many variants at most; `sure`: only sure variants (default: the signal)."""
+        sure = self.signals.sure_variants if sure is None else sure
         lexicon = TermLexicon(zh, derived=self.signals.derived)
         scored = self._score_spans(zh, lexicon, units, quoted)
         if quoted:
@@ -64,7 +67,7 @@ class EnglishSide(EnglishText):
         variants: list[str] = []
         others = [u for u in units if not _contains(self.tokens[u], best_key)]
         seen_keys = {best_key}
-        while others and len(variants) < 2:
+        while others and len(variants) < max_variants:
             alt = self._score_spans(zh, lexicon, others, quoted)
             alt = {k: v for k, v in alt.items() if k not in seen_keys and k not in exclude
                    and not _overlaps(k, best_key) and _stems(k) != _stems(best_key)
@@ -74,7 +77,7 @@ class EnglishSide(EnglishText):
             key, got = max(alt.items(), key=lambda kv: (kv[1].score, len(kv[0]), kv[0]))
             if got.confidence < VARIANT_CONFIDENCE or got.score < 0.4 * best.score:
                 break
-            if self.signals.sure_variants and not _sure_variant(got, len(set(others))):
+            if sure and not _sure_variant(got, len(set(others))):
                 break
             variants.append(self._usual_surface(key, self.surface(got.unit, *got.span)))
             seen_keys.add(key)
@@ -83,6 +86,14 @@ class EnglishSide(EnglishText):
         share = (k - len(set(others))) / k if k else 0.0
         return EnChoice(en, tuple(variants), best.unit, best.confidence, best_key, best.score,
                         share, best.precision, best.coverage)
+
+    def ranked_spans(self, zh: str, units: Sequence[int], *, quoted: bool = False):
+        """Every scored span of `zh` in `units`, best first: [(key, Span)]."""
+        lexicon = TermLexicon(zh, derived=self.signals.derived)
+        scored = self._score_spans(zh, lexicon, units, quoted)
+        if quoted:
+            self._add_quote_matches(zh, units, scored)
+        return sorted(scored.items(), key=lambda kv: (-kv[1].score, -len(kv[0]), kv[0]))
 
     def _starts_on_term(self, lexicon: TermLexicon, unit: int, i: int, name: bool) -> bool:
         """A variant starts on a word the term explains, or on a capital when the term is a

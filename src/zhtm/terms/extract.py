@@ -20,7 +20,6 @@ from .chinese import (
     ZhSignals,
     find_candidates,
     jieba_segmenter,
-    jieba_tagger,
     make_candidate,
     sentencepiece_segmenter,
 )
@@ -52,6 +51,9 @@ class TermOptions:
     pool: int = 600  # Chinese candidates ranked together (a tier); the ranking never depends on limit
     competitive: bool = True  # one English span, one term (the better-linked one)
     english: EnSignals = field(default_factory=EnSignals)
+    # Phrases known to recur in other documents (e.g. long pieces of a sentencepiece model of
+    # many reports): candidates even when this document has them once.
+    phrases: frozenset[str] = frozenset()
 
 
 Pair = Unit | tuple[str, str]
@@ -115,9 +117,9 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
         raise InputError(None, "no translation units with both Chinese and English text")
     zh_texts = [u.zh for u in units]
     segment, word_frequency = _segmenters(zh_texts, options.segmenter)
-    tag = jieba_tagger() if segment is not None and word_frequency is not None else None
     candidates = find_candidates(zh_texts, segment=segment, word_frequency=word_frequency,
-                                 signals=options.signals, min_frequency=options.min_frequency, tag=tag)
+                                 signals=options.signals, min_frequency=options.min_frequency,
+                                 phrases=options.phrases)
     english = EnglishSide([u.en for u in units], zh_texts, signals=options.english)
     own: dict[str, EnChoice | None] = {}
 
@@ -324,45 +326,66 @@ def _is_tmx(path: Path) -> bool:
 
 def load_units(paths: Sequence[str | Path], *, layout: str | None = None,
                encoding: str | None = None) -> tuple[list[Unit], list[str]]:
-    """Aligned units and English notes from TMX files, or from one bilingual document.
+    """Aligned units and English notes from TMX files and bilingual documents.
 
-    A bilingual document (any layout `zhtm align` reads) is sentence-aligned first; its
-    English-only notes are returned so that definitions can be attached to terms.
+    Each input's layout is detected on its own: a TMX is read as it is; a file holding both
+    languages (the interleaved layout) is a document of its own, sentence-aligned alone, so
+    `gwr-2016.txt gwr-2017.txt` are two documents; two files of one language each are a
+    Chinese document and its English (two-files or pre-split). The notes of every document
+    are returned so that definitions can be attached to terms.
     """
-    from ..formats.tmx import read_tmx
+    from ..text.layouts import is_bilingual
 
     paths = [Path(p) for p in paths]
     if not paths:
         raise UsageError("give at least one input")
-    if all(_is_tmx(p) for p in paths):
-        units: list[Unit] = []
-        for path in paths:
-            seen = missing = 0
-            for tu in read_tmx(path):
-                seen += 1
-                unit = tu.to_unit()
-                if unit is None:
-                    missing += 1
-                    continue
-                if not unit.doc:
-                    unit = replace(unit, doc=path.name)
-                units.append(unit)
-            if seen == 0:
-                raise InputError(path, "the TMX holds no translation units")
-            if missing == seen:
-                raise InputError(path, "no TU has both a Chinese (zh) and an English (en) segment")
-        return units, []
-    if any(_is_tmx(p) for p in paths):
-        raise UsageError("give either TMX files or one bilingual document, not both")
+    tmx = [p for p in paths if _is_tmx(p)]
+    rest = [p for p in paths if not _is_tmx(p)]
+    units: list[Unit] = [u for path in tmx for u in _tmx_units(path)]
+    notes: list[str] = []
+    if not rest:
+        return units, notes
+    if layout in ("two-files", "pre-split") or (layout is None and len(rest) == 2 and not any(
+            is_bilingual(p, encoding) for p in rest)):
+        documents = [rest]  # a Chinese file and its English
+    else:
+        documents = [[p] for p in rest]
+    for files in documents:
+        got, got_notes = _document_units(files, layout, encoding)
+        units.extend(got)
+        notes.extend(got_notes)
+    return units, notes
+
+
+def _tmx_units(path: Path) -> list[Unit]:
+    from ..formats.tmx import read_tmx
+
+    units: list[Unit] = []
+    seen = missing = 0
+    for tu in read_tmx(path):
+        seen += 1
+        unit = tu.to_unit()
+        if unit is None:
+            missing += 1
+            continue
+        units.append(unit if unit.doc else replace(unit, doc=path.name))
+    if seen == 0:
+        raise InputError(path, "the TMX holds no translation units")
+    if missing == seen:
+        raise InputError(path, "no TU has both a Chinese (zh) and an English (en) segment")
+    return units
+
+
+def _document_units(files: list[Path], layout: str | None,
+                    encoding: str | None) -> tuple[list[Unit], list[str]]:
     from ..align.pipeline import align_document
     from ..text.layouts import read_document
 
     try:
-        document = read_document(list(paths), layout, encoding)
+        document = read_document(list(files), layout, encoding)
     except LookupError as exc:
         raise UsageError(str(exc)) from None
-    units = align_document(document).units()
-    return units, [line.text for line in document.notes]
+    return align_document(document).units(), [line.text for line in document.notes]
 
 
 # --------------------------------------------------------------------------- keep
