@@ -19,6 +19,7 @@ from zhtm.formats.tbx import read_tbx
 from zhtm.formats.tmx import TmxHeader, read_tmx, write_tmx
 from zhtm.records import Unit
 from zhtm.text.normalize import normalize
+from zhtm.text.segment import split_en, split_zh
 from zhtm.tm import review_align as ra
 from zhtm.tm import review_terms as rt
 from zhtm.tm.matching import Matcher
@@ -35,8 +36,9 @@ def sha(path: Path) -> str:
 
 
 def small_tmx(path: Path, pairs: list[tuple[str, str]]) -> Path:
-    units = [Unit(zh, en, score=0.3 + 0.1 * i, bead="1-1", doc="d.txt",
-                  location=f"zh line {i + 1}, en line {i + 1}") for i, (zh, en) in enumerate(pairs)]
+    units = [Unit(zh, en, score=0.3 + 0.1 * i, bead=f"{len(split_zh(zh))}-{len(split_en(en))}",
+                  doc="d.txt", location=f"zh line {i + 1}, en line {i + 1}")
+             for i, (zh, en) in enumerate(pairs)]
     write_tmx(units, path, header=TmxHeader(tool_version="t"))
     return path
 
