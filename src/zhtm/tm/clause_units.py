@@ -145,3 +145,19 @@ def uncut_units(conn: sqlite3.Connection, up_to: int) -> Iterator[tuple[int, str
             return
         yield from rows
         last = rows[-1][0]
+
+
+def drop_parents(conn: sqlite3.Connection, unit_ids: list[int]) -> list[int]:
+    """Units leaving the store: their clause occurrences go; clause units left without any
+    go too. Returns the ids of those (sorted), for their index segments to be rebuilt."""
+    clause_ids: set[int] = set()
+    for start in range(0, len(unit_ids), 900):
+        chunk = unit_ids[start:start + 900]
+        marks = ",".join("?" * len(chunk))
+        clause_ids.update(r[0] for r in conn.execute(
+            f"SELECT clause_id FROM clause_parents WHERE unit_id IN ({marks})", chunk))
+        conn.execute(f"DELETE FROM clause_parents WHERE unit_id IN ({marks})", chunk)
+    orphans = sorted(c for c in clause_ids if not conn.execute(
+        "SELECT 1 FROM clause_parents WHERE clause_id=? LIMIT 1", (c,)).fetchone())
+    conn.executemany("DELETE FROM clauses WHERE id=?", [(c,) for c in orphans])
+    return orphans

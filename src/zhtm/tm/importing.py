@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, ZhtmError
-from .clause_units import ClauseStats, add_clause_units, raise_counts, uncut_units
+from .clause_units import ClauseStats, add_clause_units, drop_parents, raise_counts, uncut_units
 from .schema import WriteTxn, now, upgrade
-from .segments import CLAUSE, SENTENCE, checkpoint, give_back_pages, index_new_units
+from .segments import (CLAUSE, SENTENCE, checkpoint, give_back_pages, index_new_units,
+                       reindex_without)
 
 _JAVA_WS = "".join(chr(c) for c in range(0x21))  # OmegaT trims with Java's String.trim()
 _BATCH = 20_000  # pairs looked up and written at a time
@@ -49,6 +50,7 @@ class ImportReport:
     clause_stats: ClauseStats = field(default_factory=ClauseStats)  # this import's cutting
     clause_seconds: float = 0.0  # cutting clauses and finding their English
     unit_seconds: float = 0.0    # reading files, storing units and origins
+    removed_units: int = 0   # units only the replaced sources held (`replacing`)
 
 
 def pair_key(zh: str, en: str) -> int:
@@ -69,9 +71,15 @@ def _file_sha256(path: Path) -> str:
 
 def import_tmx(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path], *,
                clauses: bool = True, on_warning: Callable[[object], None] | None = None,
-               progress: Callable[[int, int], None] | None = None) -> ImportReport:
+               progress: Callable[[int, int], None] | None = None,
+               replacing: Iterable[int] = ()) -> ImportReport:
     """Import TMX files into the store at `path` in one transaction (all or nothing), cut
-    the new units' clauses (unless `clauses` is false), then index both kinds."""
+    the new units' clauses (unless `clauses` is false), then index both kinds.
+
+    `replacing`: ids of earlier sources these files replace (a reviewed TMX replaces the one
+    it was reviewed from). In the same transaction their occurrences go first; units that
+    no source holds afterwards leave the store and the index (with their clause units'
+    occurrences), the others stay as they are."""
     from ..formats.tmx import read_tmx  # formats sit below the store; imported late (lxml)
 
     def read(units: _Units) -> list[FileImport]:
@@ -95,7 +103,15 @@ def import_tmx(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path]
                 progress(number + 1, len(files))
         return reports
 
-    return _import(conn, path, read, clauses)
+    return _import(conn, path, read, clauses, list(replacing))
+
+
+def sources_matching(conn: sqlite3.Connection, sha256: Iterable[str], paths: Iterable[str]
+                     ) -> list[int]:
+    """Ids of imported sources with one of these contents or paths."""
+    wanted_sha, wanted_path = set(sha256), set(paths)
+    return [r[0] for r in conn.execute("SELECT id, sha256, path FROM sources ORDER BY id")
+            if r[1] in wanted_sha or r[2] in wanted_path]
 
 
 def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, str]], *,
@@ -120,11 +136,12 @@ def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, s
 
 
 def _import(conn: sqlite3.Connection, path: Path, read: Callable[[_Units], list[FileImport]],
-            clauses: bool) -> ImportReport:
-    """The import steps, in one write transaction: units and origins, clause units,
-    then the index of each kind."""
+            clauses: bool, replacing: list[int] | None = None) -> ImportReport:
+    """The import steps, in one write transaction: replaced sources forgotten, units and
+    origins, clause units, the index of each kind, orphaned units removed."""
     with WriteTxn(path, conn):
         upgrade(conn)
+        affected = _forget_sources(conn, replacing or [])
         started = time.process_time()
         units_before = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
         clauses_before = conn.execute("SELECT coalesce(max(id), 0) FROM clauses").fetchone()[0]
@@ -149,6 +166,7 @@ def _import(conn: sqlite3.Connection, path: Path, read: Callable[[_Units], list[
         started = time.process_time()
         index_new_units(conn, path, units_before, SENTENCE)
         index_new_units(conn, path, clauses_before, CLAUSE)
+        removed = _delete_orphans(conn, path, affected)
         give_back_pages(conn)
         index_seconds = time.process_time() - started
     checkpoint(conn)
@@ -156,7 +174,40 @@ def _import(conn: sqlite3.Connection, path: Path, read: Callable[[_Units], list[
     total_clauses = conn.execute("SELECT count(*) FROM clauses").fetchone()[0]
     segments = conn.execute("SELECT count(*) FROM index_segments").fetchone()[0]
     return ImportReport(tuple(reports), total_units, segments, index_seconds, total_clauses,
-                        stats, clause_seconds, unit_seconds)
+                        stats, clause_seconds, unit_seconds, removed)
+
+
+def _forget_sources(conn: sqlite3.Connection, source_ids: list[int]) -> list[int]:
+    """Inside the write: forget these sources and their occurrences (counts go down, the
+    counts of their clause units too). Returns the units they held (`_delete_orphans`
+    removes those left with none)."""
+    if not source_ids:
+        return []
+    marks = ",".join("?" * len(source_ids))
+    dropped = conn.execute(f"SELECT unit_id, count(*) FROM origins WHERE source_id IN ({marks}) "
+                           "GROUP BY unit_id", source_ids).fetchall()
+    conn.execute(f"DELETE FROM origins WHERE source_id IN ({marks})", source_ids)
+    conn.execute(f"DELETE FROM sources WHERE id IN ({marks})", source_ids)
+    conn.executemany("UPDATE units SET count = count - ? WHERE id=?",
+                     [(times, unit_id) for unit_id, times in dropped])
+    raise_counts(conn, ((-times, unit_id) for unit_id, times in dropped))
+    return [unit_id for unit_id, _ in dropped]
+
+
+def _delete_orphans(conn: sqlite3.Connection, path: Path, unit_ids: list[int]) -> int:
+    """Inside the write: delete those of `unit_ids` no source holds any more (with their
+    clause occurrences, and clause units left without any) and rebuild the index segments
+    that held them. Returns how many units were deleted."""
+    gone = [u for u in unit_ids
+            if not conn.execute("SELECT 1 FROM origins WHERE unit_id=? LIMIT 1", (u,)).fetchone()]
+    if not gone:
+        return 0
+    orphans = drop_parents(conn, gone)
+    conn.executemany("DELETE FROM units WHERE id=?", [(u,) for u in gone])
+    reindex_without(conn, path, sorted(gone), SENTENCE)
+    if orphans:
+        reindex_without(conn, path, orphans, CLAUSE)
+    return len(gone)
 
 
 def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:

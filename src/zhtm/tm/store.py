@@ -200,11 +200,18 @@ class Store:
 
     def import_tmx(self, files: Sequence[str | Path], *, clauses: bool = True,
                    on_warning: Callable[[object], None] | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> ImportReport:
+                   progress: Callable[[int, int], None] | None = None,
+                   replacing: Iterable[int] = ()) -> ImportReport:
         """Import TMX files in one transaction (all or nothing), cut the new units' clauses
-        (unless `clauses` is false), then index the new units and clause units."""
+        (unless `clauses` is false), then index the new units and clause units;
+        `replacing`: earlier sources these files replace (see `importing.import_tmx`)."""
         return importing.import_tmx(self.conn, self.path, files, clauses=clauses,
-                                    on_warning=on_warning, progress=progress)
+                                    on_warning=on_warning, progress=progress,
+                                    replacing=replacing)
+
+    def sources_matching(self, *, sha256: Iterable[str] = (), paths: Iterable[str] = ()) -> list[int]:
+        """Ids of imported sources with one of these contents (SHA-256) or paths."""
+        return importing.sources_matching(self.conn, sha256, paths)
 
     def add_pairs(self, pairs: Iterable[tuple[str, str]], *, source: str = "<api>",
                   clauses: bool = True) -> ImportReport:
