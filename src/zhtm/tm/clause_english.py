@@ -33,7 +33,7 @@ from ..text.clauses import Clause, cut_clauses
 from ..text.normalize import normalize
 from .clause_dp import NEG, Lattice, best_segmentation
 
-MIN_CONFIDENCE = 0.4
+MIN_CONFIDENCE = 0.5
 
 _TOKEN = re.compile(
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?"
@@ -44,8 +44,33 @@ _EDGE = STOPWORDS | frozenset("""
 we will would should must shall can could may might also and or but as well so then
 to of in for with on by at from that which who whose where when while including such
 """.split())
-# Words that do not begin a clause's English ("we need to ..."); articles do ("The number of").
-_LEAD = (_EDGE | frozenset({"need", "needs"})) - frozenset({"a", "an", "the"})
+# Words a clause's English does not begin with: subjects, auxiliaries, conjunctions, the
+# infinitive "to" ("We will ...", "and to ..."). Verbs (take, make, do), prepositions (under,
+# with) and quantifiers (both, all) stay: they render part of the clause.
+_LEAD = frozenset("""
+we i you they it he she there and or but so also then thus thereby therefore hence to that
+which who whom whose will would shall should must can could may might need needs be is are
+was were been being have has had 's let us as
+""".split())
+# Connecting phrases a clause's English does not begin with either.
+_LEAD_PHRASES = (("in", "order", "to"), ("so", "as", "to"), ("as", "well", "as"), ("so", "that"),
+                 ("such", "that"), ("in", "addition"), ("as", "a", "result"))
+
+
+def _skip_lead(tokens: Sequence[_Token], t: int, end: int | None = None) -> int:
+    """The first token from t on that may begin a clause's English."""
+    end = len(tokens) if end is None else end
+    while t < end:
+        if tokens[t].punct or tokens[t].lower in _LEAD:
+            t += 1
+            continue
+        for phrase in _LEAD_PHRASES:
+            if tuple(tok.lower for tok in tokens[t:t + len(phrase)]) == phrase:
+                t += len(phrase)
+                break
+        else:
+            return t
+    return t
 # Words before which the English often starts a new clause.
 _CONNECTIVE = frozenset("""
 and or but while whereas so to by through with without which that where when as including
@@ -431,8 +456,7 @@ def _segment(tokens: Sequence[_Token], lexicons: Sequence[_Lexicon], ev: _Eviden
 
 
 def _first_shown(tokens: Sequence[_Token], t: int) -> int:
-    while t < len(tokens) and (tokens[t].punct or tokens[t].lower in _LEAD):
-        t += 1
+    t = _skip_lead(tokens, t)
     return t
 
 
@@ -447,8 +471,7 @@ def _shown(tokens: Sequence[_Token], span: tuple[int, int] | None) -> tuple[int,
     if span is None:
         return None
     a, b = span
-    while a < b and (tokens[a].punct or tokens[a].lower in _LEAD):
-        a += 1
+    a = _skip_lead(tokens, a, b)
     while b > a and (tokens[b - 1].punct or tokens[b - 1].lower in _EDGE):
         b -= 1
     return (a, b) if b > a else None
@@ -473,8 +496,11 @@ def _trim_pieces(tokens: Sequence[_Token], cells: Sequence[tuple[float, frozense
     if y - x <= 4 and not any(cells[k][0] > 0 or tokens[k].value is not None
                               for k in range(x, y)):
         a = pieces[1][0]
-    while a < b and (tokens[a].punct or tokens[a].lower in _LEAD):
-        a += 1
+    x, y = pieces[-1]
+    if y - x <= 4 and x > a and tokens[x - 1].lower in ".!?;" and not any(
+            cells[k][0] > 0 or tokens[k].value is not None for k in range(x, y)):
+        b = x  # the first words of the next sentence ("... revitalization. In total")
+    a = _skip_lead(tokens, a, b)
     while b > a and (tokens[b - 1].punct or tokens[b - 1].lower in _EDGE):
         b -= 1
     return a, b
@@ -490,6 +516,21 @@ def _confidence(coverage: float, precision: float, edge: float, margin: float) -
     return edge * (0.55 + 0.45 * min(1.0, margin / 1.5)) * (0.75 + 0.25 * lexical)
 
 
+_OPEN, _CLOSE = {"(": ")", "“": "”"}, {")": "(", "”": "“"}
+
+
+def _balance(tokens: Sequence[_Token], a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
+    """Keep a bracket or quote whose partner is inside [a, b): a span ending in "(8,000
+    hectares" gets its ")", one starting in "every microgram counts”" its "“" (within the
+    segment [lo, hi))."""
+    inside = {tokens[k].lower for k in range(a, b)}
+    if b < hi and tokens[b].lower in _CLOSE and _CLOSE[tokens[b].lower] in inside:
+        b += 1
+    if a > lo and tokens[a - 1].lower in _OPEN and _OPEN[tokens[a - 1].lower] in inside:
+        a -= 1
+    return a, b
+
+
 def _english_of(clause: Clause, lex: _Lexicon, tokens: Sequence[_Token],
                 cells: Sequence[tuple[float, frozenset[int]]], segment: tuple[int, int] | None,
                 margin: float, edges: Sequence[float], en: str, gate: float) -> ClauseEnglish:
@@ -498,13 +539,15 @@ def _english_of(clause: Clause, lex: _Lexicon, tokens: Sequence[_Token],
     if segment is None:
         return ClauseEnglish(clause, (), "", 0.0)
     a, b = segment
-    while a < b and (tokens[a].punct or tokens[a].lower in _LEAD):
-        a += 1
+    a = _skip_lead(tokens, a, b)
     while b > a and (tokens[b - 1].punct or tokens[b - 1].lower in _EDGE):
         b -= 1
     if b <= a:
         return ClauseEnglish(clause, (), "", 0.0)
     a, b = _trim_pieces(tokens, cells, a, b)
+    if b <= a:
+        return ClauseEnglish(clause, (), "", 0.0)
+    a, b = _balance(tokens, a, b, segment[0], segment[1])
     explained: set[int] = set()
     own = content = numbers = 0
     for k in range(a, b):
@@ -529,6 +572,7 @@ def _english_of(clause: Clause, lex: _Lexicon, tokens: Sequence[_Token],
         DEBUG.append((clause.text, coverage, precision, edges[segment[0]], edges[segment[1]],
                       margin))
     span = ((tokens[a].start, tokens[b - 1].end),)
+    confidence = round(float(confidence), 3)
     if confidence < MIN_CONFIDENCE:
-        return ClauseEnglish(clause, (), "", round(confidence, 3))
-    return ClauseEnglish(clause, span, en[span[0][0]:span[0][1]], round(confidence, 3))
+        return ClauseEnglish(clause, (), "", confidence)
+    return ClauseEnglish(clause, span, en[span[0][0]:span[0][1]], confidence)
