@@ -28,7 +28,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..align.lexicon import STOPWORDS, load_cedict, stem
-from ..text.anchors import zh_numbers
+from ..text.anchors import en_numbers, zh_numbers
 from ..text.clauses import Clause, cut_clauses
 from ..text.normalize import normalize
 from .clause_dp import NEG, Lattice, best_segmentation
@@ -39,10 +39,14 @@ _TOKEN = re.compile(
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?"
     r"|[A-Za-z0-9]+(?:(?:[-’'&/]|\.(?=[a-z0-9]))[A-Za-z0-9]+)*"
     r"|[,;:()“”\"?!.—–]")
-# Words that never begin or end a clause's English (articles, auxiliaries, pronouns ...).
-_EDGE = STOPWORDS | frozenset("""
-we will would should must shall can could may might also and or but as well so then
-to of in for with on by at from that which who whose where when while including such
+# Words a clause's English does not end with: articles, conjunctions, pronouns, auxiliaries,
+# prepositions. Verbs and particles stay ("finding it tough going", "carried out").
+_EDGE = frozenset("""
+a an the and or but nor so also then thus as well than that which who whom whose where when
+while whether if we i you they it he she there our their its his her my your this these those
+will would shall should must can could may might need needs be is are was were been being
+have has had do does did to of in for with on by at from into onto over under through during
+including such via per about against between among within without upon
 """.split())
 # Words a clause's English does not begin with: subjects, auxiliaries, conjunctions, the
 # infinitive "to" ("We will ...", "and to ..."). Verbs (take, make, do), prepositions (under,
@@ -137,6 +141,8 @@ def _tokens(en: str) -> list[_Token]:
                 value = float(word.rstrip("%").replace(",", ""))
             except ValueError:
                 value = None
+        elif not punct:
+            value = _word_value(lower)  # "Fifth," for 五是, "two" for 两
         content = "" if punct or lower in STOPWORDS else _stem(lower)
         title = word[0].isupper() and bool(out) and out[-1].lower not in ".!?:;“\"("
         out.append(_Token(m.start(), m.end(), lower, content, punct, value, title,
@@ -151,6 +157,15 @@ def _tokens(en: str) -> list[_Token]:
             out[i] = _Token(out[i].start, out[i].end, out[i].lower, out[i].stem, False,
                             prev.value * scale, out[i].title, out[i].cap)
     return out
+
+
+@lru_cache(maxsize=50_000)
+def _word_value(word: str) -> float | None:
+    """The number an English number word stands for (two, fifth, twenty-one), else None."""
+    if not word.isalpha() and "-" not in word:
+        return None
+    found = en_numbers(word)
+    return found[0] if len(found) == 1 else None
 
 
 @lru_cache(maxsize=200_000)
@@ -493,7 +508,7 @@ def _trim_pieces(tokens: Sequence[_Token], cells: Sequence[tuple[float, frozense
     if len(pieces) < 2:
         return a, b
     x, y = pieces[0]
-    if y - x <= 4 and not any(cells[k][0] > 0 or tokens[k].value is not None
+    if y - x <= 6 and not any(cells[k][0] > 0 or tokens[k].value is not None
                               for k in range(x, y)):
         a = pieces[1][0]
     x, y = pieces[-1]
