@@ -24,8 +24,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core, as the target sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from zhtm.align import AlignSettings, align_blocks  # noqa: E402
-from zhtm.evaluate import micro_average, parse_links, score_alignment  # noqa: E402
+from zhtm.align.aligner import AlignSettings, align_blocks  # noqa: E402
+from zhtm.align.evaluate import micro_average, parse_links, score_alignment  # noqa: E402
 
 MAC = ROOT.parent / "shared" / "corpus" / "mac-dev"
 BEIJING = ROOT / "corpus" / "beijing-gwr-2024.zh-en.txt"
@@ -88,7 +88,7 @@ END_TO_END = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {src!r})
-from zhtm.align import align_blocks
+from zhtm.align.aligner import align_blocks
 mac = Path({mac!r})
 for c in {chapters!r}:
     zh = (mac / 'zh' / c).read_text(encoding='utf-8').splitlines()
@@ -113,7 +113,7 @@ MEMORY = """
 import resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {src!r})
-from zhtm.align import align_blocks
+from zhtm.align.aligner import align_blocks
 mac = Path({mac!r})
 zh, en = [], []
 copies = 0
@@ -139,7 +139,7 @@ def bench_memory(target: int = 50_000) -> None:
 
 def beijing_blocks() -> list[tuple[list[str], list[str]]]:
     try:
-        from zhtm.segment import split_en, split_zh
+        from zhtm.text.segment import split_en, split_zh
     except ImportError:  # crude fallback
         import re
 

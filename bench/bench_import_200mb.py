@@ -52,8 +52,8 @@ import sys, time
 sys.path.insert(0, sys.argv[1])
 hwm = lambda: int([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])
 phase, tmx, db = sys.argv[2], sys.argv[3], sys.argv[4]
-from zhtm.tmx import read_tmx
-from zhtm.store import Store
+from zhtm.formats.tmx import read_tmx
+from zhtm.tm.store import Store
 base = hwm()
 start = time.perf_counter()
 if phase == "read":

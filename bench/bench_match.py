@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))  # this checkout, not an installed zhtm
 SHARED = ROOT.parent / "shared" / "corpus"
 GWR16 = SHARED / "gwr-national" / "gwr-2016.zh-en.txt"
 GWR17 = SHARED / "gwr-national" / "gwr-2017.zh-en.txt"
@@ -48,7 +49,7 @@ THRESHOLDS = (50, 70, 80)
 
 
 def chinese_sentences(path: Path) -> list[str]:
-    from zhtm.segment import split_zh
+    from zhtm.text.segment import split_zh
 
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -120,9 +121,9 @@ def serve(db: str, queries_file: str, brute_sample: int) -> dict:
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    from zhtm.matching import Matcher
-    from zhtm.normalize import normalize
-    from zhtm.store import Store
+    from zhtm.text.normalize import normalize
+    from zhtm.tm.matching import Matcher
+    from zhtm.tm.store import Store
 
     started = time.perf_counter()
     store = Store.open(db)
@@ -197,7 +198,7 @@ def serve(db: str, queries_file: str, brute_sample: int) -> dict:
 def build(n: int, n_queries: int, workdir: str) -> dict:
     """Generate a TM of n pairs and its queries, import it into a fresh store (a child
     process of its own: the generated TM must not stay resident beside the matcher)."""
-    from zhtm.store import Store
+    from zhtm.tm.store import Store
 
     gen = Generator(seed=n)
     tm = gen.tm(n)
@@ -230,10 +231,10 @@ def bench_size(n: int, n_queries: int, brute_sample: int, workdir: Path) -> dict
 
 def usefulness(workdir: Path) -> dict:
     from zhtm.build import align_to_file
-    from zhtm.matching import Matcher, pretranslate
-    from zhtm.normalize import normalize
-    from zhtm.store import Store
-    from zhtm.tmx import read_tmx
+    from zhtm.formats.tmx import read_tmx
+    from zhtm.text.normalize import normalize
+    from zhtm.tm.matching import Matcher, pretranslate
+    from zhtm.tm.store import Store
 
     tmx16, tmx17 = workdir / "gwr-2016.tmx", workdir / "gwr-2017.tmx"
     align_to_file([GWR16], tmx16, layout="interleaved")
@@ -268,7 +269,7 @@ def usefulness(workdir: Path) -> dict:
             continue
         suggestion, ref_words = words(best.unit.en), set(words(ref))
         shared = sum(1 for w in suggestion if w in ref_words) / max(1, len(suggestion))
-        from zhtm.matching import band_of
+        from zhtm.tm.matching import band_of
         by_band.setdefault(band_of(best.percent), []).append(shared >= 0.5)
     return {"bands": [(b.label, b.segments, b.characters) for b in result.bands],
             "useful": {band: (sum(v), len(v)) for band, v in by_band.items()},

@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from zhtm.terms import TermOptions, extract_terms, load_units  # noqa: E402
-from zhtm.terms_en import EnSignals  # noqa: E402
-from zhtm.terms_zh import ZhSignals  # noqa: E402
+from zhtm.terms.chinese import ZhSignals  # noqa: E402
+from zhtm.terms.english import EnSignals  # noqa: E402
+from zhtm.terms.extract import TermOptions, extract_terms, load_units  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 DEV = SHARED / "eval" / "terms_dev.tsv"
@@ -57,7 +57,7 @@ def evaluate(entries, dev) -> dict:
 
 def english_on_gold(units, dev, signals=None) -> tuple[int, int]:
     """English exact accuracy given the right Chinese term (independent of the ranking)."""
-    from zhtm.terms_en import EnglishSide
+    from zhtm.terms.english import EnglishSide
     side = EnglishSide([u.en for u in units], [u.zh for u in units], signals=signals or EnSignals())
     ok = n = 0
     for zh, en, alt in dev:
@@ -98,7 +98,7 @@ def main() -> None:
     dev = read_dev()
     inputs = beijing_inputs()
     notes_doc = ROOT / "corpus" / "beijing-gwr-2024.zh-en.txt"
-    from zhtm.layouts import read_document
+    from zhtm.text.layouts import read_document
     notes = [line.text for line in read_document([notes_doc]).notes]
 
     entries, units, t_load, t_terms = run("beijing", inputs, notes_extra=notes if inputs[0].suffix == ".tmx" else ())

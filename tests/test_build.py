@@ -1,12 +1,11 @@
 """The committed assets are exactly what the code builds now from corpus/."""
 
-from pathlib import Path
 
 from click.testing import CliRunner
 
-from zhtm.cli import main
+from zhtm.cli.main import main
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
 
 
 def test_committed_assets_are_reproduced_byte_for_byte(tmp_path):

@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from zhtm.glossary_tsv import write_glossary
-from zhtm.records import Unit
-from zhtm.tbx import read_tbx, write_tbx
-from zhtm.term_records import TermEntry, term_id
-from zhtm.tmx import TmxHeader, read_tmx, write_tmx
+from zhtm.formats.glossary_tsv import write_glossary
+from zhtm.formats.tbx import read_tbx, write_tbx
+from zhtm.formats.tmx import TmxHeader, read_tmx, write_tmx
+from zhtm.records import TermEntry, Unit, term_id
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 COMMITTED_TMX = ROOT / "tmx" / "beijing-gwr-2024.zh-en.tmx"
 
 WRITER = r"""
@@ -35,7 +35,7 @@ import sys, time
 sys.path.insert(0, sys.argv[1])
 kind, dest = sys.argv[2], sys.argv[3]
 from zhtm.records import Unit
-from zhtm.term_records import TermEntry
+from zhtm.records import TermEntry
 
 def slow(make):
     for i in range(10**9):
@@ -46,14 +46,14 @@ def slow(make):
         yield make(i)
 
 if kind == "tmx":
-    from zhtm.tmx import TmxHeader, write_tmx
+    from zhtm.formats.tmx import TmxHeader, write_tmx
     write_tmx(slow(lambda i: Unit(f"第{i}句。" * 20, f"Sentence {i}. " * 20)), dest,
               header=TmxHeader("killed"))
 elif kind == "tbx":
-    from zhtm.tbx import write_tbx
+    from zhtm.formats.tbx import write_tbx
     write_tbx(slow(lambda i: TermEntry(f"t{i}", f"术语{i}", f"term {i}")), dest)
 else:
-    from zhtm.glossary_tsv import write_glossary
+    from zhtm.formats.glossary_tsv import write_glossary
     write_glossary(slow(lambda i: TermEntry(f"t{i}", f"术语{i}", f"term {i}")), dest)
 """
 
@@ -121,7 +121,7 @@ IMPORTER = r"""
 import sys
 sys.path.insert(0, sys.argv[1])
 db, big = sys.argv[2], sys.argv[3]
-from zhtm.store import Store
+from zhtm.tm.store import Store
 with Store.open(db) as store:
     print("IMPORTING", flush=True)
     store.import_tmx([big])
@@ -143,8 +143,8 @@ def generate(path: Path, n: int) -> None:
 
 
 def test_killed_import_leaves_the_store_usable(tmp_path: Path) -> None:
-    from zhtm.matching import Matcher
-    from zhtm.store import Store
+    from zhtm.tm.matching import Matcher
+    from zhtm.tm.store import Store
 
     db = tmp_path / "tm.db"
     with Store.open(db, create=True) as store:

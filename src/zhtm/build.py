@@ -8,12 +8,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
-from .align import AlignSettings
+from .align.aligner import AlignSettings
+from .align.pipeline import Alignment, Progress, align_document, file_digest
 from .errors import UsageError
-from .exports import write_links, write_pairs_tsv
-from .layouts import read_document
-from .pipeline import Alignment, Progress, align_document, file_digest
-from .tmx import TmxHeader, write_tmx
+from .formats.exports import write_links, write_pairs_tsv
+from .formats.tmx import TmxHeader, write_tmx
+from .text.layouts import read_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ class BuildReport:
 
 def build_store(tmx_paths: Sequence[Path], db: Path):
     """A fresh TM store of the built TMX files; `db` is replaced only once it is complete."""
-    from .store import Store
+    from .tm.store import Store
 
     tmp = db.with_name(f".{db.name}.building")
     for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
@@ -101,7 +101,7 @@ def build_corpus(corpus: Path, tmx_dir: Path, termbase_dir: Path) -> Iterator[Bu
     The termbase is harvested from the TMX just written; the document's English-only notes
     supply the definitions.
     """
-    from .terms import build_termbase
+    from .terms.extract import build_termbase
 
     sources = sorted(corpus.glob("*.txt"))
     if not sources:

@@ -1,7 +1,9 @@
-"""Plain records shared by every module (the bottom of the import graph)."""
+"""Plain records shared by every module (the bottom of the import graph): alignment beads,
+translation units and glossary entries."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 
@@ -30,3 +32,35 @@ class Unit:
     doc: str = ""
     location: str = ""
     props: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class TermEntry:
+    """One glossary entry: a Chinese term, its English as the translators wrote it, evidence.
+
+    `en` is the preferred English (may be empty when none was found); `variants` are other
+    renderings the translators also used (admitted terms).
+    """
+
+    id: str
+    zh: str
+    en: str = ""
+    variants: tuple[str, ...] = ()
+    frequency: int = 0
+    zh_context: str = ""
+    en_context: str = ""
+    doc: str = ""
+    location: str = ""
+    definition: str = ""
+    note: str = ""
+
+    @property
+    def renderings(self) -> tuple[str, ...]:
+        """Preferred English first, then the variants (empty strings left out)."""
+        return tuple(e for e in (self.en, *self.variants) if e)
+
+
+def term_id(zh: str) -> str:
+    """A stable id for a Chinese term: the same term gets the same id in every run."""
+    # surrogatepass: a lone surrogate (which the writers strip) must not crash the id.
+    return "t" + hashlib.sha1(zh.encode("utf-8", "surrogatepass")).hexdigest()[:10]

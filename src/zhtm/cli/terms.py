@@ -1,0 +1,145 @@
+"""`zhtm terms`: harvest the policy glossary, and `zhtm terms check` it against a TM.
+
+`zhtm terms INPUT... -o OUT` is short for `zhtm terms extract INPUT... -o OUT`: the group
+inserts `extract` when its first argument is not a subcommand. Register with
+`main.add_command(terms)`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import friendly_errors
+
+
+class _DefaultToExtract(click.Group):
+    """A group whose first argument, when not a subcommand name, belongs to `extract`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["extract", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToExtract, context_settings={"help_option_names": ["-h", "--help"]})
+def terms() -> None:
+    """Harvest policy terms with the translators' English, or check a TM against a glossary.
+
+    \b
+    Example:
+      zhtm terms tmx/beijing-gwr-2024.zh-en.tmx -o termbase/beijing.tbx
+      zhtm terms corpus/report.zh-en.txt --format tsv -o glossary/report.utf8
+      zhtm terms check --termbase termbase/beijing.tbx tmx/beijing-gwr-2024.zh-en.tmx
+    """
+
+
+_FORMATS = ["tbx", "tbx3", "tsv", "csv"]
+
+
+def _format_for(output: Path, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    suffix = output.suffix.lower()
+    return {".utf8": "tsv", ".tsv": "tsv", ".txt": "tsv", ".tab": "tsv", ".csv": "csv"}.get(suffix, "tbx")
+
+
+@terms.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Glossary to write (atomically).")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS),
+              help="tbx: TBX-Basic 2008 <martif> (OmegaT); tbx3: ISO 30042:2019; tsv: OmegaT "
+                   "glossary (zh<TAB>en<TAB>comment, .utf8); csv. Default: from the output name "
+                   "(.utf8/.tsv/.txt → tsv, .csv → csv, else tbx).")
+@click.option("--keep", type=click.Path(dir_okay=False, exists=False, path_type=Path),
+              help="An earlier glossary whose manual edits (changed English, deleted or added "
+                   "entries) are kept.")
+@click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True,
+              help="Most entries to write.")
+@click.option("--min-frequency", type=click.IntRange(1, 1000), default=2, show_default=True,
+              help="Least occurrences of an unquoted candidate.")
+@click.option("--notes", "notes_from", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A bilingual document whose English-only notes define terms (for TMX input).")
+@click.option("--layout", type=click.Choice(["interleaved", "two-files", "pre-split"]),
+              help="Layout of a bilingual document (detected when omitted).")
+@click.option("--encoding", help="Encoding of a bilingual document (detected when omitted).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary.")
+@friendly_errors
+def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path | None, limit: int,
+            min_frequency: int, notes_from: tuple[Path, ...], layout: str | None,
+            encoding: str | None, quiet: bool) -> None:
+    """Extract ranked glossary entries from a TMX or a bilingual document.
+
+    INPUT is one or more TMX files, or one bilingual document in any layout `zhtm align`
+    reads (it is sentence-aligned first, and its notes give definitions).
+
+    \b
+    Example:
+      zhtm terms extract tmx/beijing-gwr-2024.zh-en.tmx -o termbase/beijing.tbx
+      zhtm terms tmx/beijing-gwr-2024.zh-en.tmx --keep termbase/beijing.tbx -o termbase/beijing.tbx
+    """
+    from ..terms.extract import (
+        TermOptions,
+        extract_terms,
+        load_units,
+        merge_kept,
+        read_kept,
+        write_terms,
+    )
+    from ..text.layouts import read_document
+
+    fmt = _format_for(output, fmt)
+    kept = None
+    if keep is not None:
+        kept = read_kept(keep)  # read (and validated) before any work, and before writing
+    units, notes = load_units(list(inputs), layout=layout, encoding=encoding)
+    for doc in notes_from:
+        notes.extend(line.text for line in read_document([doc]).notes)
+    entries = extract_terms(units, notes=notes,
+                            options=TermOptions(limit=limit, min_frequency=min_frequency))
+    proposed: tuple[str, ...] = ()
+    if kept is not None:
+        entries = merge_kept(entries, kept[0], kept[1])
+        proposed = kept[1]
+    written = write_terms(entries, output, fmt=fmt, source=" ".join(p.name for p in inputs),
+                          proposed=proposed)
+    if not quiet:
+        with_en = sum(1 for e in entries if e.en)
+        defined = sum(1 for e in entries if e.definition)
+        click.echo(f"{output}: {written} entries ({fmt}; {with_en} with English, "
+                   f"{defined} with a definition) from {len(units)} units", err=True)
+
+
+@terms.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--termbase", "-t", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Glossary to check against (TBX 2008/v3, TSV or CSV).")
+@click.option("--layout", type=click.Choice(["interleaved", "two-files", "pre-split"]),
+              help="Layout of a bilingual document (detected when omitted).")
+@click.option("--encoding", help="Encoding of a bilingual document (detected when omitted).")
+@friendly_errors
+def check(inputs: tuple[Path, ...], termbase: Path, layout: str | None, encoding: str | None) -> None:
+    """List TUs where a glossary term is in the Chinese but none of its English is in the English.
+
+    Prints one tab-separated line per finding: location, Chinese term, expected English
+    (renderings joined by " | "), the English of the TU. Exit status 0 either way.
+
+    \b
+    Example:
+      zhtm terms check --termbase termbase/beijing-gwr-2024.tbx tmx/beijing-gwr-2024.zh-en.tmx
+    """
+    from ..terms.check import check_terms
+    from ..terms.extract import load_units, read_kept
+
+    entries, _ = read_kept(termbase)
+    units, _ = load_units(list(inputs), layout=layout, encoding=encoding)
+    count = 0
+    for issue in check_terms(entries, units):
+        count += 1
+        where = " ".join(x for x in (issue.unit.doc, issue.unit.location) if x) or f"TU {issue.index + 1}"
+        click.echo("\t".join((where, issue.term.zh, " | ".join(issue.term.renderings),
+                              " ".join(issue.unit.en.split()))))
+    click.echo(f"{count} TU/term pair(s) without the glossary's English "
+               f"({len(entries)} terms, {len(units)} units)", err=True)

@@ -1,0 +1,101 @@
+"""OmegaT's per-character score as exact rationals, hits and the top-k they compete for."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from ..text.normalize import normalize
+
+
+def percent(distance: int, length: int) -> int:
+    """floor(100 * (1 - distance / length)) computed exactly (100 for two empty strings)."""
+    if length == 0:
+        return 100
+    return (100 * (length - distance)) // length
+
+
+def similarity(a: str, b: str) -> float:
+    """OmegaT's per-character similarity of two segments (normalised here)."""
+    a, b = normalize(a), normalize(b)
+    length = max(len(a), len(b))
+    if length == 0:
+        return 1.0
+    return (length - Levenshtein.distance(a, b)) / length
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A TM entry that matched: its store id, edit distance and ``max(len)``."""
+
+    unit_id: int
+    distance: int
+    length: int
+
+    @property
+    def similarity(self) -> float:
+        return (self.length - self.distance) / self.length if self.length else 1.0
+
+    @property
+    def percent(self) -> int:
+        return percent(self.distance, self.length)
+
+    def beats(self, other: Hit) -> bool:
+        """Higher similarity first (exact rationals), then the lower unit id."""
+        left = (self.length - self.distance) * other.length
+        right = (other.length - other.distance) * self.length
+        return left > right or (left == right and self.unit_id < other.unit_id)
+
+
+class TopK:
+    """The k best hits at or above ``min_percent``, in order; its bar only rises."""
+
+    def __init__(self, k: int, min_percent: int) -> None:
+        if k < 1:
+            raise ValueError("k must be >= 1")
+        self.k = k
+        self.min_percent = min_percent
+        self.hits: list[Hit] = []
+
+    def bar(self) -> tuple[int, int]:
+        """The similarity ``num / den`` a new hit must reach (ties may still enter)."""
+        if len(self.hits) < self.k:
+            return self.min_percent, 100
+        last = self.hits[-1]
+        num, den = last.length - last.distance, last.length
+        if num * 100 < self.min_percent * den:  # pragma: no cover - hits respect the minimum
+            return self.min_percent, 100
+        return (num, den) if den else (1, 1)
+
+    def offer(self, hit: Hit) -> bool:
+        if hit.length and (hit.length - hit.distance) * 100 < self.min_percent * hit.length:
+            return False
+        hits = self.hits
+        if len(hits) == self.k and not hit.beats(hits[-1]):
+            return False
+        pos = len(hits)
+        while pos and hit.beats(hits[pos - 1]):
+            pos -= 1
+        hits.insert(pos, hit)
+        del hits[self.k:]
+        return True
+
+
+def max_distance(lengths: np.ndarray, num: int, den: int) -> np.ndarray:
+    """Largest d with (L - d) / L >= num / den, per length L (vectorised, exact)."""
+    return lengths - (-(-num * lengths // den))
+
+
+def brute_force(ids: Sequence[int], texts: Sequence[str], query: str, k: int = 5,
+                min_percent: int = 70) -> list[Hit]:
+    """The reference: score every entry (normalised texts), keep the k best. For tests."""
+    query = normalize(query)
+    top = TopK(k, min_percent)
+    m = len(query)
+    for unit_id, text in zip(ids, texts):
+        length = max(m, len(text))
+        top.offer(Hit(int(unit_id), Levenshtein.distance(query, text), length))
+    return list(top.hits)

@@ -1,0 +1,27 @@
+"""Knobs of the fuzzy index's search, in one place (tests switch each path against brute force).
+
+Every module reads them at call time as ``tuning.NAME``, so a test's monkeypatch reaches all.
+"""
+
+# Verify at most this many best-bound candidates before tightening the bounds again.
+ROUND = 64
+# Entries sharing the most rare bigrams with the query, verified first to raise the bar.
+SEED = 16
+# The seed reads the rarest bigrams' postings up to this many entries or this many bigrams.
+SEED_VOLUME = 4096
+SEED_KEYS = 8
+# Below this window width the character scan is cheap enough without a seed.
+SEED_FROM = 20_000
+# Count small segments' candidates with integers rather than bit planes (tests turn it off).
+COUNT_SMALL = True
+# Which bound picks candidates: "auto" (bigrams, or characters where those are cheaper or the
+# bigrams cannot prune), or one of "bigrams" and "chars" (tests check each against brute force).
+FILTER = "auto"
+# Bigram postings cost about this many window entries' worth of character bit planes.
+BIGRAM_COST = 16
+# Stop looking the skipped bigrams up once this few candidates are left (verifying is cheaper).
+REFINE_DOWN_TO = 8
+# Rounds of at least this many candidates are verified in one rapidfuzz call.
+BATCH = 16
+# Segments this large drop the postings of characters that have a bitmap when loaded.
+COMPACT_FROM = 1 << 18

@@ -1,0 +1,175 @@
+"""`zhtm terms` and `zhtm terms check` end to end: outputs, --keep, bad input."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from zhtm.cli.terms import terms
+from zhtm.formats.tbx import read_tbx
+
+from tests.paths import ROOT, SHARED, BEIJING as CORPUS
+
+TMX = ROOT / "tmx" / "beijing-gwr-2024.zh-en.tmx"
+
+SMALL = """人工智能产业规模持续扩大。
+The artificial intelligence industry kept growing.
+支持人工智能企业发展,优化营商环境。
+We supported artificial intelligence businesses and improved the business environment.
+营商环境不断改善,人工智能应用加快。
+The business environment improved and artificial intelligence was applied faster.
+深化“五子”联动。
+We advanced the “Five Key Initiatives”.
+"""
+
+
+def run(*args):
+    return CliRunner().invoke(terms, [str(a) for a in args])
+
+
+def assert_clean_error(result, *fragments, code=1):
+    assert result.exit_code == code, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(lines) == 1, result.output
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    assert "Traceback" not in result.output
+
+
+@pytest.fixture
+def small(tmp_path):
+    path = tmp_path / "small.zh-en.txt"
+    path.write_text(SMALL, encoding="utf-8")
+    return path
+
+
+def _tmx(tmp_path, tuvs: str) -> Path:
+    path = tmp_path / "in.tmx"
+    path.write_text('<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="zh-CN" creationtool="t" '
+                    'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" datatype="plaintext"/>'
+                    f"<body>{tuvs}</body></tmx>", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt,name", [("tbx", "out.tbx"), ("tbx3", "out3.tbx"), ("tsv", "out.utf8"), ("csv", "out.csv")])
+def test_every_format(tmp_path, small, fmt, name):
+    out = tmp_path / name
+    result = run(small, "-o", out, "--format", fmt, "--min-frequency", "2")
+    assert result.exit_code == 0, result.output
+    assert "人工智能" in out.read_text(encoding="utf-8")
+
+
+def test_default_command_and_explicit_extract_agree(tmp_path, small):
+    a, b = tmp_path / "a.tbx", tmp_path / "b.tbx"
+    assert run(small, "-o", a).exit_code == 0
+    assert run("extract", small, "-o", b).exit_code == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_keep_preserves_manual_edits(tmp_path, small):
+    first = tmp_path / "g.tbx"
+    assert run(small, "-o", first).exit_code == 0
+    text = first.read_text(encoding="utf-8").replace("<term>artificial intelligence</term>", "<term>AI (edited)</term>")
+    root = etree.fromstring(text.encode("utf-8"))
+    for entry in root.iter("termEntry"):  # the terminologist deletes 营商环境
+        if any(t.text == "营商环境" for t in entry.iter("term")):
+            entry.getparent().remove(entry)
+    first.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    second = tmp_path / "g2.tbx"
+    result = run(small, "-o", second, "--keep", first)
+    assert result.exit_code == 0, result.output
+    by_zh = {e.zh: e for e in read_tbx(second)}
+    assert by_zh["人工智能"].en == "AI (edited)"
+    assert "营商环境" not in by_zh
+    third = tmp_path / "g3.tbx"  # and it stays deleted on the next round
+    assert run(small, "-o", third, "--keep", second).exit_code == 0
+    assert "营商环境" not in {e.zh for e in read_tbx(third)}
+
+
+def test_check_lists_inconsistent_units(tmp_path, small):
+    glossary = tmp_path / "g.utf8"
+    glossary.write_text("人工智能\tartificial intelligence\n营商环境\tbusiness climate\n", encoding="utf-8")
+    result = run("check", "--termbase", glossary, small)
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.output.splitlines() if "\t" in line]
+    assert [r[1] for r in rows] == ["营商环境", "营商环境"]
+
+
+# ------------------------------------------------------------------ bad input, one test each
+
+def test_tm_without_english_side(tmp_path):
+    tmx = _tmx(tmp_path, '<tu><tuv xml:lang="zh-CN"><seg>人工智能</seg></tuv></tu>')
+    out = tmp_path / "o.tbx"
+    assert_clean_error(run(tmx, "-o", out), "no TU has both")
+    assert not out.exists()
+
+
+def test_tm_without_chinese_side(tmp_path):
+    tmx = _tmx(tmp_path, '<tu><tuv xml:lang="en-US"><seg>AI</seg></tuv></tu>')
+    assert_clean_error(run(tmx, "-o", tmp_path / "o.tbx"), "no TU has both")
+
+
+def test_empty_input(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    out = tmp_path / "o.tbx"
+    assert_clean_error(run(empty, "-o", out), "empty")
+    assert not out.exists()
+
+
+def test_empty_tmx(tmp_path):
+    assert_clean_error(run(_tmx(tmp_path, ""), "-o", tmp_path / "o.tbx"), "no translation units")
+
+
+@pytest.mark.parametrize("content,fragment", [
+    ('<?xml version="1.0"?>\n<!DOCTYPE martif [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+     '<martif><text><body/></text></martif>', "entities"),
+    ('<?xml version="1.0"?>\n<martif type="TBX-Basic"><text><body><termEntry>', "not well-formed"),
+])
+def test_hostile_or_truncated_keep(tmp_path, small, content, fragment):
+    keep = tmp_path / "keep.tbx"
+    keep.write_text(content, encoding="utf-8")
+    out = tmp_path / "o.tbx"
+    out.write_bytes(b"previous")
+    assert_clean_error(run(small, "-o", out, "--keep", keep), fragment, "keep.tbx")
+    assert out.read_bytes() == b"previous"  # nothing half-written
+
+
+def test_unknown_format(tmp_path, small):
+    result = run(small, "-o", tmp_path / "o.tbx", "--format", "xlsx")
+    assert result.exit_code == 2
+    assert "--format" in result.output
+
+
+def test_help_has_examples():
+    for args in (["--help"], ["extract", "--help"], ["check", "--help"]):
+        result = run(*args)
+        assert result.exit_code == 0 and "Example" in result.output
+
+
+# ------------------------------------------------------------------ golden files
+
+def test_golden_outputs(tmp_path, small, golden):
+    """A pre-split input (one sentence per line) so the golden files do not depend on the aligner."""
+    zh, en = tmp_path / "zh.txt", tmp_path / "en.txt"
+    lines = SMALL.splitlines()
+    zh.write_text("\n".join(lines[0::2]) + "\n", encoding="utf-8")
+    en.write_text("\n".join(lines[1::2]) + "\n", encoding="utf-8")
+    for fmt, name in (("tbx", "small.tbx"), ("tbx3", "small.tbx3.tbx"), ("tsv", "small.utf8")):
+        out = tmp_path / name
+        result = run(zh, en, "--layout", "pre-split", "-o", out, "--format", fmt, "-q")
+        assert result.exit_code == 0, result.output
+        golden(f"terms/{name}", out.read_bytes())
+
+
+def test_beijing_glossary_is_schema_valid_and_reproducible(tmp_path):
+    tbx, again = tmp_path / "b.tbx", tmp_path / "again.tbx"
+    args = [CORPUS] if not TMX.exists() else [TMX, "--notes", CORPUS]
+    assert run(*args, "-o", tbx, "-q").exit_code == 0
+    assert run(*args, "-o", again, "-q").exit_code == 0
+    assert tbx.read_bytes() == again.read_bytes()
+    rng = SHARED / "schemas" / "tbx2008" / "TBXBasicRNGV02.rng"
+    if rng.exists():
+        schema = etree.RelaxNG(etree.parse(str(rng)))
+        assert schema.validate(etree.parse(str(tbx))), schema.error_log

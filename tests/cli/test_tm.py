@@ -1,0 +1,191 @@
+"""The TM commands through click's runner: output, exit codes, one-line errors."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from zhtm.cli.tm import concord_cmd, import_cmd, match_cmd, pretranslate_cmd
+from zhtm.formats.tmx import TmxHeader, write_tmx
+from zhtm.records import Unit
+
+PAIRS = [
+    ("推进京津冀协同发展。", "Promote the coordinated development of Beijing-Tianjin-Hebei."),
+    ("城镇新增就业2315万人。", "23.15 million new urban jobs were added."),
+    ("全年地区生产总值增长5.2%。", "The region's GDP grew by 5.2 percent."),
+]
+
+
+@pytest.fixture()
+def tmx(tmp_path):
+    path = tmp_path / "beijing.tmx"
+    write_tmx([Unit(z, e) for z, e in PAIRS], path, header=TmxHeader(tool_version="test"))
+    return path
+
+
+@pytest.fixture()
+def db(tmp_path, tmx):
+    path = tmp_path / "tm.db"
+    result = CliRunner().invoke(import_cmd, [str(tmx), "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def dump(db: Path):
+    with sqlite3.connect(db) as conn:
+        return (conn.execute("SELECT id, zh, en, count FROM units ORDER BY id").fetchall(),
+                conn.execute("SELECT count(*) FROM index_segments").fetchone())
+
+
+def error_line(result) -> str:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error:"), result.output
+    return lines[0]
+
+
+def test_every_command_has_help_with_an_example():
+    for cmd in (import_cmd, match_cmd, concord_cmd, pretranslate_cmd):
+        out = CliRunner().invoke(cmd, ["--help"]).output
+        assert "Example:" in out and "ZHTM_DB" in out.replace("$", "")
+
+
+def test_import_then_match_human_output(db):
+    result = CliRunner().invoke(match_cmd, ["城镇新增就业2300万人。", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert " 84%" in result.output                    # 1 - 2/13 = 0.846, rounded down
+    assert "23.15 million new urban jobs" in result.output
+    assert "[15]" in result.output                     # the TM text that differs
+    assert "numbers differ" in result.output and "beijing.tmx" in result.output
+
+
+def test_match_json_and_stdin(db):
+    result = CliRunner().invoke(match_cmd, ["--db", str(db), "--json", "--min", "50"],
+                                input="推进京津冀协同发展。\n\n全年地区生产总值增长5.4%。\n")
+    assert result.exit_code == 0, result.output
+    objs = [json.loads(line) for line in result.output.splitlines()]
+    assert [o["matches"][0]["score"] for o in objs] == [100, 93]   # 1 - 1/15
+    assert objs[0]["matches"][0]["origins"][0]["file"].endswith("beijing.tmx")
+    assert objs[1]["matches"][0]["penalties"]["numbers_only_in_query"] == ["5.4%"]
+
+
+def test_match_with_a_tsv_termbase(db, tmp_path):
+    glossary = tmp_path / "glossary.txt"
+    glossary.write_text("京津冀\tBeijing-Tianjin-Hebei\n协同发展\tcoordinated development\n",
+                        encoding="utf-8")
+    result = CliRunner().invoke(match_cmd, ["推进京津冀协同发展。", "--db", str(db),
+                                            "--termbase", str(glossary)])
+    assert result.exit_code == 0, result.output
+    assert "terms: 京津冀 = Beijing-Tianjin-Hebei; 协同发展 = coordinated development" in result.output
+
+
+def test_match_with_a_tbx_termbase(db, tmp_path):
+    from zhtm.formats.tbx import write_tbx
+    from zhtm.records import TermEntry, term_id
+    tbx = tmp_path / "terms.tbx"
+    write_tbx([TermEntry(term_id("京津冀"), "京津冀", "Beijing-Tianjin-Hebei")], tbx)
+    result = CliRunner().invoke(match_cmd, ["推进京津冀协同发展。", "--db", str(db),
+                                            "--termbase", str(tbx), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["terms"] == [{"zh": "京津冀", "en": ["Beijing-Tianjin-Hebei"]}]
+
+
+def test_concord(db):
+    result = CliRunner().invoke(concord_cmd, ["京津冀", "--db", str(db)])
+    assert result.exit_code == 0
+    assert "推进京津冀协同发展。" in result.output and "1 TU(s)" in result.output
+
+
+def test_pretranslate_prints_bands(db, tmp_path):
+    doc = tmp_path / "new.txt"
+    doc.write_text("推进京津冀协同发展。城镇新增就业2300万人。\n\n今天天气很好。\n", encoding="utf-8")
+    out = tmp_path / "omegat" / "tm" / "new.tmx"
+    result = CliRunner().invoke(pretranslate_cmd, [str(doc), "-o", str(out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    rows = {line[:10].strip(): int(line[10:20]) for line in result.output.splitlines()[1:7]}
+    assert rows == {"100%": 1, "95-99%": 0, "85-94%": 0, "75-84%": 1, "50-74%": 0,
+                    "no match": 1}
+    assert out.exists() and "2 TUs written" in result.output
+
+
+# --- bad input: exit 1, one Error: line naming the file, no traceback, store unchanged ------
+
+BAD_TMX = {
+    "not-xml.tmx": "Dies ist keine XML-Datei.\n",
+    "entity.tmx": '<?xml version="1.0"?>\n<!DOCTYPE tmx [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
+                  '<tmx version="1.4"><header srclang="zh-CN"/><body><tu>'
+                  '<tuv xml:lang="zh-CN"><seg>&e;</seg></tuv><tuv xml:lang="en"><seg>x</seg></tuv>'
+                  '</tu></body></tmx>\n',
+    "laughs.tmx": '<?xml version="1.0"?>\n<!DOCTYPE tmx [\n<!ENTITY a "ha">\n'
+                  + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">\n'
+                            for i in range(9))
+                  + ']>\n<tmx version="1.4"><header srclang="zh-CN"/><body><tu><tuv xml:lang="zh">'
+                    '<seg>&j;</seg></tuv></tu></body></tmx>\n',
+}
+
+
+@pytest.mark.parametrize("name", [*BAD_TMX, "truncated.tmx"])
+def test_bad_tmx_is_one_error_line_and_imports_nothing(db, tmp_path, name):
+    path = tmp_path / name
+    if name == "truncated.tmx":
+        good = tmp_path / "more.tmx"
+        write_tmx([Unit(f"第{i}句。", f"Sentence {i}.") for i in range(200)], good,
+                  header=TmxHeader(tool_version="t"))
+        data = good.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    else:
+        path.write_text(BAD_TMX[name], encoding="utf-8")
+    other = tmp_path / "other.tmx"
+    write_tmx([Unit("新的一句。", "A new one.")], other, header=TmxHeader(tool_version="t"))
+    before = dump(db)
+    result = CliRunner().invoke(import_cmd, [str(other), str(path), "--db", str(db)])
+    assert name in error_line(result)
+    assert dump(db) == before
+
+
+def test_empty_query(db):
+    assert "empty query" in error_line(CliRunner().invoke(match_cmd, ["", "--db", str(db)]))
+
+
+def test_ten_thousand_character_query(db):
+    line = error_line(CliRunner().invoke(match_cmd, ["中" * 10000, "--db", str(db)]))
+    assert "10000 characters" in line
+
+
+def test_db_that_is_not_a_store(tmp_path, tmx):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my shopping list\n", encoding="utf-8")
+    for cmd, args in ((match_cmd, ["句子"]), (import_cmd, [str(tmx)]), (concord_cmd, ["句"])):
+        line = error_line(CliRunner().invoke(cmd, [*args, "--db", str(notes)]))
+        assert "notes.txt" in line and "not a zhtm store" in line
+    assert notes.read_text(encoding="utf-8") == "my shopping list\n"
+
+
+def test_missing_store(tmp_path):
+    line = error_line(CliRunner().invoke(match_cmd, ["句子", "--db", str(tmp_path / "no.db")]))
+    assert "no such store" in line
+
+
+def test_two_imports_at_once(db, tmp_path):
+    other = tmp_path / "other.tmx"
+    write_tmx([Unit("新的一句。", "A new one.")], other, header=TmxHeader(tool_version="t"))
+    before = dump(db)
+    running = sqlite3.connect(db, isolation_level=None)
+    running.execute("BEGIN IMMEDIATE")                     # the first import holds the lock
+    try:
+        line = error_line(CliRunner().invoke(import_cmd, [str(other), "--db", str(db)]))
+        assert "another import" in line and "tm.db" in line
+    finally:
+        running.execute("ROLLBACK")
+        running.close()
+    assert dump(db) == before
+
+
+def test_db_from_environment(tmx, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ZHTM_DB", str(tmp_path / "env.db"))
+    assert CliRunner().invoke(import_cmd, [str(tmx)]).exit_code == 0
+    assert (tmp_path / "env.db").exists() and not (tmp_path / "zhtm.db").exists()

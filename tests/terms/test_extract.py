@@ -1,0 +1,163 @@
+"""Term extraction: Chinese candidates, English spans, definitions, --keep merging."""
+
+
+import pytest
+
+from zhtm.errors import InputError
+from zhtm.records import TermEntry, term_id
+from zhtm.terms.chinese import ZhSignals, bad_edge, find_candidates, jieba_segmenter
+from zhtm.terms.clauses import clause_windows
+from zhtm.terms.english import EnglishSide, EnSignals, TermLexicon, _zh_number, tokenize
+from zhtm.terms.extract import TermOptions, extract_terms, load_units, merge_kept, parse_notes
+
+from tests.paths import BEIJING as CORPUS
+
+
+PAIRS = [
+    ("加快建设国际科技创新中心,推动人工智能发展。", "We will build Beijing into an international innovation center and develop artificial intelligence."),
+    ("人工智能产业规模持续扩大。", "The artificial intelligence industry kept growing."),
+    ("支持人工智能企业发展。", "We supported artificial intelligence businesses."),
+    ("深化“五子”联动。", "We advanced the “Five Key Initiatives”."),
+    ("持续优化营商环境。", "We further improved the business environment."),
+    ("营商环境不断改善,人工智能应用加快。", "The business environment improved and artificial intelligence was applied faster."),
+]
+
+
+def test_policy_verbs_and_function_characters_are_bad_edges():
+    assert bad_edge("推进改革") and bad_edge("的发展") and bad_edge("建设")
+    assert not bad_edge("营商环境") and not bad_edge("违法建设")
+
+
+def test_candidates_are_closed_strings_and_quoted_spans():
+    cands = {c.text: c for c in find_candidates([zh for zh, _ in PAIRS])}
+    assert "人工智能" in cands and cands["人工智能"].frequency == 4
+    assert "人工智" not in cands  # always followed by 能: not closed
+    assert "五子" in cands and cands["五子"].quoted == 1  # quoted, once
+
+
+def test_switching_quotes_off_drops_single_quoted_spans():
+    cands = {c.text for c in find_candidates([zh for zh, _ in PAIRS], signals=ZhSignals(quotes=False))}
+    assert "五子" not in cands
+
+
+def test_english_is_the_exact_span_not_a_truncation():
+    side = EnglishSide([en for _, en in PAIRS])
+    units = [i for i, (zh, _) in enumerate(PAIRS) if "人工智能" in zh]
+    assert side.choose("人工智能", units).en == "artificial intelligence"
+    units = [i for i, (zh, _) in enumerate(PAIRS) if "营商环境" in zh]
+    assert side.choose("营商环境", units).en == "business environment"
+
+
+def test_clause_windows_put_each_clause_with_its_sentences():
+    zh = ("全面推进乡村振兴,2800余个村庄基本完成美丽乡村建设;深入开展东西部协作和支援合作,"
+          "助力受援地区巩固拓展脱贫攻坚成果。")
+    en = ("We continued to advance all-round rural revitalization. Over 2,800 villages met the basic "
+          "standards under the beautiful countryside program. We expanded east-west collaboration and "
+          "paired-up assistance, and helped locations that received our assistance to consolidate the "
+          "gains they made in poverty alleviation.")
+    windows = clause_windows(zh, en)
+    assert [zh[w.zh_start:w.zh_end] for w in windows] == [
+        "全面推进乡村振兴,", "2800余个村庄基本完成美丽乡村建设;", "深入开展东西部协作和支援合作,",
+        "助力受援地区巩固拓展脱贫攻坚成果。"]
+    english = [en[w.en_start:w.en_end] for w in windows]
+    assert "rural revitalization" in english[0] and "east-west" not in english[0]
+    assert "east-west collaboration" in english[2] and "rural" not in english[2]
+    assert english[0].startswith("We continued") and english[-1].endswith("alleviation.")
+
+
+def test_glosses_explain_derived_forms_hyphen_parts_and_chinese_numbers():
+    def explains(zh, word, **kw):
+        return TermLexicon(zh, **kw).explains(tokenize(word)[0])
+    assert explains("乡村振兴", "revitalization")  # 振兴 "to revitalize"
+    assert not explains("乡村振兴", "revitalization", derived=False)
+    assert set(explains("东西部协作", "east-west")) == {0, 1}  # 东 east, 西 west
+    assert set(explains("十三五", "13th")) == {0, 1} and explains("二十届", "20th")
+    assert [_zh_number(x) for x in ("十三", "二十", "二十三", "一百", "三五")] == [13, 20, 23, 100, None]
+
+
+def test_word_closure_keeps_a_term_before_a_policy_verb():
+    segment, frequency = jieba_segmenter()
+    texts = ["完成美丽乡村建设。", "深化美丽乡村建设成果。", "推动高质量发展。", "实现高质量发展。",
+             "坚持高质量发展。", "高质量发展取得成效。", "高质量的产品。"]
+    found = {c.text for c in find_candidates(texts, segment=segment, word_frequency=frequency)}
+    assert "美丽乡村" in found  # 建设 is the activity, not part of the term
+    assert "高质量" not in found and "高质量发展" in found  # 17 of 21 times: absorbed
+    found = {c.text for c in find_candidates(texts, segment=segment, word_frequency=frequency,
+                                             signals=ZhSignals(word_closure=False))}
+    assert "美丽乡村" not in found  # the one-character rule: 美丽乡村建 is as frequent
+
+
+def test_extract_terms_on_pairs():
+    entries = extract_terms(PAIRS, options=TermOptions(limit=10, segmenter="none"))
+    by_zh = {e.zh: e for e in entries}
+    assert by_zh["人工智能"].en == "artificial intelligence"
+    assert by_zh["人工智能"].frequency == 4
+    assert by_zh["人工智能"].id == term_id("人工智能")
+    assert "人工智能" in by_zh["人工智能"].zh_context and "artificial intelligence" in by_zh["人工智能"].en_context
+
+
+def test_no_units_is_an_input_error():
+    with pytest.raises(InputError):
+        extract_terms([("中文", "")])
+
+
+def test_notes_give_definitions():
+    notes = parse_notes(['[13]The "two zones" refers to the Integrated National Demonstration Zone.',
+                         "not a note"])
+    assert notes == {"two zones": 'The "two zones" refers to the Integrated National Demonstration Zone.'}
+
+
+def test_merge_kept_keeps_manual_english_deletions_and_additions():
+    fresh = [TermEntry("a", "甲", "first", (), 3), TermEntry("b", "乙", "second", (), 2),
+             TermEntry("c", "丙", "third", (), 2)]
+    kept = [TermEntry("a", "甲", "FIRST (edited)", ("alt",), 1), TermEntry("x", "手工", "manual", (), 0)]
+    merged = merge_kept(fresh, kept, proposed=("a", "b"))  # b was proposed, then deleted by hand
+    assert [(e.zh, e.en) for e in merged] == [("甲", "FIRST (edited)"), ("丙", "third"), ("手工", "manual")]
+    assert merged[0].frequency == 3 and merged[0].variants == ("alt",)
+
+
+@pytest.fixture(scope="module")
+def beijing():
+    units, notes = load_units([CORPUS])
+    return extract_terms(units, notes=notes)
+
+
+def test_beijing_glossary(beijing):
+    by_zh = {e.zh: e for e in beijing}
+    assert len(beijing) == 200
+    assert by_zh["四个中心"].en == "four centers" and "national political center" in by_zh["四个中心"].definition
+    assert by_zh["营商环境"].en == "business environment"
+    assert by_zh["人工智能"].en == "artificial intelligence"
+    top100 = [e.zh for e in beijing[:100]]
+    assert not {"建设", "发展", "推进", "提升"} & set(top100)
+    assert not {"重大项目", "重点领域", "防范化解", "北京国际"} & set(top100)  # phrases, fragments
+    assert len({e.id for e in beijing}) == len(beijing)
+
+
+def test_beijing_english_found_in_the_clause_windows(beijing):
+    by_zh = {e.zh: e for e in beijing}
+    # the modifier no gloss explains is kept ("rural"); no gloss at all, but in every window
+    assert by_zh["乡村振兴"].en == "rural revitalization"
+    assert by_zh["垃圾分类"].en == "waste sorting"
+    # quoted slogan ↔ the English quote at its position; the other quoted term does not get it
+    assert by_zh["一件事"].en == "All-in-One-Go"
+    assert by_zh["一业一证"].en != "All-in-One-Go"
+    # a numeral slogan's English names both numbers and ends on its noun
+    assert "seven main train stations and two airports" in by_zh["七站两场"].renderings
+    assert by_zh["十四五"].en == "14th Five-Year Plan"
+    # a shorter term does not take the longer term's English
+    assert by_zh["科技创新"].en == "technological innovation"
+
+
+def test_english_signals_can_be_switched_off():
+    units, _ = load_units([CORPUS])
+    en, zh = [u.en for u in units], [u.zh for u in units]
+    where = [i for i, u in enumerate(units) if "垃圾分类" in u.zh]
+    assert EnglishSide(en, zh).choose("垃圾分类", where).en == "waste sorting"
+    off = EnglishSide(en, zh, signals=EnSignals(association=False)).choose("垃圾分类", where)
+    assert off is None or off.en != "waste sorting"
+
+
+def test_beijing_rerun_is_identical(beijing):
+    units, notes = load_units([CORPUS])
+    assert extract_terms(units, notes=notes) == beijing

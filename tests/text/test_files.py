@@ -1,0 +1,76 @@
+"""Reading text in the encodings Chinese files come in, and refusing what is not text."""
+
+import codecs
+
+import pytest
+
+from zhtm.errors import InputError
+from zhtm.text.files import MAX_LINE_BYTES, read_lines, read_text
+
+TEXT = "现在,我代表北京市人民政府,向大会报告政府工作。\nOn behalf of the People’s Government.\n"
+
+
+@pytest.mark.parametrize("encoding, data", [
+    ("utf-8", TEXT.encode("utf-8")),
+    ("utf-8-sig", codecs.BOM_UTF8 + TEXT.encode("utf-8")),
+    ("utf-16", TEXT.encode("utf-16")),                 # with BOM
+    ("utf-16-le", TEXT.encode("utf-16-le")),           # without BOM
+    ("gb18030", TEXT.replace("’", "'").encode("gbk")),  # GBK has no curly apostrophe
+])
+def test_detects_encoding(tmp_path, encoding, data):
+    path = tmp_path / "doc.txt"
+    path.write_bytes(data)
+    text, used = read_text(path)
+    assert used == encoding
+    assert text.startswith("现在,我代表北京市人民政府")
+    assert "\ufeff" not in text
+
+
+def test_crlf_and_cr_line_ends(tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_bytes("一\r\ntwo\rthree\n\r\n".encode())
+    assert read_lines(path) == ["一", "two", "three", ""]
+
+
+def test_gbk_read_as_utf8_is_refused_with_line_and_hint(tmp_path):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes("first line\n第二行是中文。\n".encode("gbk"))
+    with pytest.raises(InputError) as err:
+        read_lines(path, encoding="utf-8")
+    assert err.value.line == 2
+    assert "not valid utf-8" in str(err.value)
+    assert "--encoding gb18030" in str(err.value)
+
+
+def test_gbk_alias_reads_as_gb18030(tmp_path):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes("政府工作报告\n".encode("gbk"))
+    assert read_lines(path, encoding="GBK") == ["政府工作报告"]
+
+
+def test_binary_file_is_refused(tmp_path):
+    path = tmp_path / "image.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    with pytest.raises(InputError, match="binary"):
+        read_lines(path)
+
+
+def test_line_over_one_mebibyte_is_refused(tmp_path):
+    path = tmp_path / "long.txt"
+    path.write_text("短句。\n" + "长" * (MAX_LINE_BYTES // 3 + 10) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_lines(path)
+    assert err.value.line == 2
+    assert "longer than 1 MiB" in str(err.value)
+
+
+def test_control_characters_are_stripped(tmp_path):
+    path = tmp_path / "ctl.txt"
+    path.write_text("北京\x07市\x0b\n", encoding="utf-8")
+    assert read_lines(path) == ["北京市"]
+
+
+def test_astral_cjk_survives(tmp_path):
+    path = tmp_path / "ext-b.txt"
+    path.write_text("𠀀𪚥字\n", encoding="utf-8")
+    assert read_lines(path) == ["𠀀𪚥字"]
