@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from zhtm.text.segment import JAVA_WHITESPACE, split_en, split_zh
 
 from tests.paths import BEIJING as CORPUS
+from tests.paths import NATIONAL
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -219,7 +220,7 @@ def test_split_en_beijing_report() -> None:
     assert time.perf_counter() - start < 0.05
 
 
-NATIONAL_2017 = ROOT.parent / "shared" / "corpus" / "gwr-national" / "gwr-2017.zh-en.txt"
+NATIONAL_2017 = NATIONAL / "gwr-2017.zh-en.txt"
 
 
 @pytest.mark.skipif(not NATIONAL_2017.exists(), reason="../shared national reports missing")
