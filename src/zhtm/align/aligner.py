@@ -45,7 +45,7 @@ class AlignSettings:
     max_en: int = 9              # most English units in one bead (policy reports reach 1-9)
     max_total: int = 10          # most units in one bead, both sides together
     band: int = 6                # second-pass half-width around the first-pass path
-    first_pass_width: int = 100  # first-pass half-width around the length diagonal
+    first_pass_width: int = 40   # first-pass half-width around the length diagonal (grows)
     use_lexical: bool = True     # False: length-only (Gale-Church-like) baseline
     use_dictionary: bool = True  # CC-CEDICT glosses seed the translation table
     use_anchors: bool = True     # numbers, Latin strings, names
@@ -81,7 +81,7 @@ def align_blocks(blocks: Blocks, settings: AlignSettings = AlignSettings(),
     doc = feat.tokenize([s for zh, _ in blocks for s in zh], [s for _, en in blocks for s in en],
                         use_anchors=settings.use_anchors, lexical=settings.use_lexical)
     job = _Job(doc, settings, zh_off, en_off, progress, total=2 * len(blocks))
-    allowed = feat.seed_allowed(doc, settings.use_dictionary) if settings.use_lexical else []
+    allowed = feat.seed_allowed(doc, settings.use_dictionary) if settings.use_lexical else None
     folds = job.seed_folds(allowed) if settings.use_lexical else []
     first = [job.first_pass(b, folds) for b in range(len(blocks))]
     if settings.use_lexical and settings.learn_table:
@@ -131,13 +131,13 @@ class _Job:
     def _slices(self, b: int) -> tuple[int, int, int, int]:
         return int(self.zh_off[b]), int(self.zh_off[b + 1]), int(self.en_off[b]), int(self.en_off[b + 1])
 
-    def seed_folds(self, allowed: Sequence[np.ndarray]) -> list[_Fold]:
+    def seed_folds(self, allowed: feat.Ragged) -> list[_Fold]:
         """One fold over the whole document with the dictionary (and anchor) table."""
         doc = self.doc
         tables = feat.seed_tables(doc, allowed)
         return [_Fold(0, len(doc.zh_len), 0, len(doc.en_len), *self._transposed(tables))]
 
-    def learned_folds(self, paths: list[Path], allowed: Sequence[np.ndarray]) -> list[_Fold]:
+    def learned_folds(self, paths: list[Path], allowed: feat.Ragged) -> list[_Fold]:
         """Split the first pass's beads into contiguous folds; each fold's sentences are scored
         by IBM Model 1 learned on the other folds' beads. A table learned on the beads it
         then scores would only confirm them (errors included); learned elsewhere in the
@@ -152,8 +152,8 @@ class _Job:
         groups = [beads[g * len(beads) // k:(g + 1) * len(beads) // k] for g in range(k)]
         folds = []
         for g, group in enumerate(groups):
-            train = [(range(z0, z1), range(e0, e1)) for h, other in enumerate(groups) if h != g
-                     for z0, z1, e0, e1 in other if z1 > z0 and e1 > e0]
+            train = [bead for h, other in enumerate(groups) if h != g for bead in other
+                     if bead[1] > bead[0] and bead[3] > bead[2]]
             tables = feat.learn_tables(self.doc, train, allowed,
                                        prior_weight=self.settings.prior_weight,
                                        iterations=self.settings.em_iterations)
@@ -169,28 +169,36 @@ class _Job:
                 transpose(tables.zh_given_en, len(self.doc.zh_vocab)))
 
     def first_pass(self, b: int, folds: list[_Fold]) -> Path:
-        """Beads up to 2-2 in a wide band around the length diagonal: finds where the path runs."""
+        """Beads up to 2-2 in a band around the length diagonal: finds where the path runs.
+
+        The band starts at +-first_pass_width sentences and doubles while the best path runs
+        along its edge (a long omission on one side pushes the path off the diagonal)."""
         z0, z1, e0, e1 = self._slices(b)
         n, m = z1 - z0, e1 - e0
         s = self.settings
-        if n == 0 or m == 0:
+        if _trivial(n, m, s):
             self._tick()
-            return _null_path(n, m)
+            return _trivial_path(n, m)
         amax, bmax = min(2, s.max_zh), min(2, s.max_en)
         zl, el = self.doc.zh_len[z0:z1], self.doc.en_len[e0:e1]
-        w1 = s.first_pass_width
-        width = min(m + 1, 2 * w1 + 1)
         # Column where the English text reaches the same share of characters as the Chinese.
         cz = np.concatenate([[0.0], np.cumsum(zl)]) / max(float(zl.sum()), 1.0)
         ce = np.concatenate([[0.0], np.cumsum(el)]) / max(float(el.sum()), 1.0)
-        lo = np.clip(np.searchsorted(ce, cz) - w1, 0, m + 1 - width)
-        lo = np.maximum.accumulate(lo).astype(np.int64)
-        lo[0] = 0
-        lo[-1] = m + 1 - width  # the last row must reach column m
-        lo = np.minimum.accumulate(lo[::-1])[::-1]
-        band = dp.Band(n, m, lo, width)
-        scorer = self._scorer(b, band, amax, bmax, folds)
-        path = dp.search(band, scorer, amax, bmax, s.scores.skip)
+        center = np.searchsorted(ce, cz)
+        w1 = s.first_pass_width
+        while True:
+            width = min(m + 1, 2 * w1 + 1)
+            lo = np.clip(center - w1, 0, m + 1 - width)
+            lo = np.maximum.accumulate(lo).astype(np.int64)
+            lo[0] = 0
+            lo[-1] = m + 1 - width  # the last row must reach column m
+            lo = np.minimum.accumulate(lo[::-1])[::-1]
+            band = dp.Band(n, m, lo, width)
+            scorer = self._scorer(b, band, amax, bmax, folds)
+            path, _ = dp.search(band, scorer, amax, bmax, scorer.insert)
+            if width == m + 1 or not _touches_edge(path, band):
+                break
+            w1 *= 2
         self._tick()
         return path
 
@@ -200,10 +208,10 @@ class _Job:
         z0, z1, e0, e1 = self._slices(b)
         n, m = z1 - z0, e1 - e0
         s = self.settings
-        if n == 0 or m == 0:
+        if _trivial(n, m, s):
             self._tick()
-            path = _null_path(n, m)
-            return path, [0.0] * len(path)
+            path = _trivial_path(n, m)
+            return path, [1.0 if n and m else 0.0] * len(path)
         jmin = np.full(n + 1, m, dtype=np.int64)
         jmax = np.zeros(n + 1, dtype=np.int64)
         for q0, q1, r0, r1 in guide:
@@ -215,9 +223,8 @@ class _Job:
         hi = np.maximum.accumulate(np.minimum(jmax + s.band + s.max_en // 2, m))
         band = dp.Band(n, m, lo.astype(np.int64), int((hi - lo).max()) + 1)
         scorer = self._scorer(b, band, s.max_zh, s.max_en, folds)
-        path = dp.search(band, scorer, s.max_zh, s.max_en, s.scores.skip)
-        probs = dp.posteriors(band, scorer, s.max_zh, s.max_en, s.scores.skip, path,
-                              temperature=POSTERIOR_TEMPERATURE)
+        path, probs = dp.search(band, scorer, s.max_zh, s.max_en, scorer.insert,
+                                temperature=POSTERIOR_TEMPERATURE)
         self._tick()
         return path, probs
 
@@ -236,7 +243,9 @@ class _Job:
         quotes_z = doc.zh_quote_end[z0:z1] if s.use_quotes else np.zeros(z1 - z0, bool)
         quotes_e = doc.en_quote_end[e0:e1] if s.use_quotes else np.zeros(e1 - e0, bool)
         return BeadScorer(band, amax, bmax, s.scores, _prior(s, amax, bmax), doc.zh_len[z0:z1],
-                          doc.en_len[e0:e1], ratio, quotes_z, quotes_e, lex)
+                          doc.en_len[e0:e1], ratio, quotes_z, quotes_e, lex,
+                          np.diff(doc.zh.indptr[z0:z1 + 1]).astype(float),
+                          np.diff(doc.en.indptr[e0:e1 + 1]).astype(float))
 
 
 # Posterior temperature: bead scores are log-odds on the scale of lex_weight; dividing by it
@@ -244,7 +253,28 @@ class _Job:
 POSTERIOR_TEMPERATURE = 1.0
 
 
-def _null_path(n: int, m: int) -> Path:
+def _touches_edge(path: Path, band: dp.Band, margin: int = 3) -> bool:
+    """Whether the path comes within ``margin`` columns of a band edge that is not the text's."""
+    for _, i, _, j in path:
+        k = j - int(band.lo[i])
+        if (k < margin and band.lo[i] > 0) or \
+                (k >= band.width - margin and band.lo[i] + band.width - 1 < band.m):
+            return True
+    return False
+
+
+def _trivial(n: int, m: int, settings: AlignSettings) -> bool:
+    """A block with one side empty, or one sentence facing a few: nothing to search (a
+    paragraph pair with one Chinese sentence is one bead, however many English sentences)."""
+    if n == 0 or m == 0:
+        return True
+    return (n == 1 and m <= settings.max_en or m == 1 and n <= settings.max_zh) \
+        and n + m <= settings.max_total
+
+
+def _trivial_path(n: int, m: int) -> Path:
+    if n and m:
+        return [(0, n, 0, m)]
     return [(i, i + 1, 0, 0) for i in range(n)] + [(0, 0, j, j + 1) for j in range(m)]
 
 

@@ -6,7 +6,8 @@ diagonal (first pass) or from a first-pass path (second pass), so memory and tim
 in the number of units. The caller scores beads row by row: ``row_scores(i)`` returns an
 ``(amax, bmax + 1, width)`` array whose ``[a - 1, b, k]`` is the score of the bead of ``a`` zh
 and ``b`` en units ending at ``(i, lo[i] + k)`` (``b = 0`` with ``a = 1`` is a 1-0 bead;
-``NEG`` where a bead is not allowed). 0-1 beads cost ``skip`` and are resolved inside the row.
+``NEG`` where a bead is not allowed). The 0-1 bead ending at column j scores ``insert[j]``;
+0-1 beads are resolved inside the row with prefix sums of ``insert``.
 
 ``search`` returns the best path; ``posteriors`` runs the same recursion with log-sum-exp
 forwards and backwards (scores divided by a temperature) and gives, for each bead of a path,
@@ -74,27 +75,81 @@ class _Prev:
         return out
 
 
-def search(band: Band, row_scores: RowScores, amax: int, bmax: int, skip: float) -> Path:
-    """Best bead path as (zh start, zh end, en start, en end) tuples, in order."""
+Insert = float | np.ndarray
+
+
+def _insert_prefix(insert: Insert, m: int) -> np.ndarray:
+    """P[j] = total score of 0-1 beads for columns 1..j (P[0] = 0), padded past m."""
+    per = np.full(m + 1, float(insert)) if np.isscalar(insert) else np.asarray(insert, float)
+    prefix = np.concatenate([[0.0], np.cumsum(per[1:m + 1])])
+    return prefix
+
+
+def search(band: Band, row_scores: RowScores, amax: int, bmax: int, insert: Insert,
+           temperature: float | None = None) -> tuple[Path, list[float] | None]:
+    """Best bead path as (zh start, zh end, en start, en end) tuples, in order; with a
+    ``temperature``, also each bead's posterior probability under exp(score / temperature)
+    over all paths in the band (forward pass shared with the search, then a backward pass)."""
     n, m, lo, width = band.n, band.m, band.lo, band.width
     nb = bmax + 1
     K = np.arange(width)
-    prev = _Prev(band, amax, nb)
+    prefix = _insert_prefix(insert, m)
+    best_in = _Prev(band, amax, nb)
     code = np.full((n + 1, width), -1, dtype=np.int16)
     j0 = lo[0] + K
-    prev.set_row(0, np.where(j0 <= m, j0 * skip, NEG))
+    best_in.set_row(0, np.where(j0 <= m, prefix[np.minimum(j0, m)], NEG))
     code[0] = np.where((j0 > 0) & (j0 <= m), 0, -1)  # 0 = a 0-1 bead
+    fwd = None
+    if temperature is not None:
+        t = float(temperature)
+        fwd = _Prev(band, amax, nb)
+        fwd.set_row(0, np.where(j0 <= m, prefix[np.minimum(j0, m)] / t, NEG))
     for i in range(1, n + 1):
-        valid = (lo[i] + K) <= m
-        cand = (prev.gather(i) + row_scores(i)).reshape(amax * nb, width)
+        cols = lo[i] + K
+        valid = cols <= m
+        pre = prefix[np.minimum(cols, m)]
+        sc = row_scores(i)
+        cand = (best_in.gather(i) + sc).reshape(amax * nb, width)
         arg = np.argmax(cand, axis=0)
         best = np.where(valid, cand[arg, K], NEG)
-        # 0-1 beads: best[k] = max over k' <= k of best[k'] + (k - k') * skip
-        run = np.maximum.accumulate(best - K * skip) + K * skip
+        # 0-1 beads: best[k] = max over k' <= k of best[k'] + insert[k'+1 .. k]
+        run = np.maximum.accumulate(best - pre) + pre
         ins = run > best + 1e-9
-        prev.set_row(i, np.where(valid, np.maximum(run, best), NEG))
+        best_in.set_row(i, np.where(valid, np.maximum(run, best), NEG))
         code[i] = np.where(valid, np.where(ins, 0, arg + nb), -1)   # a * nb + b, a >= 1
-    return _backtrace(code, lo, n, m, nb)
+        if fwd is not None:
+            c = np.where(valid, _logsumexp((fwd.gather(i) + sc / t).reshape(amax * nb, width), 0),
+                         NEG)
+            with np.errstate(under="ignore"):
+                acc = np.logaddexp.accumulate(c - pre / t) + pre / t
+            fwd.set_row(i, np.where(valid & (acc > NEG / 2), acc, NEG))
+    path = _backtrace(code, lo, n, m, nb)
+    if fwd is None:
+        return path, None
+    return path, _posteriors(band, row_scores, amax, nb, prefix, t, fwd, path)
+
+
+def posteriors(band: Band, row_scores: RowScores, amax: int, bmax: int, insert: Insert,
+               temperature: float, path: Path) -> list[float]:
+    """Posterior probability of each bead of ``path`` under exp(score / temperature)."""
+    n, m, lo, width = band.n, band.m, band.lo, band.width
+    nb = bmax + 1
+    K = np.arange(width)
+    t = float(temperature)
+    prefix = _insert_prefix(insert, m)
+    fwd = _Prev(band, amax, nb)
+    j0 = lo[0] + K
+    fwd.set_row(0, np.where(j0 <= m, prefix[np.minimum(j0, m)] / t, NEG))
+    for i in range(1, n + 1):
+        cols = lo[i] + K
+        valid = cols <= m
+        pre = prefix[np.minimum(cols, m)] / t
+        c = np.where(valid, _logsumexp((fwd.gather(i) + row_scores(i) / t).reshape(amax * nb, width),
+                                       0), NEG)
+        with np.errstate(under="ignore"):
+            acc = np.logaddexp.accumulate(c - pre) + pre
+        fwd.set_row(i, np.where(valid & (acc > NEG / 2), acc, NEG))
+    return _posteriors(band, row_scores, amax, nb, prefix, t, fwd, path)
 
 
 def _backtrace(code: np.ndarray, lo: np.ndarray, n: int, m: int, nb: int) -> Path:
@@ -122,69 +177,45 @@ def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
     return np.where(top > NEG / 2, out, NEG)
 
 
-def posteriors(band: Band, row_scores: RowScores, amax: int, bmax: int, skip: float,
-               path: Path, temperature: float) -> list[float]:
-    """P(bead) under the distribution exp(score / temperature) over all paths in the band."""
+def _posteriors(band: Band, row_scores: RowScores, amax: int, nb: int, prefix: np.ndarray,
+                t: float, fwd: _Prev, path: Path) -> list[float]:
+    """Backward pass; P(bead) = exp(alpha(start) + score / t + beta(end) - log Z)."""
     n, m, lo, width = band.n, band.m, band.lo, band.width
-    nb = bmax + 1
-    t = float(temperature)
-    sk = skip / t
     K = np.arange(width)
-    cache: dict[int, np.ndarray] = {}
-    keep_all = (n + 1) * width * amax * nb <= 4_000_000  # rows are scored once when small
-
-    def scores(i: int) -> np.ndarray:
-        got = cache.get(i)
-        if got is None:
-            got = row_scores(i) / t
-            if keep_all:
-                cache[i] = got
-        return got
-
-    # Forward.
-    fwd = _Prev(band, amax, nb)
-    j0 = lo[0] + K
-    fwd.set_row(0, np.where(j0 <= m, j0 * sk, NEG))
-    for i in range(1, n + 1):
-        valid = (lo[i] + K) <= m
-        cand = (fwd.gather(i) + scores(i)).reshape(amax * nb, width)
-        c = np.where(valid, _logsumexp(cand, 0), NEG)
-        with np.errstate(under="ignore"):
-            run = np.logaddexp.accumulate(c - K * sk) + K * sk
-        fwd.set_row(i, np.where(valid & (run > NEG / 2), run, NEG))
-    A = np.stack([fwd.row(i) for i in range(n + 1)])
-    log_z = A[n, m - lo[n]]
-    # Backward: B[i, k] = log sum over paths from (i, lo[i] + k) to (n, m).
-    B = np.full((n + 1, width), NEG)
+    B = _Prev(band, amax, nb)            # same padded layout, read "forwards" from row i
+    recent: dict[int, np.ndarray] = {}   # scores of rows i + 1 .. i + amax
+    path_scores: dict[int, np.ndarray] = {}
+    ends = {z1 for _, z1, _, _ in path}
+    A_ = np.arange(1, amax + 1)
+    Bv = np.arange(nb)
     for i in range(n, -1, -1):
-        pulled = np.full(width, NEG)
         cols = lo[i] + K
-        parts = []
-        for a in range(1, min(amax, n - i) + 1):
-            r = i + a
-            sc = scores(r)[a - 1]                                   # (nb, width) at row r
-            end_cols = cols[None, :] + np.arange(nb)[:, None]        # bead (a, b) from (i, j)
-            kr = end_cols - lo[r]
-            ok = (kr >= 0) & (kr < width) & (end_cols <= m)
+        pulled = np.where(cols == m, 0.0, NEG) if i == n else np.full(width, NEG)
+        a = A_[A_ <= n - i]
+        if len(a):
+            rows = i + a
+            sc = np.stack([recent[r][r - i - 1] for r in rows])                 # (a, nb, W)
+            kr = cols[None, None, :] + Bv[None, :, None] - lo[rows][:, None, None]
+            ok = (kr >= 0) & (kr < width) & ((cols[None, None, :] + Bv[None, :, None]) <= m)
             krc = np.clip(kr, 0, width - 1)
-            val = np.where(ok, sc[np.arange(nb)[:, None], krc] + B[r][krc], NEG)
-            parts.append(val)
-        if i == n:
-            pulled = np.where(cols == m, 0.0, NEG)
-        if parts:
-            pulled = np.logaddexp(pulled, _logsumexp(np.concatenate(parts, 0), 0))
-        # 0-1 beads inside the row, from the right: B[k] = pulled[k] (+) skip + B[k + 1]
-        rev = pulled[::-1] - K * sk
+            beta = B.D[(rows * B.row_len + B.pad)[:, None, None] + krc]
+            val = np.where(ok, np.take_along_axis(sc, krc, axis=2) + beta, NEG)
+            pulled = np.logaddexp(pulled, _logsumexp(val.reshape(-1, width), 0))
+        # 0-1 beads inside the row, from the right: B[k] = pulled[k] (+) insert[k+1] + B[k + 1]
+        pre = prefix[np.minimum(cols, m)] / t
         with np.errstate(under="ignore"):
-            acc = np.logaddexp.accumulate(rev) + K * sk
-        B[i] = np.where(cols <= m, acc[::-1], NEG)
+            acc = np.logaddexp.accumulate((pulled + pre)[::-1])[::-1] - pre
+        B.set_row(i, np.where(cols <= m, acc, NEG))
+        if i >= 1:
+            recent[i] = row_scores(i) / t
+            recent.pop(i + amax, None)
+            if i in ends:
+                path_scores[i] = recent[i]
+    log_z = fwd.row(n)[m - lo[n]]
     out = []
     for z0, z1, e0, e1 in path:
         a, b = z1 - z0, e1 - e0
-        if a == 0:
-            s = sk
-        else:
-            s = scores(z1)[a - 1, b, e1 - lo[z1]]
-        p = A[z0, e0 - lo[z0]] + s + B[z1, e1 - lo[z1]] - log_z
+        s = (prefix[e1] - prefix[e0]) / t if a == 0 else path_scores[z1][a - 1, b, e1 - lo[z1]]
+        p = fwd.row(z0)[e0 - lo[z0]] + s + B.row(z1)[e1 - lo[z1]] - log_z
         out.append(float(np.exp(min(0.0, p))))
     return out

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..text import anchors
-from .ttable import SparseTable, train_ibm1
+from .ttable import Ragged, SparseTable, sorted_unique, train_ibm1_ragged
 from .lexicon import STOPWORDS, en_content_stems, load_cedict, nfkc, stem
 
 # Chinese function words whose dictionary glosses are noise for alignment.
@@ -139,17 +139,23 @@ def _names(vocab: dict[str, int]) -> list[str]:
     return out
 
 
+# A short text says little about how rare its words are: below this many token occurrences,
+# background probabilities are estimated as if the text were this long (a word seen once in a
+# ten-sentence document is still a rare word).
+MIN_BACKGROUND_TOKENS = 1000
+
+
 def _background(rows: Rows, size: int) -> np.ndarray:
     counts = np.bincount(rows.indices, minlength=size).astype(np.float64)
-    return (counts + 0.5) / (counts.sum() + 0.5 * max(size, 1))
+    return (counts + 0.5) / max(counts.sum() + 0.5 * max(size, 1), MIN_BACKGROUND_TOKENS)
 
 
-def seed_allowed(doc: DocTokens, use_dictionary: bool) -> list[np.ndarray]:
+def seed_allowed(doc: DocTokens, use_dictionary: bool) -> Ragged:
     """For each zh token, the en token ids the seed lets it translate to: CC-CEDICT glosses
     present in the document, and anchors to themselves."""
     en_id = {w: i for i, w in enumerate(doc.en_vocab)}
     cedict = load_cedict() if use_dictionary else None
-    out = []
+    out: list[list[int]] = []
     for w in doc.zh_vocab:
         if w.startswith(("#", "py:")):
             ids = [en_id[w]] if w in en_id else []
@@ -159,17 +165,16 @@ def seed_allowed(doc: DocTokens, use_dictionary: bool) -> list[np.ndarray]:
             ids = sorted({en_id[g] for g in cedict.glosses(w) if g in en_id})
         else:
             ids = []
-        out.append(np.asarray(ids, dtype=np.int64))
-    return out
+        out.append(ids)
+    return Ragged.from_lists(out)
 
 
-def invert(allowed: Sequence[np.ndarray], n_en: int) -> list[np.ndarray]:
+def invert(allowed: Ragged, n_en: int) -> Ragged:
     """The same relation seen from the English side."""
-    rev: list[list[int]] = [[] for _ in range(n_en)]
-    for z, targets in enumerate(allowed):
-        for e in targets.tolist():
-            rev[e].append(z)
-    return [np.asarray(r, dtype=np.int64) for r in rev]
+    source = np.repeat(np.arange(len(allowed.ptr) - 1), allowed.lengths())
+    order = np.lexsort((source, allowed.flat))
+    counts = np.bincount(allowed.flat, minlength=n_en)
+    return Ragged(np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), source[order])
 
 
 @dataclass(slots=True)
@@ -180,39 +185,42 @@ class Tables:
     zh_given_en: Rows
 
 
-def seed_tables(doc: DocTokens, allowed: Sequence[np.ndarray]) -> Tables:
+def seed_tables(doc: DocTokens, allowed: Ragged) -> Tables:
     """Uniform over the allowed translations (the dictionary's, or the anchor itself)."""
     return Tables(_uniform(allowed), _uniform(invert(allowed, len(doc.en_vocab))))
 
 
-def _uniform(allowed: Sequence[np.ndarray]) -> Rows:
-    lengths = np.asarray([len(a) for a in allowed], dtype=np.int64)
-    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    indices = np.concatenate(allowed).astype(np.int64) if len(allowed) else np.zeros(0, np.int64)
-    data = np.repeat(1.0 / np.maximum(lengths, 1), lengths)
-    return Rows(indptr, indices, data)
+def _uniform(allowed: Ragged) -> Rows:
+    lengths = allowed.lengths()
+    return Rows(allowed.ptr, allowed.flat, np.repeat(1.0 / np.maximum(lengths, 1), lengths))
 
 
-def learn_tables(doc: DocTokens, beads: Sequence[tuple[Sequence[int], Sequence[int]]],
-                 allowed: Sequence[np.ndarray], *, prior_weight: float = 1.0,
-                 iterations: int = 5) -> Tables:
-    """IBM Model 1 both ways over the tokens of ``beads`` (document sentence ids), seeded by
-    ``allowed``; probabilities under MIN_PROB are dropped."""
-    zh_ptr, zh_idx = doc.zh.indptr, doc.zh.indices
-    en_ptr, en_idx = doc.en.indptr, doc.en.indices
-    pairs = []
-    for zs, es in beads:
-        if not len(zs) or not len(es):
-            continue
-        z = np.unique(np.concatenate([zh_idx[zh_ptr[s]:zh_ptr[s + 1]] for s in zs]))
-        e = np.unique(np.concatenate([en_idx[en_ptr[s]:en_ptr[s + 1]] for s in es]))
-        pairs.append((z, e))
+def _bead_tokens(rows: Rows, starts: np.ndarray, stops: np.ndarray) -> Ragged:
+    """The set of tokens of sentences [starts[k], stops[k]) for each k (sentence ranges)."""
+    a, b = rows.indptr[starts], rows.indptr[stops]
+    lengths = b - a
+    total = int(lengths.sum())
+    bead = np.repeat(np.arange(len(starts)), lengths)
+    pos = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(a, lengths)
+    size = int(rows.indices.max()) + 1 if len(rows.indices) else 1
+    keys = sorted_unique(bead * size + rows.indices[pos])
+    counts = np.bincount(keys // size, minlength=len(starts))
+    return Ragged(np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), keys % size)
+
+
+def learn_tables(doc: DocTokens, beads: np.ndarray, allowed: Ragged, *,
+                 prior_weight: float = 1.0, iterations: int = 5) -> Tables:
+    """IBM Model 1 both ways over the tokens of ``beads`` ((zh0, zh1, en0, en1) document
+    sentence ranges, both sides non-empty), seeded by ``allowed``; probabilities under
+    MIN_PROB are dropped."""
+    beads = np.asarray(beads, dtype=np.int64).reshape(-1, 4)
+    zh = _bead_tokens(doc.zh, beads[:, 0], beads[:, 1])
+    en = _bead_tokens(doc.en, beads[:, 2], beads[:, 3])
     n_zh, n_en = len(doc.zh_vocab), len(doc.en_vocab)
-    forward = train_ibm1(pairs, n_zh, n_en, prior=allowed, prior_weight=prior_weight,
-                         iterations=iterations)
-    backward = train_ibm1([(e, z) for z, e in pairs], n_en, n_zh,
-                          prior=invert(allowed, n_en), prior_weight=prior_weight,
-                          iterations=iterations)
+    forward = train_ibm1_ragged(zh, en, n_zh, n_en, prior=allowed, prior_weight=prior_weight,
+                                iterations=iterations)
+    backward = train_ibm1_ragged(en, zh, n_en, n_zh, prior=invert(allowed, n_en),
+                                 prior_weight=prior_weight, iterations=iterations)
     return Tables(_prune(forward), _prune(backward))
 
 

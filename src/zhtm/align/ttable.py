@@ -57,55 +57,69 @@ class SparseTable:
         return float(p[k]) if k < len(t) and t[k] == target else 0.0
 
 
-def train_ibm1(pairs: Sequence[tuple[np.ndarray, np.ndarray]], n_source: int, n_target: int, *,
-               prior: Sequence[np.ndarray] | None = None, prior_weight: float = 1.0,
-               iterations: int = 5, weights: Sequence[float] | None = None,
-               null_weight: float = 1.0) -> SparseTable:
-    """p(target | source) by EM over id-array pairs (source ids, target ids).
+@dataclass(frozen=True, slots=True)
+class Ragged:
+    """A list of id arrays in one flat array: item k is ``flat[ptr[k]:ptr[k + 1]]``."""
 
-    ``prior[s]`` lists target ids the seed allows for source ``s``; each gets
-    ``prior_weight / len(prior[s])`` pseudo-counts in every M step. ``weights`` scale the
-    counts of each pair (e.g. by how sure its alignment is). The NULL source competes for
-    every target with ``null_weight`` times the target's relative frequency."""
-    src_parts, tgt_parts, occ_parts = [], [], []
-    target_freq = np.zeros(n_target)
-    occ = 0
-    pair_weight = []
-    for k, (src, tgt) in enumerate(pairs):
-        src = np.asarray(src, dtype=np.int64)
-        tgt = np.asarray(tgt, dtype=np.int64)
-        if len(tgt) == 0:
-            continue
-        np.add.at(target_freq, tgt, 1.0)
-        if len(src) == 0:
-            occ += len(tgt)
-            pair_weight.append(np.zeros(len(tgt)))
-            continue
-        src_parts.append(np.repeat(src, len(tgt)))
-        tgt_parts.append(np.tile(tgt, len(src)))
-        occ_parts.append(np.tile(np.arange(occ, occ + len(tgt)), len(src)))
-        occ += len(tgt)
-        w = 1.0 if weights is None else float(weights[k])
-        pair_weight.append(np.full(len(tgt), w))
-    occ_target = np.concatenate([t for _, t in pairs if len(t)]).astype(np.int64) if occ else \
-        np.zeros(0, np.int64)
-    occ_weight = np.concatenate(pair_weight) if pair_weight else np.zeros(0)
+    ptr: np.ndarray
+    flat: np.ndarray
+
+    @classmethod
+    def from_lists(cls, lists: Sequence[Sequence[int]]) -> "Ragged":
+        lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+        flat = np.fromiter((v for x in lists for v in x), dtype=np.int64, count=int(lengths.sum()))
+        return cls(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), flat)
+
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.ptr)
+
+
+def train_ibm1(pairs: Sequence[tuple[Sequence[int], Sequence[int]]], n_source: int,
+               n_target: int, *, prior: Sequence[Sequence[int]] | None = None,
+               prior_weight: float = 1.0, iterations: int = 5,
+               weights: Sequence[float] | None = None, null_weight: float = 1.0) -> SparseTable:
+    """p(target | source) by EM over id pairs (source ids, target ids); see ``train_ibm1_ragged``."""
+    return train_ibm1_ragged(Ragged.from_lists([s for s, _ in pairs]),
+                             Ragged.from_lists([t for _, t in pairs]), n_source, n_target,
+                             prior=None if prior is None else Ragged.from_lists(prior),
+                             prior_weight=prior_weight, iterations=iterations,
+                             weights=None if weights is None else np.asarray(weights, float),
+                             null_weight=null_weight)
+
+
+def train_ibm1_ragged(src: Ragged, tgt: Ragged, n_source: int, n_target: int, *,
+                      prior: Ragged | None = None, prior_weight: float = 1.0,
+                      iterations: int = 5, weights: np.ndarray | None = None,
+                      null_weight: float = 1.0) -> SparseTable:
+    """p(target | source) by EM; pair k is (``src`` item k, ``tgt`` item k).
+
+    ``prior`` item s lists target ids the seed allows for source s; each gets
+    ``prior_weight / len(item)`` pseudo-counts in every M step. ``weights`` scale the counts
+    of each pair (e.g. by how sure its alignment is). The NULL source competes for every
+    target with ``null_weight`` times the target's relative frequency."""
+    ls, lt = src.lengths(), tgt.lengths()
+    n_pairs = len(ls)
+    cnt = ls * lt
+    total = int(cnt.sum())
+    pair = np.repeat(np.arange(n_pairs), cnt)
+    r = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    lt_p = lt[pair]
+    src_id = src.flat[src.ptr[pair] + r // np.maximum(lt_p, 1)]
+    occ_idx = tgt.ptr[pair] + r % np.maximum(lt_p, 1)          # target occurrence
+    occ = len(tgt.flat)
+    occ_target = tgt.flat
+    occ_weight = np.repeat(np.ones(n_pairs) if weights is None else weights, lt)
+    target_freq = np.bincount(tgt.flat, minlength=n_target).astype(np.float64)
     null = null_weight * (target_freq + 1.0) / (target_freq.sum() + n_target)
     # Parameters live on the union of co-occurring pairs and prior pairs.
-    keys = [np.concatenate(src_parts) * n_target + np.concatenate(tgt_parts)] if src_parts else []
+    keys = src_id * n_target + occ_target[occ_idx]
     prior_keys, prior_mass = _prior_arrays(prior, n_target, prior_weight)
-    all_keys = np.unique(np.concatenate(keys + [prior_keys])) if keys or len(prior_keys) else \
-        np.zeros(0, np.int64)
+    all_keys = sorted_unique(np.concatenate([keys, prior_keys]))
     param_source = all_keys // max(n_target, 1)
     param_target = all_keys % max(n_target, 1)
     pseudo = np.zeros(len(all_keys))
-    if len(prior_keys):
-        pseudo[np.searchsorted(all_keys, prior_keys)] = prior_mass
-    if keys:
-        occ_param = np.searchsorted(all_keys, keys[0])
-        occ_idx = np.concatenate(occ_parts)
-    else:
-        occ_param = occ_idx = np.zeros(0, np.int64)
+    pseudo[np.searchsorted(all_keys, prior_keys)] = prior_mass
+    occ_param = np.searchsorted(all_keys, keys)
     # Start: the prior where there is one, uniform over co-occurring targets otherwise.
     t = _normalise(pseudo + 1e-3, param_source, n_source)
     for _ in range(iterations):
@@ -114,26 +128,32 @@ def train_ibm1(pairs: Sequence[tuple[np.ndarray, np.ndarray]], n_source: int, n_
         post = tv / denom[occ_idx] * occ_weight[occ_idx]
         counts = np.bincount(occ_param, weights=post, minlength=len(all_keys)) + pseudo
         t = _normalise(counts + 1e-9, param_source, n_source)
-    indptr = np.zeros(n_source + 1, dtype=np.int64)
-    np.add.at(indptr, param_source + 1, 1)
-    return SparseTable(np.cumsum(indptr), param_target, t, null)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(param_source, minlength=n_source))])
+    return SparseTable(indptr.astype(np.int64), param_target, t, null)
 
 
-def _prior_arrays(prior: Sequence[np.ndarray] | None, n_target: int, weight: float
+def _prior_arrays(prior: Ragged | None, n_target: int, weight: float
                   ) -> tuple[np.ndarray, np.ndarray]:
-    if prior is None:
+    """Sorted unique (source * n_target + target) keys of the prior, with their pseudo-counts."""
+    if prior is None or not len(prior.flat):
         return np.zeros(0, np.int64), np.zeros(0)
-    keys, mass = [], []
-    for s, targets in enumerate(prior):
-        if len(targets):
-            targets = np.unique(np.asarray(targets, dtype=np.int64))
-            keys.append(s * n_target + targets)
-            mass.append(np.full(len(targets), weight / len(targets)))
-    if not keys:
-        return np.zeros(0, np.int64), np.zeros(0)
-    keys_a, mass_a = np.concatenate(keys), np.concatenate(mass)
-    order = np.argsort(keys_a, kind="stable")
-    return keys_a[order], mass_a[order]
+    lengths = prior.lengths()
+    source = np.repeat(np.arange(len(lengths)), lengths)
+    keys = sorted_unique(source * n_target + prior.flat)
+    per_source = np.bincount(keys // n_target, minlength=len(lengths))  # after de-duplication
+    return keys, weight / per_source[keys // n_target]
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique for integer arrays by sorting (numpy 2's hash-based unique is many times
+    slower on the few hundred thousand keys EM deals with)."""
+    if not len(values):
+        return values
+    a = np.sort(values)
+    keep = np.empty(len(a), dtype=bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
 
 
 def _normalise(values: np.ndarray, rows: np.ndarray, n_rows: int) -> np.ndarray:
