@@ -15,8 +15,8 @@ Method, per document (all blocks together):
 4. Search, per block (``dp``): a first pass over beads up to 2-2 in a wide band around
    the length diagonal with the dictionary table finds the path and the beads to learn from;
    the second pass runs every bead size in a narrow band around it with the learned table.
-5. Confidence: the posterior probability of each bead under the same model (forward-backward
-   over the band), calibrated on MAC-Dev (``confidence``).
+5. Confidence: the posterior probability of each bead under a lenient version of the same
+   model (forward-backward over the band), calibrated on MAC-Dev (``confidence``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import numpy as np
 
 from . import dp
 from . import features as feat
-from .confidence import bead_confidence
+from . import confidence
 from .scoring import BeadScorer, Lexical, ScoreParams, TablePart, lexical, transpose
 from ..errors import InputError
 from ..records import Bead
@@ -44,13 +44,13 @@ class AlignSettings:
     max_zh: int = 4              # most Chinese units in one bead
     max_en: int = 9              # most English units in one bead (policy reports reach 1-9)
     max_total: int = 10          # most units in one bead, both sides together
-    band: int = 6                # second-pass half-width around the first-pass path
+    band: int = 3                # second-pass half-width around the first-pass path
     first_pass_width: int = 40   # first-pass half-width around the length diagonal (grows)
     use_lexical: bool = True     # False: length-only (Gale-Church-like) baseline
     use_dictionary: bool = True  # CC-CEDICT glosses seed the translation table
     use_anchors: bool = True     # numbers, Latin strings, names
     learn_table: bool = True     # IBM Model 1 by EM on the first pass's beads, cross-fitted
-    folds: int = 2               # each part of the document is scored by a table learned on the others
+    folds: int = 2               # each part is scored by a table learned on the others (1: on itself)
     use_quotes: bool = True      # quote boundary term
     em_iterations: int = 5
     prior_weight: float = 1.0    # pseudo-counts the dictionary gives each word
@@ -91,7 +91,7 @@ def align_blocks(blocks: Blocks, settings: AlignSettings = AlignSettings(),
         path, probs = job.second_pass(b, folds, first[b])
         whole = len(path) == 1 and len(zh) > 0 and len(en) > 0
         out.append([Bead(tuple(range(z0, z1)), tuple(range(e0, e1)),
-                         bead_confidence(p, z1 - z0, e1 - e0, whole))
+                         confidence.bead_confidence(p, whole))
                     for (z0, z1, e0, e1), p in zip(path, probs)])
     return out
 
@@ -147,12 +147,13 @@ class _Job:
                  for b, path in enumerate(paths) for z0, z1, e0, e1 in path]
         k = self.settings.folds
         paired = sum(1 for z0, z1, e0, e1 in beads if z1 > z0 and e1 > e0)
-        if k < 2 or paired < k * MIN_BEADS_PER_FOLD:
+        if k < 1 or paired < max(k, 2) * MIN_BEADS_PER_FOLD:
             return []
         groups = [beads[g * len(beads) // k:(g + 1) * len(beads) // k] for g in range(k)]
         folds = []
         for g, group in enumerate(groups):
-            train = [bead for h, other in enumerate(groups) if h != g for bead in other
+            # folds=1 trains on the very beads it scores (the self-training ablation)
+            train = [bead for h, other in enumerate(groups) if h != g or k == 1 for bead in other
                      if bead[1] > bead[0] and bead[3] > bead[2]]
             tables = feat.learn_tables(self.doc, train, allowed,
                                        prior_weight=self.settings.prior_weight,
@@ -195,7 +196,7 @@ class _Job:
             lo = np.minimum.accumulate(lo[::-1])[::-1]
             band = dp.Band(n, m, lo, width)
             scorer = self._scorer(b, band, amax, bmax, folds)
-            path, _ = dp.search(band, scorer, amax, bmax, scorer.insert)
+            path = dp.search(band, scorer, amax, bmax, scorer.insert)
             if width == m + 1 or not _touches_edge(path, band):
                 break
             w1 *= 2
@@ -223,8 +224,11 @@ class _Job:
         hi = np.maximum.accumulate(np.minimum(jmax + s.band + s.max_en // 2, m))
         band = dp.Band(n, m, lo.astype(np.int64), int((hi - lo).max()) + 1)
         scorer = self._scorer(b, band, s.max_zh, s.max_en, folds)
-        path, probs = dp.search(band, scorer, s.max_zh, s.max_en, scorer.insert,
-                                temperature=POSTERIOR_TEMPERATURE)
+        path = dp.search(band, scorer, s.max_zh, s.max_en, scorer.insert)
+        lenient = confidence.lenient(s.scores)
+        judge = scorer.variant(lenient, _prior(lenient, s.max_total, s.max_zh, s.max_en))
+        probs = dp.posteriors(band, judge, s.max_zh, s.max_en, judge.insert,
+                              confidence.TEMPERATURE, path)
         self._tick()
         return path, probs
 
@@ -242,15 +246,15 @@ class _Job:
         ratio = _block_ratio(self.ratio, doc.zh_len[z0:z1], doc.en_len[e0:e1])
         quotes_z = doc.zh_quote_end[z0:z1] if s.use_quotes else np.zeros(z1 - z0, bool)
         quotes_e = doc.en_quote_end[e0:e1] if s.use_quotes else np.zeros(e1 - e0, bool)
-        return BeadScorer(band, amax, bmax, s.scores, _prior(s, amax, bmax), doc.zh_len[z0:z1],
+        inside_z = feat.inside_quotes(doc.zh_quote_event[z0:z1] if s.use_quotes else
+                                      np.zeros(z1 - z0, np.int8))
+        inside_e = feat.inside_quotes(doc.en_quote_event[e0:e1] if s.use_quotes else
+                                      np.zeros(e1 - e0, np.int8))
+        return BeadScorer(band, amax, bmax, s.scores, _prior(s.scores, s.max_total, amax, bmax),
+                          doc.zh_len[z0:z1],
                           doc.en_len[e0:e1], ratio, quotes_z, quotes_e, lex,
                           np.diff(doc.zh.indptr[z0:z1 + 1]).astype(float),
-                          np.diff(doc.en.indptr[e0:e1 + 1]).astype(float))
-
-
-# Posterior temperature: bead scores are log-odds on the scale of lex_weight; dividing by it
-# turns the evidence back into nats (a calibration constant, see confidence).
-POSTERIOR_TEMPERATURE = 1.0
+                          np.diff(doc.en.indptr[e0:e1 + 1]).astype(float), inside_z, inside_e)
 
 
 def _touches_edge(path: Path, band: dp.Band, margin: int = 3) -> bool:
@@ -304,13 +308,12 @@ def _block_ratio(doc_ratio: float, zl: np.ndarray, el: np.ndarray, weight: float
     return math.exp((k * math.log(e / z) + weight * math.log(doc_ratio)) / (k + weight))
 
 
-def _prior(settings: AlignSettings, amax: int, bmax: int) -> np.ndarray:
+def _prior(p: ScoreParams, max_total: int, amax: int, bmax: int) -> np.ndarray:
     """Log-prior of an a-b bead at [a - 1, b] (NEG where not allowed; [0, 0] is the 1-0 bead)."""
-    p = settings.scores
     pr = np.full((amax, bmax + 1), dp.NEG)
     pr[0, 0] = 0.0
     for a in range(1, amax + 1):
         for b in range(1, bmax + 1):
-            if a + b <= settings.max_total:
+            if a + b <= max_total:
                 pr[a - 1, b] = -(a + b - 2) * p.merge - (p.both_merged if a > 1 and b > 1 else 0.0)
     return pr

@@ -11,7 +11,8 @@ and ``b`` en units ending at ``(i, lo[i] + k)`` (``b = 0`` with ``a = 1`` is a 1
 
 ``search`` returns the best path; ``posteriors`` runs the same recursion with log-sum-exp
 forwards and backwards (scores divided by a temperature) and gives, for each bead of a path,
-the probability that an alignment drawn from the model contains that exact bead.
+the probability that an alignment drawn from the model contains that exact bead (the scorer
+may be another model than the one that chose the path).
 """
 
 from __future__ import annotations
@@ -85,11 +86,8 @@ def _insert_prefix(insert: Insert, m: int) -> np.ndarray:
     return prefix
 
 
-def search(band: Band, row_scores: RowScores, amax: int, bmax: int, insert: Insert,
-           temperature: float | None = None) -> tuple[Path, list[float] | None]:
-    """Best bead path as (zh start, zh end, en start, en end) tuples, in order; with a
-    ``temperature``, also each bead's posterior probability under exp(score / temperature)
-    over all paths in the band (forward pass shared with the search, then a backward pass)."""
+def search(band: Band, row_scores: RowScores, amax: int, bmax: int, insert: Insert) -> Path:
+    """Best bead path as (zh start, zh end, en start, en end) tuples, in order."""
     n, m, lo, width = band.n, band.m, band.lo, band.width
     nb = bmax + 1
     K = np.arange(width)
@@ -99,17 +97,11 @@ def search(band: Band, row_scores: RowScores, amax: int, bmax: int, insert: Inse
     j0 = lo[0] + K
     best_in.set_row(0, np.where(j0 <= m, prefix[np.minimum(j0, m)], NEG))
     code[0] = np.where((j0 > 0) & (j0 <= m), 0, -1)  # 0 = a 0-1 bead
-    fwd = None
-    if temperature is not None:
-        t = float(temperature)
-        fwd = _Prev(band, amax, nb)
-        fwd.set_row(0, np.where(j0 <= m, prefix[np.minimum(j0, m)] / t, NEG))
     for i in range(1, n + 1):
         cols = lo[i] + K
         valid = cols <= m
         pre = prefix[np.minimum(cols, m)]
-        sc = row_scores(i)
-        cand = (best_in.gather(i) + sc).reshape(amax * nb, width)
+        cand = (best_in.gather(i) + row_scores(i)).reshape(amax * nb, width)
         arg = np.argmax(cand, axis=0)
         best = np.where(valid, cand[arg, K], NEG)
         # 0-1 beads: best[k] = max over k' <= k of best[k'] + insert[k'+1 .. k]
@@ -117,21 +109,18 @@ def search(band: Band, row_scores: RowScores, amax: int, bmax: int, insert: Inse
         ins = run > best + 1e-9
         best_in.set_row(i, np.where(valid, np.maximum(run, best), NEG))
         code[i] = np.where(valid, np.where(ins, 0, arg + nb), -1)   # a * nb + b, a >= 1
-        if fwd is not None:
-            c = np.where(valid, _logsumexp((fwd.gather(i) + sc / t).reshape(amax * nb, width), 0),
-                         NEG)
-            with np.errstate(under="ignore"):
-                acc = np.logaddexp.accumulate(c - pre / t) + pre / t
-            fwd.set_row(i, np.where(valid & (acc > NEG / 2), acc, NEG))
-    path = _backtrace(code, lo, n, m, nb)
-    if fwd is None:
-        return path, None
-    return path, _posteriors(band, row_scores, amax, nb, prefix, t, fwd, path)
+    return _backtrace(code, lo, n, m, nb)
 
 
 def posteriors(band: Band, row_scores: RowScores, amax: int, bmax: int, insert: Insert,
                temperature: float, path: Path) -> list[float]:
     """Posterior probability of each bead of ``path`` under exp(score / temperature)."""
+    with np.errstate(under="ignore"):
+        return _posteriors_of(band, row_scores, amax, bmax, insert, temperature, path)
+
+
+def _posteriors_of(band: Band, row_scores: RowScores, amax: int, bmax: int, insert: Insert,
+                   temperature: float, path: Path) -> list[float]:
     n, m, lo, width = band.n, band.m, band.lo, band.width
     nb = bmax + 1
     K = np.arange(width)
@@ -168,13 +157,10 @@ def _backtrace(code: np.ndarray, lo: np.ndarray, n: int, m: int, nb: int) -> Pat
 
 
 def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
-    top = np.max(x, axis=axis)
-    safe = np.where(top > NEG / 2, top, 0.0)
-    with np.errstate(under="ignore"):
-        s = np.sum(np.exp(x - np.expand_dims(safe, axis)), axis=axis)
-    with np.errstate(divide="ignore"):
-        out = safe + np.log(s)
-    return np.where(top > NEG / 2, out, NEG)
+    """log(sum(exp(x))) along an axis. NEG is finite, so columns that are all NEG stay near
+    NEG without special cases (callers silence underflow)."""
+    top = x.max(axis=axis)
+    return top + np.log(np.exp(x - np.expand_dims(top, axis)).sum(axis=axis))
 
 
 def _posteriors(band: Band, row_scores: RowScores, amax: int, nb: int, prefix: np.ndarray,

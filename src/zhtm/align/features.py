@@ -35,6 +35,35 @@ ZH_STOP = frozenset("""
 # A sentence that ends a quotation: a closing quote mark at its very end.
 _ZH_QUOTE_END = re.compile(r"[”」』\"]\s*$")
 _EN_QUOTE_END = re.compile(r"[’'\"”]\s*$")
+# Quotation marks that open or close speech. In English a mark opens after a space (or at the
+# start) before a word, and closes after a word or punctuation before a space (or at the end);
+# an apostrophe inside a word (don't, Xi'an) does neither.
+_ZH_OPEN_MARK = re.compile(r"[“「『]")
+_ZH_CLOSE_MARK = re.compile(r"[”」』]")
+_EN_OPEN_MARK = re.compile(r"(?:^|(?<=[\s(\[—–-]))[‘'\"“](?=\S)")
+_EN_CLOSE_MARK = re.compile(r"(?<=\S)[’'\"”](?=$|[\s)\]—–,.;:!?-])")
+
+
+def quote_event(text: str, zh: bool) -> int:
+    """+1 if the sentence leaves a quotation open (its last quote mark opens one), -1 if its
+    last mark closes one, 0 if it has none."""
+    opens, closes = (_ZH_OPEN_MARK, _ZH_CLOSE_MARK) if zh else (_EN_OPEN_MARK, _EN_CLOSE_MARK)
+    last_open = max((m.start() for m in opens.finditer(text)), default=-1)
+    last_close = max((m.start() for m in closes.finditer(text)), default=-1)
+    if last_open < 0 and last_close < 0:
+        return 0
+    return 1 if last_open > last_close else -1
+
+
+def inside_quotes(events: np.ndarray) -> np.ndarray:
+    """inside[k]: whether a quotation is open after the first k sentences (inside[0] = False)."""
+    out = np.zeros(len(events) + 1, dtype=bool)
+    state = False
+    for k, e in enumerate(events.tolist()):
+        if e:
+            state = e > 0
+        out[k + 1] = state
+    return out
 # Learned probabilities below this are dropped from the scoring tables (noise, and cost).
 MIN_PROB = 0.01
 
@@ -84,6 +113,8 @@ class DocTokens:
     en_len: np.ndarray        # characters
     zh_quote_end: np.ndarray  # bool: the sentence ends a quotation
     en_quote_end: np.ndarray
+    zh_quote_event: np.ndarray  # +1 leaves a quotation open, -1 closes one, 0 neither
+    en_quote_event: np.ndarray
     zh_bg: np.ndarray         # background probability of each zh token
     en_bg: np.ndarray
 
@@ -99,10 +130,12 @@ def tokenize(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool = True,
     en_len = np.asarray([len(s.strip()) for s in en], dtype=np.float64)
     zq = np.asarray([bool(_ZH_QUOTE_END.search(s)) for s in zh], dtype=bool)
     eq = np.asarray([bool(_EN_QUOTE_END.search(s)) for s in en], dtype=bool)
+    zev = np.asarray([quote_event(s, True) for s in zh], dtype=np.int8)
+    eev = np.asarray([quote_event(s, False) for s in en], dtype=np.int8)
     if not lexical:
         empty = Rows.from_lists([[] for _ in zh]), Rows.from_lists([[] for _ in en])
-        return DocTokens(empty[0], empty[1], [], [], zh_len, en_len, zq, eq, np.zeros(0),
-                         np.zeros(0))
+        return DocTokens(empty[0], empty[1], [], [], zh_len, en_len, zq, eq, zev, eev,
+                         np.zeros(0), np.zeros(0))
     en_vocab: dict[str, int] = {}
     en_rows: list[list[int]] = []
     names: set[str] = set()
@@ -128,8 +161,8 @@ def tokenize(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool = True,
                         anchors.zh_name_forms(t, cedict.pinyin, names, prefixes=prefixes))
         zh_rows.append(sorted({zh_vocab.setdefault(x, len(zh_vocab)) for x in toks}))
     zr, er = Rows.from_lists(zh_rows), Rows.from_lists(en_rows)
-    return DocTokens(zr, er, _names(zh_vocab), _names(en_vocab), zh_len, en_len, zq, eq,
-                     _background(zr, len(zh_vocab)), _background(er, len(en_vocab)))
+    return DocTokens(zr, er, _names(zh_vocab), _names(en_vocab), zh_len, en_len, zq, eq, zev,
+                     eev, _background(zr, len(zh_vocab)), _background(er, len(en_vocab)))
 
 
 def _names(vocab: dict[str, int]) -> list[str]:

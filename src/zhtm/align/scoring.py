@@ -18,6 +18,7 @@ once, and the DP only adds them up.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +43,8 @@ class ScoreParams:
     both_merged: float = 0.18    # extra for m-n beads with m, n > 1
     quote_match: float = 1.05    # both sides end a quotation at the bead's end
     quote_mismatch: float = 1.16  # only one side does
-    untranslated: float = 1.0    # x log(1 + kappa) per token a null bead leaves unpaired
+    quote_state: float = 2.0     # the bead ends inside an open quotation on one side only
+    untranslated: float = 0.0    # x log(1 + kappa) per token a null bead leaves unpaired (off: see bench)
 
 
 def transpose(rows: Rows, n_cols: int) -> Rows:
@@ -169,7 +171,8 @@ class BeadScorer:
                  zh_len: np.ndarray, en_len: np.ndarray, ratio: float,
                  zh_quote_end: np.ndarray, en_quote_end: np.ndarray,
                  lex: Lexical | None, zh_tokens: np.ndarray | None = None,
-                 en_tokens: np.ndarray | None = None) -> None:
+                 en_tokens: np.ndarray | None = None, zh_inside: np.ndarray | None = None,
+                 en_inside: np.ndarray | None = None) -> None:
         self.band, self.amax, self.bmax, self.p = band, amax, bmax, params
         self.nb = bmax + 1
         self.prior = prior                       # (amax, nb): NEG where a bead is not allowed
@@ -178,18 +181,32 @@ class BeadScorer:
         self.ratio = ratio
         self.zq = np.concatenate([[False], zh_quote_end])
         self.eq = np.concatenate([[False], en_quote_end])
+        self.zin = np.zeros(band.n + 1, bool) if zh_inside is None else zh_inside
+        self.ein = np.zeros(band.m + 1, bool) if en_inside is None else en_inside
         self.lex = lex
         # A null bead's tokens are background text; a paired bead pays log(1 + kappa) for each
         # token its other side does not explain (the mixture's (1 - lambda)). So a sentence
         # nobody translated gains that much, per token, by standing alone.
-        credit = params.untranslated * params.lex_weight * np.log1p(params.kappa) if lex else 0.0
-        zt = np.zeros(band.n) if zh_tokens is None else zh_tokens
-        et = np.zeros(band.m) if en_tokens is None else en_tokens
-        self.delete = params.skip + credit * np.concatenate([[0.0], zt])   # 1-0 bead ending at row i
-        self.insert = params.skip + credit * np.concatenate([[0.0], et])   # 0-1 bead ending at col j
+        self.zt = np.zeros(band.n) if zh_tokens is None else zh_tokens
+        self.et = np.zeros(band.m) if en_tokens is None else en_tokens
+        self._null_scores()
         self.rows_per_chunk = max(1, self.CHUNK_CELLS // (amax * self.nb * band.width))
         self._chunk_start = -1
         self._chunk: np.ndarray | None = None
+
+    def _null_scores(self) -> None:
+        p = self.p
+        credit = p.untranslated * p.lex_weight * np.log1p(p.kappa) if self.lex else 0.0
+        self.delete = p.skip + credit * np.concatenate([[0.0], self.zt])  # 1-0 bead ending at row i
+        self.insert = p.skip + credit * np.concatenate([[0.0], self.et])  # 0-1 bead ending at col j
+
+    def variant(self, params: ScoreParams, prior: np.ndarray) -> "BeadScorer":
+        """The same band, texts and evidence scored with other constants."""
+        other = copy.copy(self)
+        other.p, other.prior = params, prior
+        other._null_scores()
+        other._chunk, other._chunk_start = None, -1
+        return other
 
     def __call__(self, i: int) -> np.ndarray:
         chunk, start = self._chunk, self._chunk_start
@@ -216,7 +233,8 @@ class BeadScorer:
         sc = self.prior[None, :, :, None] - (p.len_weight / (2.0 * p.sigma ** 2)) * x * x
         zq = self.zq[rows][:, None]
         eq = self.eq[colc]
-        sc += (p.quote_match * (zq & eq) - p.quote_mismatch * (zq ^ eq))[:, None, None, :]
+        sc += (p.quote_match * (zq & eq) - p.quote_mismatch * (zq ^ eq)
+               - p.quote_state * (self.zin[rows][:, None] ^ self.ein[colc]))[:, None, None, :]
         if self.lex is not None:
             sc += p.lex_weight * self._evidence(rows, cols)
         sc[:, 0, 0, :] = self.delete[rows][:, None]                              # 1-0 beads
