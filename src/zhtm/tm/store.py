@@ -36,8 +36,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError, StoreBusyError, ZhtmError
+from ..errors import InputError, StoreBusyError, WriteError, ZhtmError  # noqa: F401 (re-exported)
+from ..paths import DB_ENV, DEFAULT_DB, check_inputs, check_output, read_error
 from ..text.normalize import normalize
+from .connection import can_open_immutable, cannot_write, connect, not_a_database, store_error
 from .fuzzy import FuzzyIndex
 from .merge import merge
 from .postings import ARRAYS
@@ -45,8 +47,6 @@ from .postings import ARRAYS
 ZHTM_APP_ID = 0x7A68746D  # "zhtm"
 MAGIC = "zhtm translation memory"
 SCHEMA = 2  # 2: index text as UTF-8 with byte offsets; no per-entry counts (1 still read)
-DEFAULT_DB = "zhtm.db"
-DB_ENV = "ZHTM_DB"
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _CHUNK = 64 << 20  # blob parts of at most 64 MB
 _JAVA_WS = "".join(chr(c) for c in range(0x21))  # OmegaT trims with Java's String.trim()
@@ -139,15 +139,26 @@ def _pair_key(zh: str, en: str) -> int:
     return int.from_bytes(digest.digest(), "big", signed=True)
 
 
-def _file_sha256(path: Path) -> str:
+def _file_sha256(path: Path) -> tuple[str, int]:
+    """The file's SHA-256 and its number of lines (for the progress of its import)."""
     h = hashlib.sha256()
+    lines = 0
     try:
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
+                lines += block.count(b"\n")
     except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    return h.hexdigest()
+        raise read_error(path, exc) from None
+    return h.hexdigest(), lines + 1
+
+
+def _ticking(tus: Iterable, tick: Callable[[int], None], every: int = 2000) -> Iterator:
+    """The TUs, calling `tick(line)` every `every` of them."""
+    for number, tu in enumerate(tus, 1):
+        if number % every == 0:
+            tick(tu.line or 0)
+        yield tu
 
 
 def _now() -> str:
@@ -160,58 +171,76 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self.readonly = False
 
     # --- opening ----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = False) -> Store:
-        """Open an existing store (read and write); with `create`, make it if missing.
+    def open(cls, path: str | Path, *, create: bool = False, readonly: bool = False) -> Store:
+        """Open an existing store (read and write); with `create`, make it if missing; with
+        `readonly`, for lookups only (works on read-only media and folders).
 
         Refuses (InputError, file untouched) a file that is not a zhtm store.
         """
         path = Path(path)
         exists = path.exists()
         if exists and path.is_dir():
-            raise InputError(path, "is a directory, not a zhtm store")
+            raise InputError(path, "is a folder, not a file")
         if not exists and not create:
-            raise InputError(path, "no such store (create one with: zhtm import FILE.tmx --db "
-                             f"{path})")
+            raise InputError(path, "no such file (create a store with: zhtm import FILE.tmx "
+                             f"--db {path})")
         fresh = not exists or path.stat().st_size == 0
         if not fresh:
             try:
                 with open(path, "rb") as fh:
                     head = fh.read(len(_SQLITE_HEADER))
             except OSError as exc:
-                raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+                raise read_error(path, exc) from None
             if head != _SQLITE_HEADER:
                 raise InputError(path, "not a zhtm store (not an SQLite database)")
         elif not create:
             raise InputError(path, "empty file, not a zhtm store")
+        if not exists:
+            check_output(path, option="--db")  # its folder exists and can be written
         try:
-            conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0,
-                                   check_same_thread=False)
+            store = cls._connect(path, fresh, readonly and not fresh)
         except sqlite3.Error as exc:
-            raise InputError(path, f"cannot open store: {exc}") from None
-        store = cls(path, conn)
+            raise store_error(path, exc) from None
+        try:
+            store.conn.execute("PRAGMA foreign_keys=ON")
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @classmethod
+    def _connect(cls, path: Path, fresh: bool, readonly: bool) -> Store:
+        store = cls(path, connect(path, readonly=readonly))
+        store.readonly = readonly
         try:
             if fresh:
                 store._initialise()
             else:
                 store._check_identity()
-            conn.execute("PRAGMA foreign_keys=ON")
+            return store
+        except sqlite3.Error as exc:
+            store.close()
+            if not (readonly and cannot_write(exc) and can_open_immutable(path)):
+                raise
+        store = cls(path, connect(path, immutable=True))  # a read-only folder: see connection
+        store.readonly = True
+        try:
+            store._check_identity()
         except BaseException:
-            conn.close()
+            store.close()
             raise
         return store
 
     def _initialise(self) -> None:
         conn = self.conn
-        try:
-            # before any table: lets an import give back the pages its merges freed
-            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
-            conn.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.DatabaseError as exc:
-            raise InputError(self.path, f"cannot create store: {exc}") from None
+        # before any table: lets an import give back the pages its merges freed
+        conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+        conn.execute("PRAGMA journal_mode=WAL")
         with self._write():
             # Another process may have initialised it meanwhile.
             existing = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -231,6 +260,8 @@ class Store:
             tables = {r[0] for r in self.conn.execute(
                 "SELECT name FROM sqlite_master WHERE type='table'")}
         except sqlite3.DatabaseError as exc:
+            if not not_a_database(exc):  # read-only, disk full...: said as such by the caller
+                raise
             raise InputError(self.path, f"not a zhtm store ({exc})") from None
         if app != ZHTM_APP_ID or "meta" not in tables:
             raise InputError(self.path, "not a zhtm store (an SQLite database without zhtm's "
@@ -245,7 +276,7 @@ class Store:
         if schema > SCHEMA:
             raise InputError(self.path, f"store schema {schema} is newer than this zhtm "
                              f"understands ({SCHEMA}): upgrade zhtm")
-        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        if not self.readonly and self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             try:
                 self.conn.execute("PRAGMA journal_mode=WAL")
             except sqlite3.OperationalError:  # pragma: no cover - read-only media
@@ -327,36 +358,59 @@ class Store:
                    on_warning: Callable[[object], None] | None = None,
                    progress: Callable[[int, int], None] | None = None) -> ImportReport:
         """Import TMX files in one transaction (all or nothing), then index the new units."""
+        with self._write():
+            before = self._last_unit()
+            reports = [report for report, _ in self._import_files(files, on_warning, progress)]
+            started = time.perf_counter()
+            self._index_new_units(before)
+            seconds = time.perf_counter() - started
+        return self._finish(reports, seconds)
+
+    def _last_unit(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+
+    def _finish(self, reports: Sequence[FileImport], seconds: float) -> ImportReport:
+        self._checkpoint()
+        stats = self.stats()
+        return ImportReport(tuple(reports), stats.units, stats.segments, seconds)
+
+    def _import_files(self, files: Sequence[str | Path],
+                      on_warning: Callable[[object], None] | None = None,
+                      progress: Callable[[int, int], None] | None = None
+                      ) -> list[tuple[FileImport, int]]:
+        """Inside a write transaction: each file's report and the id of the source holding
+        its content (an earlier one when it was imported before). The new units are not
+        indexed yet."""
         from ..formats.tmx import (
             read_tmx,  # formats sit below the store; imported late (lxml)
         )
 
-        reports: list[FileImport] = []
-        with self._write():
-            before = self.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
-            for number, file in enumerate(files):
-                path = Path(file)
-                if not path.is_file():
-                    raise InputError(path, "no such file" if not path.exists() else "not a file")
-                sha = _file_sha256(path)
-                if self.conn.execute("SELECT 1 FROM sources WHERE sha256=?", (sha,)).fetchone():
-                    reports.append(FileImport(str(path), already_imported=True))
-                    continue
+        out: list[tuple[FileImport, int]] = []
+        paths = check_inputs(files)  # missing, folders, unreadable: before any work
+        sizes = [p.stat().st_size for p in paths]
+        total, done = sum(sizes) or 1, 0  # progress in bytes, estimated from the TU's line
+        for path, size in zip(paths, sizes):
+            sha, lines = _file_sha256(path)
+            known = self.conn.execute("SELECT id FROM sources WHERE sha256=?", (sha,)).fetchone()
+            if known:
+                out.append((FileImport(str(path), already_imported=True), known[0]))
+            else:
                 source_id = self.conn.execute(
                     "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
                     "VALUES (?, ?, ?, 0, 0, 0)", (str(path), sha, _now())).lastrowid
-                report = self._import_units(path, source_id, read_tmx(path, on_warning=on_warning))
+                tus = read_tmx(path, on_warning=on_warning)
+                if progress:
+                    start = done
+                    tus = _ticking(tus, lambda line: progress(
+                        start + size * min(line, lines) // lines, total))
+                report = self._import_units(path, source_id, tus)
                 self.conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
                                   (report.tus, report.pairs, report.new_units, source_id))
-                reports.append(report)
-                if progress:
-                    progress(number + 1, len(files))
-            started = time.perf_counter()
-            self._index_new_units(before)
-            seconds = time.perf_counter() - started
-        self._checkpoint()
-        stats = self.stats()
-        return ImportReport(tuple(reports), stats.units, stats.segments, seconds)
+                out.append((report, source_id))
+            done += size
+            if progress:
+                progress(done, total)
+        return out
 
     def _import_units(self, path: Path, source_id: int, tus: Iterable) -> FileImport:
         upsert = ("INSERT INTO units(pair_key, zh, en, zh_lang, en_lang, count, date) "
@@ -401,7 +455,7 @@ class Store:
                 self.zh, self.en, self.line, self.tuid = zh, en, None, None
 
         with self._write():
-            before = self.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+            before = self._last_unit()
             source_id = self.conn.execute(
                 "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
                 "VALUES (?, ?, ?, 0, 0, 0)", (source, f"api:{time.time_ns()}", _now())).lastrowid
@@ -411,9 +465,7 @@ class Store:
             started = time.perf_counter()
             self._index_new_units(before)
             seconds = time.perf_counter() - started
-        self._checkpoint()
-        stats = self.stats()
-        return ImportReport((report,), stats.units, stats.segments, seconds)
+        return self._finish([report], seconds)
 
     # --- the index --------------------------------------------------------------------
 
@@ -425,15 +477,16 @@ class Store:
         except sqlite3.OperationalError:  # pragma: no cover - busy
             pass
 
-    def _index_new_units(self, before: int) -> None:
-        """Index the units above id `before`: built `_BUILD_CHUNK` units at a time (each a
-        segment saved at once), then merged into one segment piece by piece, then tiered."""
+    def _index_new_units(self, before: int, upto: int = 2**63 - 1) -> None:
+        """Index the units above id `before` (up to `upto`): built `_BUILD_CHUNK` units at a
+        time (each a segment saved at once), then merged into one segment piece by piece,
+        then tiered."""
         c = self.conn
         new: list[int] = []
         last = before
         while True:
-            rows = c.execute("SELECT id, zh FROM units WHERE id > ? ORDER BY id LIMIT ?",
-                             (last, _BUILD_CHUNK)).fetchall()
+            rows = c.execute("SELECT id, zh FROM units WHERE id > ? AND id <= ? ORDER BY id "
+                             "LIMIT ?", (last, upto, _BUILD_CHUNK)).fetchall()
             if not rows:
                 break
             ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -591,27 +644,42 @@ class _StoredSegment:
 
 
 class _WriteTxn:
-    """``BEGIN IMMEDIATE`` without waiting: a busy store raises `StoreBusyError`."""
+    """``BEGIN IMMEDIATE`` without waiting: a busy store raises `StoreBusyError`. Every
+    writer (import, build, add_pairs) goes through here, so they share one lock. SQLite
+    errors inside become zhtm errors (read-only, disk full...) after the rollback."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
 
     def __enter__(self) -> None:
         conn = self.store.conn
-        conn.execute("PRAGMA busy_timeout=0")
+        if self.store.readonly:
+            raise WriteError(self.store.path, "opened read-only; nothing was written")
         try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:
-            raise StoreBusyError(f"{self.store.path}: another import is writing to this store; "
-                                 "nothing was imported (try again when it has finished)") from None
-        finally:
-            conn.execute("PRAGMA busy_timeout=5000")
+            conn.execute("PRAGMA busy_timeout=0")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            finally:
+                conn.execute("PRAGMA busy_timeout=5000")
+        except sqlite3.Error as exc:
+            raise store_error(self.store.path, exc, doing=_NOTHING) from None
 
     def __exit__(self, kind, exc, tb) -> None:
         if kind is None:
-            self.store.conn.execute("COMMIT")
-        else:
+            try:
+                self.store.conn.execute("COMMIT")
+                return
+            except sqlite3.Error as failed:
+                exc = failed
+        try:
             self.store._rollback()
+        except sqlite3.Error:  # pragma: no cover - SQLite rolled back by itself
+            pass
+        if isinstance(exc, sqlite3.Error):
+            raise store_error(self.store.path, exc, doing=_NOTHING) from None
+
+
+_NOTHING = "nothing was imported"
 
 
 def _trim(text: str) -> str:
