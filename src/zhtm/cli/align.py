@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from .common import Progress, friendly_errors, say
+from .common import Progress, friendly_errors, say, unchecked_path
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("inputs", nargs=-1, required=True, type=unchecked_path())
+@click.option("-o", "--output", required=True, type=unchecked_path(),
               help="Output file (written atomically).")
 @click.option("--format", "fmt", type=click.Choice(["tmx", "tsv", "links"]), default="tmx",
               show_default=True, help="tmx: TMX 1.4b; tsv: zh/en pairs; links: [zh ids]:[en ids] per bead.")
