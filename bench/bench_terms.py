@@ -1,18 +1,23 @@
-"""Benchmark of `zhtm terms` (issue 3): Chinese term ranking, English exactness, runtime.
+"""Benchmark of `zhtm terms` (issues 3 and 13): ranking, English, lookup, notes, runtime, ablations.
 
-    python3 bench/bench_terms.py [--top 100] [--no-ablations] [--national]
+    python3 bench/bench_terms.py [--top 100] [--top-national 50] [--no-ablations]
 
-Beijing 2024 (tmx/ if built, else aligned from corpus/) is judged against
-../shared/eval/terms_dev.tsv: how many of its 61 terms are in the top 200, and how often the
-English is exactly the translators' wording (preferred, or the dev list's alternative). The
-top 100 is printed for reading by hand (precision@100 is a human judgement). The national
-reports 2016 + 2017 (../shared/corpus/gwr-national) are run together for scale and runtime.
-"English exact given the gold Chinese" scores the English side alone on all 61 dev terms.
+Beijing 2024 (tmx/ if built, else aligned from corpus/) against ../shared/eval/terms_dev.tsv
+(a development sample; the judge's list of the same kind is held out): how many of its 61
+terms are in the top 200 / 100, how often the English is exactly the translators' wording
+(preferred, or the list's alternative), and how often `terms lookup` gives the gold English
+first given the gold Chinese. The top N is printed for reading by hand.
 
-Ablations switch one signal off at a time: the Chinese ones (ZhSignals: quotes, closed,
-word_closure, variety, verb_edges, boundaries, specificity, generic, nested), the English ones
-(EnSignals: clause windows, association, numerals, quote pairs, derived forms), competitive
-linking and the English rerank.
+The national reports 2016 + 2017 (../shared/corpus/gwr-national, each aligned on its own,
+terms over both) have no term list: bench/terms_national_judged.tsv holds a hand reading of
+entries (genuine term or not, English exact or not). Ablations are scored on it by how many
+judged-good entries (genuine, exact English) stay in the top 50 and how many judged-bad ones
+enter it ("?" counts entries nobody has judged yet).
+
+Ablations switch one signal off at a time: the Chinese ones (ZhSignals), the English ones
+(EnSignals), competitive linking, the English rerank, the segmenter; and the sentencepiece
+trial (issue 13): a unigram model with pieces up to 16 characters trained on all six reports
+together, whose long pieces become candidates even when seen once.
 """
 
 from __future__ import annotations
@@ -26,12 +31,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from zhtm.terms.chinese import ZhSignals  # noqa: E402
+from zhtm.terms.chinese import HAN_RUN, ZhSignals  # noqa: E402
 from zhtm.terms.english import EnSignals  # noqa: E402
 from zhtm.terms.extract import TermOptions, extract_terms, load_units  # noqa: E402
+from zhtm.terms.lookup import lookup_terms  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 DEV = SHARED / "eval" / "terms_dev.tsv"
+NATIONAL = SHARED / "corpus" / "gwr-national"
+JUDGED = ROOT / "bench" / "terms_national_judged.tsv"
+SPM_PIECE = 4  # shortest sentencepiece piece taken as a known phrase
 
 
 def beijing_inputs() -> list[Path]:
@@ -44,118 +53,168 @@ def read_dev() -> list[tuple[str, str, str]]:
     return [(r[0], r[1], r[2] if len(r) > 2 else "") for r in rows]
 
 
+def read_judged() -> dict[str, tuple[str, bool, bool]]:
+    """zh -> (English judged, genuine term, English exact)."""
+    out = {}
+    if JUDGED.exists():
+        for line in JUDGED.read_text(encoding="utf-8").splitlines()[1:]:
+            zh, en, genuine, exact, *_ = line.split("\t")
+            out[zh] = (en, genuine == "y", exact == "y")
+    return out
+
+
 def evaluate(entries, dev) -> dict:
     top200 = {e.zh: e for e in entries[:200]}
     found = [(zh, en, alt) for zh, en, alt in dev if zh in top200]
     exact = [zh for zh, en, alt in found if top200[zh].en in {en, alt} - {""}]
-    anywhere = [zh for zh, en, alt in found if en in top200[zh].renderings]
-    return {"dev_in_top200": len(found), "dev_in_top100": sum(1 for zh, *_ in dev if zh in
-                                                               {e.zh for e in entries[:100]}),
-            "english_exact": len(exact), "english_listed": len(anywhere), "found": found,
-            "exact_set": set(exact)}
+    return {"top200": len(found), "top100": sum(1 for zh, *_ in dev if zh in {e.zh for e in entries[:100]}),
+            "exact": len(exact), "found": found, "exact_set": set(exact)}
 
 
-def english_on_gold(units, dev, signals=None) -> tuple[int, int]:
-    """English exact accuracy given the right Chinese term (independent of the ranking)."""
-    from zhtm.terms.english import EnglishSide
-    side = EnglishSide([u.en for u in units], [u.zh for u in units], signals=signals or EnSignals())
-    ok = n = 0
-    for zh, en, alt in dev:
-        where = [i for i, u in enumerate(units) if zh in u.zh]
-        if not where:
+def lookup_rate(units, dev, signals=EnSignals()) -> tuple[int, int, list]:
+    """First rendering of `terms lookup` exact, given the gold Chinese."""
+    got = lookup_terms(units, [zh for zh, *_ in dev], signals=signals)
+    ok, misses = 0, []
+    for (zh, en, alt), found in zip(dev, got):
+        first = found.renderings[0].en if found.renderings else ""
+        if first in {en, alt} - {""}:
+            ok += 1
+        else:
+            misses.append((zh, en, first))
+    return ok, len(dev), misses
+
+
+def judge_national(entries, judged, n=50) -> tuple[int, int, int, int]:
+    """(genuine, exact among genuine, judged bad, not judged) in the top n."""
+    genuine = exact = bad = unknown = 0
+    for e in entries[:n]:
+        got = judged.get(e.zh)
+        if got is None or (got[1] and got[0] != e.en):
+            unknown += 1
             continue
-        n += 1
-        choice = side.choose(zh, where, quoted=any(f"“{zh}”" in units[i].zh for i in where))
-        ok += bool(choice and choice.en in {en, alt} - {""})
-    return ok, n
+        if got[1]:
+            genuine += 1
+            exact += got[2]
+        else:
+            bad += 1
+    return genuine, exact, bad, unknown
 
 
-def run(label, inputs, options=TermOptions(), notes_extra=()):
-    t0 = time.perf_counter()
-    units, notes = load_units(inputs)
-    t1 = time.perf_counter()
-    entries = extract_terms(units, notes=list(notes) + list(notes_extra), options=options)
-    t2 = time.perf_counter()
-    return entries, units, t1 - t0, t2 - t1
-
-
-def show(entries, n, dev_rows=None):
+def show(entries, n, dev_rows=None, judged=None):
     dev = {zh for zh, *_ in dev_rows} if dev_rows else set()
     for i, e in enumerate(entries[:n], 1):
         mark = "*" if e.zh in dev else " "
+        if judged is not None:
+            got = judged.get(e.zh)
+            mark = "?" if got is None or (got[1] and got[0] != e.en) else \
+                ("ok" if got[1] and got[2] else "en" if got[1] else "no")
         var = f"  [{' | '.join(e.variants)}]" if e.variants else ""
         d = "  (defined)" if e.definition else ""
-        print(f"{i:4d}{mark} {e.zh}\t{e.frequency}\t{e.en}{var}{d}")
+        print(f"{i:4d} {mark:2s} {e.zh}\t{e.frequency}\t{e.en}{var}{d}")
+
+
+def six_report_phrases() -> frozenset[str]:
+    """Long pieces of a unigram sentencepiece model trained on the Chinese of all six reports."""
+    import io
+
+    import sentencepiece as spm
+
+    from zhtm.text.layouts import read_document
+
+    runs = []
+    for path in [ROOT / "corpus" / "beijing-gwr-2024.zh-en.txt", *sorted(NATIONAL.glob("gwr-20*.zh-en.txt"))]:
+        for block in read_document([path]).blocks:
+            for line in block.zh:
+                runs.extend(m.group() for m in HAN_RUN.finditer(line.text))
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(runs), model_writer=model, vocab_size=12000, model_type="unigram",
+        character_coverage=1.0, num_threads=1, max_sentencepiece_length=16, split_by_whitespace=True,
+        add_dummy_prefix=False, minloglevel=2, hard_vocab_limit=False)
+    processor = spm.SentencePieceProcessor(model_proto=model.getvalue())
+    pieces = (processor.id_to_piece(i).replace("\u2581", "") for i in range(processor.get_piece_size()))
+    return frozenset(p for p in pieces if len(p) >= SPM_PIECE and HAN_RUN.fullmatch(p))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--top", type=int, default=100)
+    ap.add_argument("--top-national", type=int, default=50)
     ap.add_argument("--no-ablations", action="store_true")
-    ap.add_argument("--no-national", action="store_true")
-    ap.add_argument("--top-national", type=int, default=30)
     args = ap.parse_args()
     dev = read_dev()
-    inputs = beijing_inputs()
-    notes_doc = ROOT / "corpus" / "beijing-gwr-2024.zh-en.txt"
+    judged = read_judged()
     from zhtm.text.layouts import read_document
-    notes = [line.text for line in read_document([notes_doc]).notes]
 
-    entries, units, t_load, t_terms = run("beijing", inputs, notes_extra=notes if inputs[0].suffix == ".tmx" else ())
+    notes_doc = ROOT / "corpus" / "beijing-gwr-2024.zh-en.txt"
+    notes = [line.text for line in read_document([notes_doc]).notes]
+    inputs = beijing_inputs()
+
+    t0 = time.process_time()
+    units, _ = load_units(inputs)
+    t1 = time.process_time()
+    entries = extract_terms(units, notes=notes)
+    t2 = time.process_time()
     res = evaluate(entries, dev)
-    gold_ok, gold_n = english_on_gold(units, dev)
+    ok, n, misses = lookup_rate(units, dev)
     print(f"# Beijing 2024 ({inputs[0].name}, {len(units)} units)")
-    print(f"runtime: load {t_load:.2f}s + terms {t_terms:.2f}s = {t_load + t_terms:.2f}s")
-    print(f"terms_dev in top 200: {res['dev_in_top200']}/{len(dev)} (top 100: {res['dev_in_top100']})")
-    print(f"English exact on those: {res['english_exact']}/{res['dev_in_top200']}"
-          f" = {res['english_exact'] / max(1, res['dev_in_top200']):.2f}"
-          f" (listed as preferred or variant: {res['english_listed']})")
-    print(f"English exact given the gold Chinese (all dev terms): {gold_ok}/{gold_n} = {gold_ok / gold_n:.2f}")
-    print(f"entries with a definition from the notes: {sum(1 for e in entries if e.definition)}")
+    print(f"CPU: load {t1 - t0:.2f}s + terms {t2 - t1:.2f}s = {t2 - t0:.2f}s")
+    print(f"terms_dev in top 200: {res['top200']}/{len(dev)} (top 100: {res['top100']})")
+    print(f"English exact on those: {res['exact']}/{res['top200']} = {res['exact'] / max(1, res['top200']):.2f}")
+    print(f"terms lookup, first rendering exact given the gold Chinese: {ok}/{n} = {ok / n:.2f}")
+    print(f"notes attached to a term: {sum(1 for e in entries if e.definition)}/{len(notes)}")
+    print(f"variants in the top 100: {sum(len(e.variants) for e in entries[:100])}")
+    shorter = extract_terms(units, notes=notes, options=TermOptions(limit=100))
+    print(f"first 100 identical with --limit 100 and 200: {shorter == entries[:100]}")
     print(f"\n## top {args.top} (* = in terms_dev.tsv)")
     show(entries, args.top, dev)
-    missed = [(zh, en) for zh, en, alt in res["found"] if zh not in res["exact_set"]]
     print("\n## dev terms in top 200 with non-exact English")
     top = {e.zh: e for e in entries}
-    for zh, en in missed:
-        print(f"  {zh}: want {en!r}, got {top[zh].en!r} {list(top[zh].variants)}")
+    for zh, en, alt in res["found"]:
+        if zh not in res["exact_set"]:
+            print(f"  {zh}: want {en!r}, got {top[zh].en!r} {list(top[zh].variants)}")
+    print("\n## lookup misses (gold Chinese → first rendering)")
+    for zh, en, first in misses:
+        print(f"  {zh}: want {en!r}, got {first!r}")
 
-    if not args.no_ablations:
-        print("\n## ablations (one signal off; dev terms in top 200 / top 100, English exact)")
-        base = TermOptions()
-        variants = [("all signals", base)]
-        for name in ("quotes", "closed", "word_closure", "variety", "verb_edges", "boundaries",
-                     "specificity", "generic", "nested"):
-            variants.append((f"- {name}", replace(base, signals=replace(ZhSignals(), **{name: False}))))
-        for name in ("windows", "association", "numerals", "quote_pairs", "derived"):
-            variants.append((f"- en {name}", replace(base, english=replace(EnSignals(), **{name: False}))))
-        variants.append(("- competitive linking", replace(base, competitive=False)))
-        variants.append(("- english rerank", replace(base, english_rerank=False)))
-        variants.append(("segmenter=sentencepiece", replace(base, segmenter="sentencepiece")))
-        variants.append(("segmenter=none", replace(base, segmenter="none")))
-        for name, opts in variants:
-            t0 = time.perf_counter()
-            got = extract_terms(units, notes=notes, options=opts)
-            dt = time.perf_counter() - t0
-            r = evaluate(got, dev)
-            gold = english_on_gold(units, dev, opts.english)[0]
-            print(f"  {name:26s} top200 {r['dev_in_top200']:3d}  top100 {r['dev_in_top100']:3d}  "
-                  f"english exact {r['english_exact']:3d}  given gold {gold:3d}  ({dt:.1f}s)")
+    t0 = time.process_time()
+    nat_units, nat_notes = load_units([NATIONAL / "gwr-2016.zh-en.txt", NATIONAL / "gwr-2017.zh-en.txt"])
+    t1 = time.process_time()
+    nat = extract_terms(nat_units, notes=nat_notes)
+    t2 = time.process_time()
+    g, x, bad, unk = judge_national(nat, judged, args.top_national)
+    print(f"\n# National reports 2016 + 2017 ({len(nat_units)} units, each report aligned on its own)")
+    print(f"CPU: align {t1 - t0:.2f}s + terms {t2 - t1:.2f}s = {t2 - t0:.2f}s for two reports")
+    print(f"top {args.top_national} by the hand reading in {JUDGED.name}: {g} genuine, English exact "
+          f"{x}/{g}, {bad} not terms, {unk} not judged (ok / en = wrong English / no / ?)")
+    show(nat, args.top_national, judged=judged)
 
-    if not args.no_national:
-        nat = SHARED / "corpus" / "gwr-national"
-        from zhtm.records import Unit
-        t0 = time.perf_counter()
-        all_units: list[Unit] = []
-        for name in ("gwr-2016.zh-en.txt", "gwr-2017.zh-en.txt"):
-            u, _ = load_units([nat / name])
-            all_units.extend(u)
-        t1 = time.perf_counter()
-        nat_entries = extract_terms(all_units)
-        t2 = time.perf_counter()
-        print(f"\n# National reports 2016 + 2017 ({len(all_units)} units)")
-        print(f"runtime: align {t1 - t0:.2f}s + terms {t2 - t1:.2f}s = {t2 - t0:.2f}s")
-        show(nat_entries, args.top_national)
+    if args.no_ablations:
+        return
+    print("\n## ablations: Beijing dev top200 / top100 / exact, lookup; national top 50: "
+          "genuine / exact / not terms / not judged")
+    base = TermOptions()
+    variants = [("all signals", base)]
+    for name in ("quotes", "closed", "word_closure", "variety", "verb_edges", "soft_edges", "forms",
+                 "boundaries", "specificity", "generic", "nested"):
+        variants.append((f"- zh {name}", replace(base, signals=replace(ZhSignals(), **{name: False}))))
+    for name in ("windows", "association", "numerals", "quote_pairs", "derived", "foreign", "sure_variants"):
+        variants.append((f"- en {name}", replace(base, english=replace(EnSignals(), **{name: False}))))
+    variants.append(("- competitive linking", replace(base, competitive=False)))
+    variants.append(("- english rerank", replace(base, english_rerank=False)))
+    variants.append(("segmenter=sentencepiece", replace(base, segmenter="sentencepiece")))
+    variants.append(("segmenter=none", replace(base, segmenter="none")))
+    phrases = six_report_phrases()
+    variants.append((f"+ spm six reports ({len(phrases)} pieces)", replace(base, phrases=phrases)))
+    for name, opts in variants:
+        t0 = time.process_time()
+        got = extract_terms(units, notes=notes, options=opts)
+        dt = time.process_time() - t0
+        r = evaluate(got, dev)
+        look = lookup_rate(units, dev, opts.english)[0] if opts.english != base.english else ok
+        g, x, bad, unk = judge_national(extract_terms(nat_units, notes=nat_notes, options=opts), judged)
+        print(f"  {name:34s} {r['top200']:3d} {r['top100']:3d} {r['exact']:3d}  lookup {look:2d}   "
+              f"national {g:2d} {x:2d} {bad:2d} {unk:2d}   ({dt:.1f}s)")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,8 @@ READERS: list[tuple[str, str, Callable[[Path, dict[str, Path]], list[object]]]] 
     ("terms --notes", ".txt", lambda p, g: ["terms", g["tmx"], "-o", g["out"] / "t.tbx", "--notes", p]),
     ("terms check INPUT", ".tmx", lambda p, g: ["terms", "check", "--termbase", g["tbx"], p]),
     ("terms check --termbase", ".tbx", lambda p, g: ["terms", "check", "--termbase", p, g["tmx"]]),
+    ("terms lookup --tm", ".tmx", lambda p, g: ["terms", "lookup", "京津冀", "--tm", p]),
+    ("terms lookup --db", ".db", lambda p, g: ["terms", "lookup", "京津冀", "--db", p]),
     ("import FILE", ".tmx", lambda p, g: ["import", p, "--db", g["out"] / "i.db"]),
     ("match --db", ".db", lambda p, g: ["match", "推进协同发展。", "--db", p]),
     ("match --termbase", ".tbx", lambda p, g: ["match", "推进协同发展。", "--db", g["db"],

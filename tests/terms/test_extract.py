@@ -31,7 +31,8 @@ def test_policy_verbs_and_function_characters_are_bad_edges():
 def test_candidates_are_closed_strings_and_quoted_spans():
     cands = {c.text: c for c in find_candidates([zh for zh, _ in PAIRS])}
     assert "人工智能" in cands and cands["人工智能"].frequency == 4
-    assert "人工智" not in cands  # always followed by 能: not closed
+    # always followed by 能: not closed, so marked as absorbed by the extension and ranked below
+    assert cands["人工智"].absorbed_by == "人工智能" and cands["人工智"].score < cands["人工智能"].score
     assert "五子" in cands and cands["五子"].quoted == 1  # quoted, once
 
 
@@ -79,12 +80,12 @@ def test_word_closure_keeps_a_term_before_a_policy_verb():
     segment, frequency = jieba_segmenter()
     texts = ["完成美丽乡村建设。", "深化美丽乡村建设成果。", "推动高质量发展。", "实现高质量发展。",
              "坚持高质量发展。", "高质量发展取得成效。", "高质量的产品。"]
-    found = {c.text for c in find_candidates(texts, segment=segment, word_frequency=frequency)}
-    assert "美丽乡村" in found  # 建设 is the activity, not part of the term
-    assert "高质量" not in found and "高质量发展" in found  # 17 of 21 times: absorbed
-    found = {c.text for c in find_candidates(texts, segment=segment, word_frequency=frequency,
-                                             signals=ZhSignals(word_closure=False))}
-    assert "美丽乡村" not in found  # the one-character rule: 美丽乡村建 is as frequent
+    found = {c.text: c.absorbed_by for c in find_candidates(texts, segment=segment, word_frequency=frequency)}
+    assert found["美丽乡村"] == ""  # 建设 is the activity, not part of the term
+    assert found["高质量"] == "高质量发展" and found["高质量发展"] == ""  # 4 of 5 times
+    found = {c.text: c.absorbed_by for c in find_candidates(
+        texts, segment=segment, word_frequency=frequency, signals=ZhSignals(word_closure=False))}
+    assert found["美丽乡村"] == "美丽乡村建"  # the one-character rule: 美丽乡村建 is as frequent
 
 
 def test_extract_terms_on_pairs():
@@ -161,3 +162,45 @@ def test_english_signals_can_be_switched_off():
 def test_beijing_rerun_is_identical(beijing):
     units, notes = load_units([CORPUS])
     assert extract_terms(units, notes=notes) == beijing
+
+
+def test_first_entries_do_not_depend_on_the_limit(beijing):
+    units, notes = load_units([CORPUS])
+    shorter = extract_terms(units, notes=notes, options=TermOptions(limit=60))
+    assert shorter == beijing[:60]
+
+
+def test_recall_rules_on_beijing(beijing):
+    by_zh = {e.zh: e for e in beijing}
+    # digits inside a term
+    assert by_zh["新智造100"].en == "New Smart Manufacturing 100"
+    assert by_zh["3个100"].en == "300 key municipal-level projects"
+    # once hard filters (starts with 保障, ends on 所, longer than 14 characters), now evidence
+    segment, frequency = jieba_segmenter()
+    found = {c.text for c in find_candidates([u.zh for u in load_units([CORPUS])[0]],
+                                             segment=segment, word_frequency=frequency)}
+    assert {"北京证券交易所", "保障性租赁住房", "习近平新时代中国特色社会主义思想"} <= found
+
+
+def test_every_note_with_a_findable_term_defines_it(beijing):
+    defined = {e.zh: e.definition for e in beijing if e.definition}
+    expected = {"四个中心": "[1]", "四个服务": "[2]", "五子": "[3]", "三校一院": "[4]", "三城一区": "[5]",
+                "一件事": "[6]", "三条文化带": "[7]", "三山五园": "[9]", "三管三必须": "[10]",
+                "六链五群": "[11]", "新智造100": "[12]", "两区": "[13]", "京策": "[14]",
+                "3个100": "[15]", "一微克": "[16]", "七有": "[17]"}
+    notes = {line.split("]", 1)[0] + "]": line.split("]", 1)[1].strip()
+             for line in load_units([CORPUS])[1]}
+    for term, number in expected.items():
+        assert defined.get(term) == " ".join(notes[number].split()), term
+    # note [8] ("The park is built on the remains of …") names no term the glossary can
+    # hold: it is left out rather than given to a fragment
+    assert len(defined) == len(expected)
+
+
+def test_variants_are_sure_renderings(beijing):
+    from zhtm.terms.english import Span, _sure_variant
+
+    assert _sure_variant(Span(1.0, 0, (0, 1), 0.8, share=1.0, precision=1.0, coverage=0.8), 2)
+    assert not _sure_variant(Span(1.0, 0, (0, 1), 0.8, share=0.5, precision=0.5, coverage=0.8), 2)
+    assert _sure_variant(Span(1.0, 0, (0, 1), 0.8, share=0.5, precision=1.0, coverage=1.0), 2)
+    assert not any("M101" in v or v == "way" for e in beijing for v in e.variants)

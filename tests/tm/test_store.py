@@ -211,9 +211,9 @@ def test_incremental_import_adds_segments_and_merges(tmp_path):
 
 
 def test_large_imports_are_indexed_in_chunks_and_merged(tmp_path, monkeypatch):
-    import zhtm.tm.store as store_module
+    import zhtm.tm.segments as store_module
 
-    monkeypatch.setattr(store_module, "_BUILD_CHUNK", 37)   # 400 units: 11 chunks, one merge
+    monkeypatch.setattr(store_module, "BUILD_CHUNK", 37)   # 400 units: 11 chunks, one merge
     db = tmp_path / "tm.db"
     pairs = [(f"第{i}次会议审议通过了{i % 7}项决定{'。' * (i % 5)}", f"Decision {i}.")
              for i in range(400)] + [("𠮷野家的饭", "Yoshinoya"), ("Ｂ", "b")]

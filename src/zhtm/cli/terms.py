@@ -13,7 +13,7 @@ import click
 
 from ..errors import InputError
 from ..paths import check_inputs, check_output
-from .common import friendly_errors, unchecked_path
+from .common import db_option, friendly_errors, unchecked_path
 
 
 class _DefaultToExtract(click.Group):
@@ -151,3 +151,84 @@ def check(inputs: tuple[Path, ...], termbase: Path, layout: str | None, encoding
                               " ".join(issue.unit.en.split()))))
     click.echo(f"{count} TU/term pair(s) without the glossary's English "
                f"({len(entries)} terms, {len(units)} units)", err=True)
+
+
+_LOOKUP_LIMIT = 5
+
+
+@terms.command()
+@click.argument("queries", nargs=-1)
+@click.option("--tm", "sources", multiple=True, type=unchecked_path(),
+              help="A TMX file or bilingual document to look in (repeatable). Without it, the "
+                   "TM store (--db) is searched.")
+@db_option("The TM store searched when no --tm is given.")
+@click.option("-n", "--limit", type=click.IntRange(1, 50), default=_LOOKUP_LIMIT, show_default=True,
+              help="Most renderings per query.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per query (JSON lines).")
+@friendly_errors
+def lookup(queries: tuple[str, ...], sources: tuple[Path, ...], db: Path, limit: int,
+           as_json: bool) -> None:
+    """Show how the translators rendered Chinese strings: every English rendering found in
+    the units that hold each one, best first, with its count and one context.
+
+    QUERY is any Chinese string (a term the glossary missed, a slogan); with no QUERY, one
+    query per line is read from standard input.
+
+    \b
+    Example:
+      zhtm terms lookup 接诉即办 高标准农田 --tm tmx/beijing-gwr-2024.zh-en.tmx
+      zhtm terms lookup --json 京津冀 --db zhtm.db
+      cut -f1 missed.tsv | zhtm terms lookup --tm tmx/beijing-gwr-2024.zh-en.tmx
+    """
+    import json
+    import sys
+
+    from ..errors import UsageError
+    from ..terms.lookup import lookup_terms
+
+    wanted = [q.strip() for q in queries if q.strip()]
+    if not queries:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UsageError("give one or more Chinese strings, or pipe them in, one per line")
+        wanted = [line.strip() for line in sys.stdin if line.strip()]
+    if not wanted:
+        raise UsageError("no query: every string given is blank")
+    units_for = _lookup_source(sources, db)
+    for query in wanted:
+        (found,) = lookup_terms(units_for(query), [query], limit=limit)
+        if as_json:
+            click.echo(json.dumps({"zh": found.zh, "units": found.units, "renderings": [
+                {"en": r.en, "count": r.count, "zh_context": r.zh_context,
+                 "en_context": r.en_context, "where": r.where} for r in found.renderings]},
+                ensure_ascii=False))
+            continue
+        click.echo(f"{found.zh}\t{found.units} TU(s)")
+        if not found.renderings:
+            click.echo("  (no English rendering found)")
+        for r in found.renderings:
+            click.echo(f"  {r.en}\t{r.count}\t{' '.join(r.en_context.split())}"
+                       + (f"\t[{r.where}]" if r.where else ""))
+
+
+def _lookup_source(sources: tuple[Path, ...], db: Path):
+    """query -> units to look in: every unit of the given TMs/documents, or the store's units
+    that hold the query (a store can be far too large to read whole)."""
+    from ..records import Unit
+
+    if sources:
+        from ..terms.extract import load_units
+
+        check_inputs(sources)
+        units, _ = load_units(list(sources))
+        return lambda query: units
+    from ..tm.matching import Matcher, origin_label
+    from ..tm.store import Store
+
+    matcher = Matcher(Store.open(db, readonly=True))
+
+    def units_for(query: str) -> list[Unit]:
+        _, stored = matcher.concord(query, 10**9)
+        return [Unit(zh=u.zh, en=u.en, doc=origin_label(u.origins[0]) if u.origins else "")
+                for u in stored]
+
+    return units_for

@@ -94,23 +94,6 @@ def _styled(span, color: bool) -> str:
     return click.style("‸", fg="yellow", bold=True) if color else f"{{-{span.text}}}"
 
 
-def _match_json(result) -> dict:
-    return {
-        "query": result.query,
-        "matches": [{
-            "id": m.unit.id, "score": m.percent, "similarity": round(m.hit.similarity, 6),
-            "distance": m.hit.distance, "zh": m.unit.zh, "en": m.unit.en,
-            "count": m.unit.count, "date": m.unit.date,
-            "origins": [{"file": o.source, "line": o.line, "tuid": o.tuid} for o in m.unit.origins],
-            "diff": [{"kind": s.kind, "text": s.text} for s in m.diff],
-            "penalties": ({"numbers_only_in_query": list(m.penalty.only_in_query),
-                           "numbers_only_in_match": list(m.penalty.only_in_match)}
-                          if m.penalty else {}),
-        } for m in result.matches],
-        "terms": [{"zh": t.zh, "en": list(t.en)} for t in result.terms],
-    }
-
-
 def print_match(result, color: bool) -> None:
     from ..tm.matching import origin_label
 
@@ -221,7 +204,9 @@ def _stdin_lines():
 
 def _print_result(result, as_json: bool, color: bool, line: int | None = None) -> None:
     if as_json:
-        record = _match_json(result)
+        from ..tm.results import match_json
+
+        record = match_json(result)
         if line is not None:
             record = {"line": line, **record}
         click.echo(json.dumps(record, ensure_ascii=False))
@@ -269,10 +254,9 @@ def concord_cmd(text: str, db: Path, limit: int, english: bool, as_json: bool,
     finally:
         matcher.store.close()
     if as_json:
-        click.echo(json.dumps({"text": text, "total": total, "units": [
-            {"id": u.id, "zh": u.zh, "en": u.en, "count": u.count,
-             "origins": [{"file": o.source, "line": o.line} for o in u.origins]} for u in units]},
-            ensure_ascii=False))
+        from ..tm.results import concordance_json
+
+        click.echo(json.dumps(concordance_json(text, total, units), ensure_ascii=False))
         return
     color = use_color()
     for u in units:

@@ -6,7 +6,8 @@ resolves entities, never touches the network and refuses a DOCTYPE that declares
 
 Entry layout (both flavours, element names differ):
 - entry level: `descrip type=definition` (from the corpus notes), `note` (free text);
-- Chinese term: `termNote type=termLocation` (where it occurs), `descrip type=context`,
+- Chinese term: where it occurs (2008: `termNote type=termLocation`; v3, whose termLocation
+  holds only picklist values such as `menuItem`: `note` `location: …`), `descrip type=context`,
   `admin type=source` (document), `note` `frequency: N`;
 - English terms: the preferred one first (`administrativeStatus` preferredTerm-admn-sts, with
   its context sentence), then admitted variants (admittedTerm-admn-sts).
@@ -35,6 +36,7 @@ ADMITTED = "admittedTerm-admn-sts"
 # entry the terminologist deleted from one that was never proposed.
 PROPOSED_PREFIX = "zhtm-proposed:"
 _FREQUENCY = re.compile(r"^frequency:\s*(\d+)\s*$")
+_LOCATION = re.compile(r"^location:\s*(.+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,7 @@ def _entry_element(entry: TermEntry, flavour: str, zh_lang: str, en_lang: str) -
     zh_sec = _child(root, n.lang_sec, **{XML_LANG: zh_lang})
     zh_term = _child(zh_sec, n.term_sec)
     _child(zh_term, "term", entry.zh)
-    if entry.location:
+    if entry.location and flavour == "2008":
         _child(zh_term, "termNote", entry.location, type="termLocation")
     if entry.zh_context:
         _child(zh_term, "descrip", entry.zh_context, type="context")
@@ -88,6 +90,8 @@ def _entry_element(entry: TermEntry, flavour: str, zh_lang: str, en_lang: str) -
         _child(zh_term, "admin", entry.doc, type="source")
     if entry.frequency:
         _child(zh_term, "note", f"frequency: {entry.frequency}")
+    if entry.location and flavour == "3":
+        _child(zh_term, "note", f"location: {entry.location}")
     renderings = entry.renderings
     if renderings:
         en_sec = _child(root, n.lang_sec, **{XML_LANG: en_lang})
@@ -230,6 +234,8 @@ def _parse_entry(el: etree._Element) -> TermEntry | None:
             doc = _text(child)
         elif name == "note" and (m := _FREQUENCY.match(_text(child))):
             frequency = int(m.group(1))
+        elif name == "note" and (m := _LOCATION.match(_text(child))) and not location:
+            location = m.group(1)
     english: list[tuple[str, str, str]] = []  # (term, status, context)
     for group in en_terms:
         term = _group_term(group)

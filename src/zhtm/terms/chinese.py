@@ -1,15 +1,21 @@
 """Chinese term candidates: recurring policy phrases, ranked by termhood.
 
-Signals (each can be switched off to measure what it contributes, see `ZhSignals`):
+Every string that recurs (or is quoted) is a candidate; nothing is filtered out for what it
+looks like. Each signal is evidence that raises or lowers the score (see `ZhSignals`, which
+switches them off one at a time):
 - quoted “…” spans (slogans such as “五子” or “三城一区” are quoted and appear nowhere else);
-- closed strings: a string is dropped when a valid extension (one more character that does
-  not put a policy verb or a function character at the edge) occurs exactly as often;
+- closedness: a string (nearly) always extended the same way is marked as absorbed by the
+  extension; whether it really is part of the longer term is decided once both have English
+  (`zhtm.terms`), so a string is dropped only for a longer term that translates it too;
 - accessor variety at both edges (how many different characters precede / follow it);
-- no policy verb (建设 发展 推进 提升 …) or function character at an edge;
+- edges: a policy verb (建设 发展 推进 …) or a function character at an edge lowers the score
+  when the segmenter makes it a word of its own there (全面 in 全面从严治党 does, 保障 in
+  保障性住房 and 所 in 交易所 do not);
 - word-boundary agreement: how often both edges fall on word boundaries of a segmenter
   (jieba when installed, else a sentencepiece model trained on the document itself);
-- specificity: a single everyday word (by the segmenter's general-language frequency) is not
-  a glossary term.
+- specificity: a single everyday word (by the segmenter's general-language frequency);
+- form: digits, Latin letters and 、 may occur inside a term (“新智造100”, 5G基站, “3个100”),
+  but a bare quantity (3万个, 2023年) is not one.
 """
 
 from __future__ import annotations
@@ -17,25 +23,43 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
-HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002a6df]+")
-QUOTED = re.compile(r"[“\"]([^“”\"\n]{1,24})[”\"]")
-MAX_LEN = 14
-# A string is absorbed by an extension that accounts for this share of its occurrences
-# (1.0 = the classic closed-string rule; 0.75 also drops 高质量 in favour of 高质量发展).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002a6df"
+HAN_RUN = re.compile(f"[{_HAN}]+")
+# What a term may hold: Chinese, digits, Latin letters, 、 between list items, · in names.
+TERM_RUN = re.compile(f"[{_HAN}0-9A-Za-z、·]+")
+QUOTED = re.compile(r"[“\"]([^“”\"\n]{1,40})[”\"]")
+# Longest repeated stretch counted: beyond this a repeat is a repeated sentence, not a term
+# (the longest slogans run to about 20 characters).
+MAX_SPAN = 64
+MIN_LEN = 2
+# A string is marked absorbed by an extension that accounts for this share of its
+# occurrences (1.0 = the classic closed-string rule).
 CLOSURE = 0.75
+ABSORBED_FACTOR = 0.5  # until the English shows whether the extension is the same term
 # A candidate found mostly inside longer candidates (科学城 in 怀柔科学城, 未来科学城 …) is a
 # head or a fragment of those terms rather than a glossary entry of its own.
 NESTED_SHARE = 0.6
 NESTED_FACTOR = 0.5
-# Bonus of a quoted span (a slogan quoted once ranks with an unquoted term seen about 4 times).
-QUOTE_BONUS = 0.5
-MIN_LEN = 2
+# Frequency counts, but little: most terms of a document occur twice, and a string seen ten
+# times is more often everyday vocabulary than a term; how cleanly it is bounded and how
+# consistently it is translated decide more.
+FREQUENCY_WEIGHT = 0.5
+# Quoting is evidence of a coined term; a slogan quoted once ranks below a clean term seen
+# twice, a slogan quoted twice above it.
+QUOTE_WEIGHT = 0.3
+# Two characters are mostly everyday words: the pool takes them at a discount, and the English
+# (how consistently they are translated) decides their rank (zhtm.terms).
+TWO_CHARACTER_FACTOR = 0.35
 EXTEND = 4  # characters an absorbing extension may add to reach a word boundary
+FUNCTION_EDGE_FACTOR = 0.1  # a function character as a word of its own at an edge
+VERB_EDGE_FACTOR = 0.25  # a policy verb as a word of its own at the start (or close to the end)
+VERB_END_FACTOR = 0.5  # 城市建设 "urban development": usually an activity, not a term
+FORM_FACTOR = 0.5  # digits or 、 in an unquoted string: mostly running text (新增5G基站)
 
-# Policy verbs and adverbs that begin (or end) a clause, never a term.
+# Policy verbs and adverbs that begin (or end) a clause, rarely a term.
 POLICY_VERBS = tuple(sorted(set("""
 建设 发展 推进 提升 加强 推动 实施 深化 完善 加快 持续 开展 坚持 全面 深入 进一步 做好 促进
 强化 提高 优化 落实 打造 支持 构建 健全 保障 实现 加大 扩大 积极 大力 着力 不断 更加 聚焦
@@ -51,9 +75,15 @@ GENERIC_START = ("重大", "重点", "坚强", "新一轮", "全市", "本市", 
 # Modifiers that do not end a term (北京国际 is cut out of 北京国际科技创新中心 …).
 GENERIC_END = ("国际", "工作")  # 政府工作 "work of the government"
 GENERIC_FACTOR = 0.3
-# Characters that cannot begin / end a term.
-BAD_START = set("的和与及等在了是为对把将并而从向由于到也都所这该各每有无不其之或被让使给跟同就还又再更很最已以后")
-BAD_END = set("的和与及等在了是为对把将并而从向由于到也所这该各每或被让使给跟同就还又再更很最已着过")
+# Characters that rarely begin / end a term (unless a word such as 交易所 or 每月 holds them).
+BAD_START = set("的和与及等在了是为对把将并而从向由于到也都所这该各每有无不其之或被让使给跟同就还又再更很最已以后前个我你他她它")
+BAD_END = set("的和与及等在了是为对把将并而从向由于到也所这该各每或被让使给跟同就还又再更很最已着过下里要")
+# Characters of a bare quantity (3万个, 2023年, 第2批): with the digits, nothing of a term is left.
+_QUANTITY = set("0123456789.%一二三四五六七八九十百千万亿两个年月日号余多第批项次期元亩吨倍家座所条")
+# A measure word or a currency: with numerals only, it makes a quantity (万亿元, 3万个), while
+# numerals alone can be a term (十三五).
+_MEASURE = set("个年月日号批项次期元亩吨倍家座所条%")
+_ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +99,8 @@ class ZhSignals:
     word_closure: bool = True  # an absorbing extension is taken to the next word boundary
     generic: bool = True  # evaluative modifiers (重大 重点 …) and 国际 at the end demote
     nested: bool = True  # mostly inside longer candidates: a head or a fragment of them
+    soft_edges: bool = True  # False: a bad edge drops the candidate (the old hard filter)
+    forms: bool = True  # False: only Chinese characters in a term, at most 14 of them
 
 
 @dataclass(slots=True)
@@ -82,6 +114,8 @@ class ZhCandidate:
     left_variety: int = 0
     right_variety: int = 0
     boundary_agreement: float = 1.0
+    edge_split: float = 0.0  # share of occurrences where a bad edge is a word of its own
+    absorbed_by: str = ""  # the extension that (nearly) always surrounds it
     score: float = 0.0
 
 
@@ -92,84 +126,160 @@ _VERB_END = re.compile("(?:" + "|".join(map(re.escape, POLICY_VERBS)) + ")$")
 
 def bad_edge(text: str) -> bool:
     """A policy verb or a function character at an edge (a verb may end a longer noun phrase)."""
-    if text[0] in BAD_START or text[-1] in BAD_END or _VERB_START.match(text):
-        return True
+    return edge_pieces(text) != (0, 0)
+
+
+def edge_pieces(text: str) -> tuple[int, int]:
+    """Lengths of the offending piece at the start and at the end (0: a clean edge).
+
+    The end piece of a verb that leaves at least 2 characters before it is not counted
+    (违法建设 is a term), only a verb that takes up (nearly) all of it."""
+    start = 1 if text[0] in BAD_START else 0
+    m = _VERB_START.match(text)
+    if m:
+        start = max(start, m.end())
+    end = 1 if text[-1] in BAD_END else 0
     m = _VERB_END.search(text)
     while m is not None:  # the alternation is longest-first; any verb leaving < 2 chars counts
         if m.start() < 2:
-            return True
+            end = max(end, len(text) - m.start())
+            break
         m = _VERB_END.search(text, m.start() + 1)
-    return False
+    return start, end
+
+
+def ends_on_verb(text: str) -> bool:
+    """城市建设, 公园建设: a policy verb ends it (usually an activity, not a term)."""
+    return _VERB_END.search(text) is not None
 
 
 Segmenter = Callable[[str], list[str]]
-
-
 def _boundaries(run: str, segment: Segmenter | None) -> set[int]:
     if segment is None:
         return set(range(len(run) + 1))
     out = {0}
     pos = 0
-    for word in segment(run):
-        pos += len(word)
-        out.add(pos)
+    for piece in re.split("([0-9A-Za-z、·]+)", run):  # the segmenter sees Chinese only
+        if not piece:
+            continue
+        if HAN_RUN.fullmatch(piece):
+            for word in segment(piece):
+                pos += len(word)
+                out.add(pos)
+        else:
+            out.add(pos)
+            pos += len(piece)
+            out.add(pos)
     return out
+
+
+def _well_formed(run: str, i: int, j: int, forms: bool) -> bool:
+    """Not starting or ending on a list mark, not cutting a number or a Latin word, and
+    holding at least one Chinese character."""
+    s = run[i:j]
+    if s[0] in "、·" or s[-1] in "、·":
+        return False
+    if i > 0 and _ASCII_ALNUM.match(run[i - 1]) and _ASCII_ALNUM.match(s[0]):
+        return False
+    if j < len(run) and _ASCII_ALNUM.match(run[j]) and _ASCII_ALNUM.match(s[-1]):
+        return False
+    return forms or HAN_RUN.fullmatch(s) is not None
+
+
+def _bare_quantity(s: str) -> bool:
+    """3万个, 2023年, 万亿元: numbers and measure words, nothing else."""
+    if not all(ch in _QUANTITY or ch in "、·" for ch in s):
+        return False
+    return bool(_ASCII_ALNUM.search(s)) or any(ch in _MEASURE for ch in s)
+
+
+def _count(runs: list[str], min_frequency: int, quoted: Counter | set, forms: bool) -> Counter:
+    """Occurrences of every string that occurs at least `min_frequency` times (or is quoted):
+    all lengths, extending only strings whose prefix is frequent (a longer string is never
+    more frequent than its prefix)."""
+    prefixes = {q[:n] for q in quoted for n in range(MIN_LEN, len(q) + 1)}
+    max_len = MAX_SPAN if forms else 14
+    counts: Counter[str] = Counter()
+    active = [(r, i) for r, run in enumerate(runs) for i in range(len(run) - MIN_LEN + 1)]
+    length = MIN_LEN
+    while active and length <= max_len:
+        here = Counter(runs[r][i:i + length] for r, i in active)
+        alive = {s for s, f in here.items() if f >= min_frequency or s in prefixes}
+        for s in alive:
+            counts[s] = here[s]
+        active = [(r, i) for r, i in active
+                  if runs[r][i:i + length] in alive and i + length < len(runs[r])]
+        length += 1
+    return counts
 
 
 def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
                     word_frequency: Callable[[str], float] | None = None,
-                    signals: ZhSignals = ZhSignals(), min_frequency: int = 2) -> list[ZhCandidate]:
+                    signals: ZhSignals = ZhSignals(), min_frequency: int = 2,
+                    phrases: Collection[str] = ()) -> list[ZhCandidate]:
     """Candidates from the Chinese side of the units, scored and sorted best first.
 
     `segment` splits a run of Han characters into words (boundary agreement); `word_frequency`
     gives a word's relative frequency in general Chinese (specificity), 0 when unknown.
+    `phrases`: strings known to recur elsewhere (other reports), candidates even when seen once.
     """
+    run_pattern = TERM_RUN if signals.forms else HAN_RUN
     runs: list[tuple[int, str]] = [(i, m.group()) for i, text in enumerate(texts)
-                                   for m in HAN_RUN.finditer(text)]
-    counts: Counter[str] = Counter()
-    for _, run in runs:
-        n = len(run)
-        for i in range(n):
-            for j in range(i + MIN_LEN, min(n, i + MAX_LEN) + 1):
-                counts[run[i:j]] += 1
+                                   for m in run_pattern.finditer(text)]
     quoted: Counter[str] = Counter()
     if signals.quotes:
         for text in texts:
             for m in QUOTED.finditer(text):
                 span = m.group(1).strip()
-                if HAN_RUN.fullmatch(span) and MIN_LEN <= len(span) <= MAX_LEN:
+                if run_pattern.fullmatch(span) and len(span) >= MIN_LEN and \
+                        _well_formed(span, 0, len(span), signals.forms) and (signals.forms or len(span) <= 14):
                     quoted[span] += 1
-    keep = {s for s, f in counts.items() if f >= min_frequency} | set(quoted)
+    known = set(quoted) | {p for p in phrases if len(p) >= MIN_LEN}
+    counts = _count([r for _, r in runs], min_frequency, known, signals.forms)
     left: dict[str, Counter] = defaultdict(Counter)
     right: dict[str, Counter] = defaultdict(Counter)
     agree: Counter[str] = Counter()
+    split: Counter[str] = Counter()
     units: dict[str, list[int]] = defaultdict(list)
+    formed: dict[str, bool] = {}
+    pieces: dict[str, tuple[int, int]] = {}
     edge = 0  # each run edge counts as a distinct neighbour
     for unit, run in runs:
         n = len(run)
         bounds = _boundaries(run, segment if signals.boundaries else None)
         for i in range(n):
-            for j in range(i + MIN_LEN, min(n, i + MAX_LEN) + 1):
+            for j in range(i + MIN_LEN, n + 1):
                 s = run[i:j]
-                if s not in keep:
+                if s not in counts:
+                    break  # nothing longer from here is frequent either
+                ok = formed.get(s)
+                if ok is None:
+                    ok = formed[s] = _well_formed(s, 0, len(s), signals.forms) and not (
+                        _bare_quantity(s) and not quoted[s])
+                    pieces[s] = edge_pieces(s)
+                if not ok or not _well_formed(run, i, j, signals.forms):
                     continue
                 edge += 1
                 left[s][run[i - 1] if i > 0 else f"^{edge}"] += 1
                 right[s][run[j] if j < n else f"${edge}"] += 1
                 if i in bounds and j in bounds:
                     agree[s] += 1
+                start, end = pieces[s]
+                if start and i + start in bounds or end and j - end in bounds:
+                    split[s] += 1
                 if not units[s] or units[s][-1] != unit:
                     units[s].append(unit)
     out = []
-    for s in sorted(keep):
-        f = counts[s]
-        if signals.verb_edges and bad_edge(s):
+    for s in sorted(units):
+        f = sum(left[s].values())
+        if f < min_frequency and not quoted[s] and s not in known:
             continue
-        if signals.closed and f >= 2 and not quoted[s] and _absorbed(s, f, left, right, signals,
-                                                                    agree, counts, segment):
+        if signals.verb_edges and not signals.soft_edges and bad_edge(s):
             continue
         cand = ZhCandidate(s, f, units[s], quoted[s], len(left[s]), len(right[s]),
-                           agree[s] / f if f else 0.0)
+                           agree[s] / f if f else 0.0, split[s] / f if f else 0.0)
+        if signals.closed and f >= 2 and not quoted[s]:
+            cand.absorbed_by = _absorbed(s, f, left, right, signals, agree, counts, segment)
         cand.score = _score(cand, signals, word_frequency)
         if cand.score > 0:
             out.append(cand)
@@ -179,13 +289,20 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
     return out
 
 
+def make_candidate(text: str, texts: Sequence[str]) -> ZhCandidate:
+    """A candidate for a string the counts did not propose (a term a note defines, seen once)."""
+    units = [i for i, t in enumerate(texts) if text in t]
+    frequency = sum(t.count(text) for t in texts)
+    return ZhCandidate(text, frequency, units, score=1.0 + FREQUENCY_WEIGHT * math.log2(max(1, frequency)))
+
+
 def _demote_nested(cands: list[ZhCandidate]) -> None:
     """Halve the score of a candidate whose occurrences are mostly inside two or more longer
     candidates (a shared head: 科学城 in 怀柔科学城, 未来科学城, 中关村科学城), counting only
     the longest containing ones so that nothing is counted twice."""
-    by_text = {c.text: c for c in cands}
+    by_text = {c.text: c for c in cands if not c.absorbed_by}
     inside: dict[str, list[str]] = defaultdict(list)
-    for c in cands:
+    for c in by_text.values():
         t = c.text
         for i in range(len(t)):
             for j in range(i + MIN_LEN, len(t) + 1):
@@ -203,8 +320,8 @@ def _demote_nested(cands: list[ZhCandidate]) -> None:
 
 def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter],
               signals: ZhSignals, agree: Counter | None = None, counts: Counter | None = None,
-              segment: Segmenter | None = None) -> bool:
-    """True when an extension occurs (nearly) as often (s is not closed).
+              segment: Segmenter | None = None) -> str:
+    """The extension that occurs (nearly) as often as `s` ("" when s is closed).
 
     The usual neighbour is added one character at a time (up to EXTEND characters) until the
     longer string is a valid term: no policy verb or function character at the edge and, with
@@ -233,12 +350,12 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
             added = longer[:len(longer) - len(s)] if side == "l" else longer[len(s):]
             if signals.word_closure and side == "r" and added in _POLICY_VERB_SET and len(s) >= 4:
                 break  # 美丽乡村 + 建设: the activity, not a longer term (高质量 + 发展 still is)
-            return True
-    return False
+            return longer
+    return ""
 
 
 def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], float] | None) -> float:
-    score = math.log2(1 + c.frequency)
+    score = 1.0 + FREQUENCY_WEIGHT * math.log2(max(1, c.frequency))
     if signals.variety and c.frequency >= 2:
         variety = min(c.left_variety, c.right_variety)
         if signals.boundaries and c.boundary_agreement >= 1.0:
@@ -247,11 +364,23 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
     if signals.boundaries:
         score *= c.boundary_agreement if not c.quoted else 1.0
     if c.quoted:
-        score += QUOTE_BONUS + math.log2(1 + c.quoted)
+        score *= 1.0 + QUOTE_WEIGHT * math.log2(1 + c.quoted)
+    if c.absorbed_by:
+        score *= ABSORBED_FACTOR
     if len(c.text) == 2:
-        score *= 0.35
-    if signals.verb_edges and not c.quoted and _VERB_END.search(c.text):
-        score *= 0.5  # 城市建设 "urban development": usually an activity, not a term
+        score *= TWO_CHARACTER_FACTOR
+    if not c.quoted and (_ASCII_ALNUM.search(c.text) or "、" in c.text):
+        score *= FORM_FACTOR
+    if signals.verb_edges and not c.quoted:
+        start, end = edge_pieces(c.text)
+        if start or end:
+            # a function character or a verb that the segmenter makes a word of its own there
+            own = c.edge_split if signals.boundaries else 1.0
+            factor = FUNCTION_EDGE_FACTOR if (start == 1 and c.text[0] in BAD_START) or (
+                end == 1 and c.text[-1] in BAD_END) else VERB_EDGE_FACTOR
+            score *= 1.0 - (1.0 - factor) * own
+        elif _VERB_END.search(c.text):
+            score *= VERB_END_FACTOR
     if signals.generic and not c.quoted and (c.text.startswith(GENERIC_START)
                                                 or c.text.endswith(GENERIC_END)):
         score *= GENERIC_FACTOR
@@ -307,7 +436,7 @@ def sentencepiece_segmenter(texts: Sequence[str], vocab_size: int = 3000) -> Seg
             sentence_iterator=iter(runs), model_writer=model, vocab_size=size, model_type="unigram",
             character_coverage=1.0, num_threads=1, max_sentencepiece_length=6,
             split_by_whitespace=True, add_dummy_prefix=False, minloglevel=2, seed_sentencepiece_size=200000,
-            hard_vocab_limit=False, random_seed=1)
+            hard_vocab_limit=False)  # one thread: the same model every run
     except RuntimeError:
         return None
     processor = spm.SentencePieceProcessor(model_proto=model.getvalue())

@@ -13,12 +13,28 @@ from pathlib import Path
 
 from ..errors import InputError, UsageError
 from ..records import TermEntry, Unit, term_id
-from .chinese import ZhSignals, find_candidates, jieba_segmenter, sentencepiece_segmenter
-from .english import EnglishSide, EnSignals
+from .chinese import (
+    ABSORBED_FACTOR,
+    TWO_CHARACTER_FACTOR,
+    ZhCandidate,
+    ZhSignals,
+    find_candidates,
+    jieba_segmenter,
+    make_candidate,
+    sentencepiece_segmenter,
+)
+from .english import EnChoice, EnglishSide, EnSignals, english_head, tokenize
+from .notes import Note, attach_notes
 
 FORMATS: tuple[str, ...] = ("tbx", "tbx3", "tsv", "csv")
 SEGMENTERS: tuple[str, ...] = ("auto", "jieba", "sentencepiece", "none")
 RERANK_FLOOR = 0.2  # a term with no credible English keeps this share of its Chinese score
+# A string (nearly) always inside a longer one keeps its demotion unless its own English
+# translates at least this share of it (一流营商 "accessible" stays down).
+KEPT_COVERAGE = 0.5
+ABSORBER_CONFIDENCE = 0.3
+DEFINED_BONUS = 1.0  # a term the document's notes define is one its authors thought key
+NOTE_CANDIDATES = 15  # candidates of a unit looked at for a note (with every quoted one)  # a longer string absorbs a shorter one only when it is a term itself
 _NOTE = re.compile(r"^\s*\[(\d{1,3})\]\s*(.+)$")
 _NOTE_TERM = re.compile(r"[“\"]([^“”\"]{2,80})[”\"]")
 
@@ -32,9 +48,12 @@ class TermOptions:
     segmenter: str = "auto"  # auto: jieba when installed, else sentencepiece
     signals: ZhSignals = field(default_factory=ZhSignals)
     english_rerank: bool = True  # terms with a consistent English rank higher
-    pool: int = 3  # English is looked up for limit * pool Chinese candidates
+    pool: int = 600  # Chinese candidates ranked together (a tier); the ranking never depends on limit
     competitive: bool = True  # one English span, one term (the better-linked one)
     english: EnSignals = field(default_factory=EnSignals)
+    # Phrases known to recur in other documents (e.g. long pieces of a sentencepiece model of
+    # many reports): candidates even when this document has them once.
+    phrases: frozenset[str] = frozenset()
 
 
 Pair = Unit | tuple[str, str]
@@ -86,9 +105,12 @@ def _sentence_with(text: str, needle: str, split: Callable[[str], list[str]]) ->
 
 def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
                   options: TermOptions = TermOptions()) -> list[TermEntry]:
-    """Ranked glossary entries (most important first) from aligned (zh, en) pairs."""
-    from ..text.segment import split_en, split_zh
+    """Ranked glossary entries (most important first) from aligned (zh, en) pairs.
 
+    The ranking does not depend on `options.limit`: candidates are taken in tiers of
+    POOL by Chinese score, each tier is ranked whole (English found, linked, reranked) and
+    placed after the tiers before it, so the first N entries are the same for every limit ≥ N.
+    """
     units = [_unit(p) for p in pairs]
     units = [u for u in units if u.zh.strip() and u.en.strip()]
     if not units:
@@ -96,40 +118,167 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
     zh_texts = [u.zh for u in units]
     segment, word_frequency = _segmenters(zh_texts, options.segmenter)
     candidates = find_candidates(zh_texts, segment=segment, word_frequency=word_frequency,
-                                 signals=options.signals, min_frequency=options.min_frequency)
-    candidates = candidates[: max(options.limit * options.pool, options.limit)]
+                                 signals=options.signals, min_frequency=options.min_frequency,
+                                 phrases=options.phrases)
     english = EnglishSide([u.en for u in units], zh_texts, signals=options.english)
-    definitions = parse_notes(notes)
-    choices = [english.choose(c.text, c.units, quoted=c.quoted > 0) for c in candidates]
-    if options.competitive:
-        choices = _link_competitively(english, candidates, choices)
-    scored = []
-    for cand, choice in zip(candidates, choices):
-        if choice is None:
-            continue
-        definition = ""
-        for rendering in (choice.en, *choice.variants):
-            definition = definitions.get(_norm_en(rendering), "")
-            if definition:
-                break
-        score = cand.score
-        if options.english_rerank:
-            score *= RERANK_FLOOR + choice.confidence
-        if definition:
-            score += 1.0
-        unit = units[choice.unit]
-        entry = TermEntry(
-            id=term_id(cand.text), zh=cand.text, en=choice.en, variants=choice.variants,
-            frequency=cand.frequency,
-            zh_context=_sentence_with(unit.zh, cand.text, split_zh),
-            en_context=_sentence_with(unit.en, choice.en, split_en),
-            doc=unit.doc, location=unit.location, definition=definition)
-        scored.append((score, entry))
-    scored.sort(key=lambda se: (-round(se[0], 9), se[1].zh))
-    return _drop_nested([e for _, e in scored])[: options.limit]
+    own: dict[str, EnChoice | None] = {}
+
+    def choose(cand: ZhCandidate) -> EnChoice | None:
+        if cand.text not in own:
+            own[cand.text] = english.choose(cand.text, cand.units, quoted=cand.quoted > 0)
+        return own[cand.text]
+
+    definitions = _definitions(list(notes), units, candidates, choose)
+    candidates = _with_defined(candidates, definitions, zh_texts)
+    out: list[TermEntry] = []
+    seen: dict[str, tuple[ZhCandidate, EnChoice]] = {}  # every candidate of earlier tiers
+    owned: dict[tuple[str, ...], str] = {}  # English spans claimed in earlier tiers
+    by_text = {c.text: c for c in candidates}
+    placed: set[str] = set()
+    for first in range(0, len(candidates), options.pool):
+        head = candidates[first:first + options.pool]
+        if first == 0:  # the terms the notes define are ranked with the first tier
+            head = head + [by_text[t] for t in definitions if t in by_text]
+        tier = _with_absorbers(head, by_text, placed)
+        taken = frozenset(owned)
+        initial = [english.choose(c.text, c.units, quoted=c.quoted > 0, exclude=taken) if taken
+                   else choose(c) for c in tier]
+        choices = initial
+        if options.competitive:
+            choices = _link_competitively(english, tier, initial, taken)
+        for cand, first_choice, choice in zip(tier, initial, choices):
+            if choice is not None:
+                # absorption is judged on the English each string finds on its own
+                seen[cand.text] = (cand, first_choice)
+                owned.setdefault(choice.key, cand.text)
+        ranked = []
+        for cand, choice in zip(tier, choices):
+            note = definitions.get(cand.text)
+            if note is not None:
+                choice = _note_english(cand, note, choice, units)
+            if choice is None:
+                continue
+            score = _rank_score(cand, choice, seen.get(cand.text, (cand, choice))[1], seen, options)
+            if score is None:
+                continue
+            entry = _entry(cand, choice, units, note.text if note else "")
+            ranked.append((score + (DEFINED_BONUS if entry.definition else 0.0), entry))
+        ranked.sort(key=lambda se: (-round(se[0], 9), se[1].zh))
+        out = _drop_nested(out + [e for _, e in ranked])
+        if len(out) >= options.limit:
+            break
+    return out[: options.limit]
 
 
-def _link_competitively(english: EnglishSide, candidates, choices):
+def _note_english(cand: ZhCandidate, note: Note, choice: EnChoice | None,
+                  units: list[Unit]) -> EnChoice | None:
+    """A note that quotes its term's English ("The “300 key municipal-level projects” refers
+    to …") gives the English, when the translation of the term's unit uses those words."""
+    if not note.quoted or (choice is not None and _norm_en(choice.en) == note.quoted):
+        return choice
+    for n in cand.units:
+        text = units[n].en
+        at = text.lower().replace("’", "'").find(note.quoted)
+        if at >= 0:
+            surface = text[at:at + len(note.quoted)]
+            return EnChoice(surface, (), n, max(0.7, choice.confidence if choice else 0.0),
+                            tuple(t.lower for t in tokenize(surface)), 1.0, 1.0, 1.0, 1.0)
+    return choice
+
+
+def _definitions(notes: list[str], units: list[Unit], candidates: list[ZhCandidate],
+                 choose) -> dict[str, Note]:
+    """{term: definition} from the document's notes (see zhtm.terms.notes); a candidate is
+    looked at when it is quoted or among the best of its unit, to keep this quick."""
+    if not notes:
+        return {}
+    best_in_unit: dict[int, list[ZhCandidate]] = {}
+    for cand in candidates:  # best first
+        for unit in cand.units:
+            got = best_in_unit.setdefault(unit, [])
+            if cand.quoted or len(got) < NOTE_CANDIDATES:
+                got.append(cand)
+    shortlist = list({c.text: c for got in best_in_unit.values() for c in got}.values())
+    return attach_notes(notes, [u.zh for u in units], [u.en for u in units], shortlist, choose)
+
+
+def _with_defined(candidates: list[ZhCandidate], definitions: dict[str, Note],
+                  zh_texts: list[str]) -> list[ZhCandidate]:
+    """Candidates plus the terms a note defines that were no candidate (seen once)."""
+    known = {c.text for c in candidates}
+    extra = [make_candidate(t, zh_texts) for t in definitions if t not in known]
+    return candidates + [c for c in extra if c.units]
+
+
+def _with_absorbers(tier: list[ZhCandidate], by_text: dict[str, ZhCandidate],
+                    placed: set[str]) -> list[ZhCandidate]:
+    """The tier's candidates (those not placed in an earlier tier) and the extensions that
+    absorb them, so that both have English when absorption is decided."""
+    out: list[ZhCandidate] = []
+    for cand in tier:
+        while cand is not None and cand.text not in placed:
+            placed.add(cand.text)
+            out.append(cand)
+            cand = by_text.get(cand.absorbed_by)
+    return out
+
+
+def _rank_score(cand: ZhCandidate, choice: EnChoice, own: EnChoice,
+                seen: dict[str, tuple[ZhCandidate, EnChoice]], options: TermOptions) -> float | None:
+    """The candidate's score after its English is known (`choice`; `own`: before competitive
+    linking); None when it is part of a longer term (or a longer string that adds nothing to
+    its English)."""
+    score = cand.score
+    if cand.absorbed_by:
+        verdict = _absorption(cand, own, seen)
+        if verdict == "absorbed":
+            return None
+        if verdict == "kept" and own.coverage >= KEPT_COVERAGE:
+            score /= ABSORBED_FACTOR  # not part of the extension, and English of its own
+    if options.english_rerank:
+        score *= RERANK_FLOOR + choice.confidence
+        if len(cand.text) == 2:  # a two-character word is a term when translated consistently
+            score *= choice.share ** 2 / TWO_CHARACTER_FACTOR
+    return score
+
+
+def _absorption(cand: ZhCandidate, choice: EnChoice,
+                seen: dict[str, tuple[ZhCandidate, EnChoice]]) -> str:
+    """'absorbed' when the extension is a term of its own whose English contains this
+    candidate's English or has the same head (高质量 "high-quality" in 高质量发展
+    "high-quality development"; 绿色低 in 绿色低碳 "green and low-carbon"); 'kept' when the
+    extension has no credible English or English about something else (接诉即办 in 接诉即办改革
+    "reform of …", 一般公共预算收入 "revenue" in 一般公共预算收入增长 "growth")."""
+    got = seen.get(cand.absorbed_by)
+    if got is None:
+        return "kept"
+    _, longer = got
+    if longer.confidence < ABSORBER_CONFIDENCE:
+        return "kept"
+    if english_head(choice.key) == english_head(longer.key):
+        return "absorbed"
+    inner, outer, n = choice.key, longer.key, len(choice.key)
+    for i in range(len(outer) - n + 1):
+        # a modifier of the longer term's head, not one member of a pair ("east-west
+        # collaboration and paired-up assistance" has 东西部协作 as a term of its own)
+        if outer[i:i + n] == inner and (i + n == len(outer) or outer[i + n] not in ("and", "or", ",")):
+            return "absorbed"
+    return "kept"
+
+
+def _entry(cand: ZhCandidate, choice: EnChoice, units: list[Unit], definition: str) -> TermEntry:
+    from ..text.segment import split_en, split_zh
+
+    unit = units[choice.unit]
+    return TermEntry(
+        id=term_id(cand.text), zh=cand.text, en=choice.en, variants=choice.variants,
+        frequency=cand.frequency,
+        zh_context=_sentence_with(unit.zh, cand.text, split_zh),
+        en_context=_sentence_with(unit.en, choice.en, split_en),
+        doc=unit.doc, location=unit.location, definition=definition)
+
+
+def _link_competitively(english: EnglishSide, candidates, choices, taken=frozenset()):
     """One English span, one term: when two terms pick the same span, the one it belongs to
     less strongly takes its next best (“一业一证” and “一件事” both see “All-in-One-Go”, the
     quote at 一件事's position; 科技创新 does not mean "international innovation center",
@@ -147,9 +296,8 @@ def _link_competitively(english: EnglishSide, candidates, choices):
         rival = owner[choice.key][1]
         if rival == cand.text:
             continue
-        taken = frozenset(k for k, (_, zh) in owner.items() if zh != cand.text)
         out[n] = english.choose(cand.text, cand.units, quoted=cand.quoted > 0,
-                                exclude=taken & {choice.key})
+                                exclude=taken | {choice.key})
     return out
 
 
@@ -178,45 +326,66 @@ def _is_tmx(path: Path) -> bool:
 
 def load_units(paths: Sequence[str | Path], *, layout: str | None = None,
                encoding: str | None = None) -> tuple[list[Unit], list[str]]:
-    """Aligned units and English notes from TMX files, or from one bilingual document.
+    """Aligned units and English notes from TMX files and bilingual documents.
 
-    A bilingual document (any layout `zhtm align` reads) is sentence-aligned first; its
-    English-only notes are returned so that definitions can be attached to terms.
+    Each input's layout is detected on its own: a TMX is read as it is; a file holding both
+    languages (the interleaved layout) is a document of its own, sentence-aligned alone, so
+    `gwr-2016.txt gwr-2017.txt` are two documents; two files of one language each are a
+    Chinese document and its English (two-files or pre-split). The notes of every document
+    are returned so that definitions can be attached to terms.
     """
-    from ..formats.tmx import read_tmx
+    from ..text.layouts import is_bilingual
 
     paths = [Path(p) for p in paths]
     if not paths:
         raise UsageError("give at least one input")
-    if all(_is_tmx(p) for p in paths):
-        units: list[Unit] = []
-        for path in paths:
-            seen = missing = 0
-            for tu in read_tmx(path):
-                seen += 1
-                unit = tu.to_unit()
-                if unit is None:
-                    missing += 1
-                    continue
-                if not unit.doc:
-                    unit = replace(unit, doc=path.name)
-                units.append(unit)
-            if seen == 0:
-                raise InputError(path, "the TMX holds no translation units")
-            if missing == seen:
-                raise InputError(path, "no TU has both a Chinese (zh) and an English (en) segment")
-        return units, []
-    if any(_is_tmx(p) for p in paths):
-        raise UsageError("give either TMX files or one bilingual document, not both")
+    tmx = [p for p in paths if _is_tmx(p)]
+    rest = [p for p in paths if not _is_tmx(p)]
+    units: list[Unit] = [u for path in tmx for u in _tmx_units(path)]
+    notes: list[str] = []
+    if not rest:
+        return units, notes
+    if layout in ("two-files", "pre-split") or (layout is None and len(rest) == 2 and not any(
+            is_bilingual(p, encoding) for p in rest)):
+        documents = [rest]  # a Chinese file and its English
+    else:
+        documents = [[p] for p in rest]
+    for files in documents:
+        got, got_notes = _document_units(files, layout, encoding)
+        units.extend(got)
+        notes.extend(got_notes)
+    return units, notes
+
+
+def _tmx_units(path: Path) -> list[Unit]:
+    from ..formats.tmx import read_tmx
+
+    units: list[Unit] = []
+    seen = missing = 0
+    for tu in read_tmx(path):
+        seen += 1
+        unit = tu.to_unit()
+        if unit is None:
+            missing += 1
+            continue
+        units.append(unit if unit.doc else replace(unit, doc=path.name))
+    if seen == 0:
+        raise InputError(path, "the TMX holds no translation units")
+    if missing == seen:
+        raise InputError(path, "no TU has both a Chinese (zh) and an English (en) segment")
+    return units
+
+
+def _document_units(files: list[Path], layout: str | None,
+                    encoding: str | None) -> tuple[list[Unit], list[str]]:
     from ..align.pipeline import align_document
     from ..text.layouts import read_document
 
     try:
-        document = read_document(list(paths), layout, encoding)
+        document = read_document(list(files), layout, encoding)
     except LookupError as exc:
         raise UsageError(str(exc)) from None
-    units = align_document(document).units()
-    return units, [line.text for line in document.notes]
+    return align_document(document).units(), [line.text for line in document.notes]
 
 
 # --------------------------------------------------------------------------- keep

@@ -197,6 +197,17 @@ def _check_side_language(path: Path, lines: list[Line], want: str) -> None:
                                f"{_NAMES[_other(want)] if _other(want) in langs else 'not text'}")
 
 
+def is_bilingual(path: str | Path, encoding: str | None = None) -> bool:
+    """A file that holds both languages (the interleaved layout): at least a fifth of its
+    first 400 text lines in each."""
+    counts = {"zh": 0, "en": 0, "": 0}
+    for text in read_lines(Path(path), encoding)[:400]:
+        if text.strip():
+            counts[line_language(text)] += 1
+    total = counts["zh"] + counts["en"]
+    return total > 0 and min(counts["zh"], counts["en"]) >= total / 5
+
+
 def detect_layout(paths: list[Path], encoding: str | None = None) -> str:
     """One file → interleaved; two files → pre-split if they read as one sentence per line."""
     if len(paths) == 1:

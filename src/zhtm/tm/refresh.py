@@ -20,7 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .store import ImportReport, Store
+from .importing import ImportReport, import_files
+from .segments import checkpoint, index_new_units
+from .store import Store
 
 _CHUNK = 500  # ids per SQL statement
 
@@ -41,8 +43,8 @@ def refresh_owned(store: Store, files: Sequence[str | Path], *, owner: str = "bu
     """Import `files` as `owner`'s, replacing what `owner` imported from them before."""
     c = store.conn
     with store._write():
-        before = store._last_unit()
-        imported = store._import_files(files, on_warning)
+        before = c.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+        imported = import_files(c, store.path, files, on_warning)
         stale: list[int] = []
         for file, (report, source_id) in zip(files, imported):
             key = _key(owner, file)
@@ -57,12 +59,14 @@ def refresh_owned(store: Store, files: Sequence[str | Path], *, owner: str = "bu
             else:
                 c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
                           (key, str(source_id)))
-        store._index_new_units(before)
+        index_new_units(c, store.path, before)
         removed = remove_sources(store, stale)
         owned = [int(v) for (v,) in c.execute(
             "SELECT value FROM meta WHERE key LIKE ?", (f"owned:{owner}:%",))]
         owned_units = _count_units_of(store, owned)
-    report = store._finish([r for r, _ in imported], 0.0)
+    checkpoint(c)
+    stats = store.stats()
+    report = ImportReport(tuple(r for r, _ in imported), stats.units, stats.segments, 0.0)
     return RefreshReport(report, owned_units, removed)
 
 
@@ -112,4 +116,4 @@ def _reindex(store: Store, gone: Sequence[int]) -> None:
             continue
         c.execute("DELETE FROM index_arrays WHERE segment_id=?", (seg,))
         c.execute("DELETE FROM index_segments WHERE id=?", (seg,))
-        store._index_new_units(first - 1, last)
+        index_new_units(c, store.path, first - 1, last)

@@ -1,4 +1,5 @@
-"""Opening a store's SQLite file, read-write or read-only, and SQLite's errors in zhtm's words.
+"""How the store's SQLite file is reached: read-write or read-only, and SQLite's errors in
+zhtm's words (`schema.connect` and `schema.WriteTxn` use these).
 
 * **Read-only.** A TM on a read-only share or in a folder the user cannot write must still
   answer lookups. ``mode=ro`` is tried first; SQLite then still needs to create the
@@ -22,11 +23,13 @@ from urllib.parse import quote
 from ..errors import InputError, StoreBusyError, WriteError, ZhtmError
 from ..paths import reason
 
+NOTHING_IMPORTED = "nothing was imported"
 BUSY_MESSAGE = ("another import is writing to this store; nothing was imported (try again "
                 "when it has finished)")
 
 
-def connect(path: Path, *, readonly: bool = False, immutable: bool = False) -> sqlite3.Connection:
+def sqlite_connect(path: Path, *, readonly: bool = False,
+                   immutable: bool = False) -> sqlite3.Connection:
     if readonly or immutable:
         uri = f"file:{quote(str(path.absolute()))}?" + ("immutable=1" if immutable else "mode=ro")
         return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5.0,

@@ -1,0 +1,236 @@
+"""Scoring the English spans of a term's windows: association × lexical fit × priors.
+
+Score = Dice of the term's units and the span's units (association) × how much of the term
+the span translates and how much of the span the term explains (lexical fit) × priors
+(length, edges, names, quotes, numerals, words that belong to the term's neighbours). Spans no
+gloss explains count only when they recur with the term (consistency is evidence too).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .glosses import _NUMBER_WORDS, _NUMERALS, EDGE_STOP, HARD, QUOTES, TermLexicon, Token
+from .windows import MAX_WORDS, EnglishText, _name_start
+
+DICE_POWER = 1.0  # association: a span found with every occurrence of the term beats a one-off
+
+LEX_FLOOR = 0.2  # weight of association alone, for spans no gloss explains
+
+LEX_POWER = 1.0  # how much more a span that translates the whole term is worth
+
+MAX_UNEXPLAINED = 5  # longest span without gloss support (and longest lead before one)
+
+FOREIGN_FACTOR = 0.6  # per word of a span that translates a neighbour of the term
+
+
+@dataclass(slots=True)
+class Span:
+    """One English span scored as the rendering of a term."""
+
+    score: float
+    unit: int  # a unit where it was found
+    span: tuple[int, int]  # its tokens [i, j] there
+    confidence: float
+    share: float = 0.0  # share of the term's units with it in the window
+    precision: float = 0.0
+    coverage: float = 0.0
+
+
+def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequence[int],
+            quoted: bool) -> dict[tuple[str, ...], Span]:
+    """{span key: Span} for the English spans in the term's
+    windows. Score = association (Dice of the term's units vs the span's units) ×
+    lexical fit (how much of the term the span translates, how much of the span the term
+    explains) × priors (length, edges, names, quotes, numerals)."""
+    k = len(set(units))
+    co: Counter[tuple[str, ...]] = Counter()
+    where: dict[tuple[str, ...], tuple[int, tuple[int, int], float, float, float, float, int]] = {}
+    n_chars = len(zh)
+    max_words = max(MAX_WORDS, n_chars)  # a long slogan has a long English
+    numerals = [p for p, ch in enumerate(zh) if ch in _NUMERALS] if text.numerals else []
+    seen_in: dict[int, set[tuple[str, ...]]] = {}
+    unexplained: dict[tuple[str, ...], tuple[int, int, int, int, float]] = {}
+    for unit, lo, hi in text._segments(zh, units):
+        toks = text.tokens[unit]
+        lowers = text.lowers[unit]
+        outside = text._outside_glosses(zh, unit, lo, hi) if text.signals.foreign else frozenset()
+        # a word one character of the term explains, but a whole word around it explains
+        # too, belongs to that word (“assistance”: 协 of 协作, or 支援 next to it)
+        explained = [lexicon.explains(t) if lo <= x < hi else {} for x, t in enumerate(toks)]
+        if outside:
+            explained = [{} if got and t.stem in outside and lexicon.inside_word(got) else got
+                         for got, t in zip(explained, toks)]
+        seen_here = seen_in.setdefault(unit, set())
+        quote_prior = text.quote_pairs(zh, unit, lo, hi) if text.quotes else {}
+        caps = text.caps[unit]
+        for i in range(lo, hi):
+            if not toks[i].text[0].isalnum() or lowers[i] in EDGE_STOP:
+                continue
+            covered: dict[int, float] = {}
+            content = matched = commas = words = lead = foreign = 0
+            all_cap = True
+            start_prior = 1.0
+            if lowers[i].endswith("'s"):
+                start_prior = 0.5  # "city’s Gross Regional Product": the owner is not the term
+            if i > 0 and caps[i - 1] == 2:
+                start_prior *= 0.6  # a Title Case name is kept whole
+            inner = 0  # an open quote inside the span: critical “minor details”
+            inner_quote = False
+            for j in range(i, min(hi, i + max_words + 2)):
+                t = toks[j]
+                lw = lowers[j]
+                closing = False
+                if lw in QUOTES and quoted and text.quotes:
+                    if not inner and lw != "”":
+                        inner = j
+                        continue
+                    if not inner or lw == "“":
+                        break
+                    inner, closing = 0, True
+                elif lw in HARD or lw in QUOTES:
+                    break
+                if lw == ",":
+                    commas += 1
+                    if commas > 1:
+                        break
+                    continue
+                if not closing:
+                    words += 1
+                    if not caps[j]:
+                        all_cap = False
+                if t.stem:
+                    content += 1
+                    if explained[j]:
+                        matched += 1
+                        for p, w in explained[j].items():
+                            covered[p] = min(1.0, covered.get(p, 0.0) + w)
+                    else:
+                        if t.stem in outside:
+                            foreign += 1
+                        if not covered and (caps[j] != 2 or lw.endswith("'s")):
+                            lead += 1  # unexplained words (or owners) before the first explained one
+                if lw in EDGE_STOP or inner:
+                    continue
+                if closing:  # judge the end on the quoted word
+                    t, lw = toks[j - 1], lowers[j - 1]
+                    inner_quote = True
+                key = tuple(lowers[i:j + 1])
+                if key not in seen_here:
+                    seen_here.add(key)
+                    co[key] += 1
+                if not covered:  # judged by association alone, once we know how often
+                    if key not in unexplained:
+                        unexplained[key] = (unit, i, j, words, 0.8 if commas else 1.0)
+                    if words >= MAX_UNEXPLAINED:
+                        break
+                    continue
+                cov = sum(covered.values()) / n_chars
+                prec = matched / content if content else 0.0
+                lex = cov * (0.35 + 0.65 * prec)
+                prior = start_prior * _length_prior(words, n_chars) * (0.8 if commas else 1.0)
+                prior *= FOREIGN_FACTOR ** foreign  # "east-west collaboration and paired-up assistance"
+                if quote_prior:
+                    got = quote_prior.get((i, j))
+                    if got is None and inner_quote:  # the quote and the words around it
+                        got = max((v for (a, b), v in quote_prior.items()
+                                   if i < a and b < j and v > 1.0), default=1.0)
+                    prior *= got or 1.0
+                if all_cap and caps[i] == 2:
+                    prior *= 1.15
+                if j + 1 < len(toks) and caps[j + 1] == 2:
+                    prior *= 0.6
+                if numerals and any(covered.get(p, 0.0) < 0.5 for p in numerals):
+                    prior *= 0.2  # 七站两场: the English names both numbers
+                # Spans that end on words the term explains (or on names) are preferred.
+                end = j - 1 if closing else j
+                if lw in _NUMBER_WORDS or lw.isdigit():
+                    prior *= 0.3  # "seven ... and two": a noun phrase ends on its noun
+                elif not explained[end] and caps[end] != 2:
+                    prior *= 0.75 if not lw.endswith("ly") else 0.4
+                if lowers[i][:1].isdigit() and not explained[i]:
+                    prior *= 0.3  # "27 quasi-museums": the count is not the term
+                if not explained[i] and not _name_start(toks, i):
+                    prior *= 0.7 if not lowers[i].endswith(("ing", "ed")) else 0.55
+                    if lead > 1:  # "services to the capital’s seven …": each lead word costs
+                        prior *= 0.7 ** (lead - 1)
+                old = where.get(key)
+                if old is None or lex * prior > old[2] * old[3]:
+                    where[key] = (unit, (i, j), lex, prior, prec, cov, foreign)
+    if text.association:
+        for key, (unit, i, j, words, comma) in unexplained.items():
+            if key in where or co[key] < 2 or co[key] < 0.6 * k:
+                continue  # unexplained spans only when they recur with the term
+            toks = text.tokens[unit]
+            prior = comma * _length_prior(words, n_chars) * _name_prior(toks, i, j)
+            if text.quotes:
+                prior *= text.quote_pairs(zh, unit, *text._range_of(zh, unit, i)).get((i, j), 1.0)
+            where[key] = (unit, (i, j), 0.0, prior, 0.0, 0.0, 0)
+    out = {}
+    for key, (unit, span, lex, prior, prec, cov, _) in where.items():
+        df = text.df.get(key, co[key])
+        dice = 2 * co[key] / (k + df)
+        confidence = min(1.0, (lex or 0.3 * dice) * (0.5 + 0.5 * dice))
+        if text.association:
+            # Consistency is evidence too: the span in (nearly) every window of the term
+            # and rarely elsewhere ("waste sorting", "veterans": no gloss, no doubt).
+            consistent = (co[key] / k) * (co[key] / df) * k / (k + 1)
+            confidence = max(confidence, consistent if co[key] >= 2 else 0.0)
+        out[key] = Span(dice ** DICE_POWER * (LEX_FLOOR + lex) ** LEX_POWER * prior, unit, span,
+                        confidence, co[key] / k, prec, cov)
+    # English closedness: a span always extended by the same content word in the term's
+    # windows is a truncation of the longer span ("revitalization" → "rural revitalization").
+    for key in list(out):
+        if len(key) < 2:
+            continue
+        for part, extra in ((key[1:], key[0]), (key[:-1], key[-1])):
+            if part not in out or extra in EDGE_STOP or not extra[0].isalpha() \
+                    or co[part] != co[key]:
+                continue
+            if text.df.get(part) == text.df.get(key) or (text.association and co[key] >= 2):
+                out[part].score *= 0.45
+    # A span always followed (or preceded) by words that translate more of the term is
+    # short of the term: "core technologies" → "core technologies in key fields" (关键).
+    if text.association:
+        truncated = set()
+        for key in out:
+            if co[key] < 2 or len(key) < 3:
+                continue
+            for n in range(1, len(key) - 1):
+                for part in (key[:n], key[-n:]):
+                    if part in out and co[part] == co[key] and where[key][2] > where[part][2] \
+                            and where[key][6] <= where[part][6]:  # not by a neighbour's words
+                        truncated.add(part)
+        for part in sorted(truncated):
+            out[part].score *= 0.45
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _length_prior(words: int, zh_chars: int) -> float:
+    expected = max(1.0, zh_chars / 1.8)
+    return math.exp(-0.35 * abs(math.log(words / expected)))
+
+def _quote_prior(toks: list[Token], i: int, j: int, quoted: bool) -> float:
+    inside = (i > 0 and toks[i - 1].lower in QUOTES) and (j + 1 < len(toks) and toks[j + 1].lower in QUOTES)
+    if inside:
+        return 1.6 if quoted else 1.2
+    return 1.0
+
+def _name_prior(toks: list[Token], i: int, j: int) -> float:
+    """Title Case names are kept whole: cutting one inside a capitalised run is penalised."""
+    def cap(t: Token) -> bool:
+        return t.text[:1].isupper() or t.lower in ("of", "and", "for", "the", "on", "in")
+    words = [t for t in toks[i:j + 1] if t.text[0].isalnum()]
+    prior = 1.0
+    if words and all(cap(t) for t in words) and words[0].text[:1].isupper():
+        prior = 1.15
+    if i > 0 and toks[i - 1].text[:1].isupper() and toks[i - 1].text[0].isalpha():
+        prior *= 0.6
+    if j + 1 < len(toks) and toks[j + 1].text[:1].isupper() and toks[j + 1].text[0].isalpha():
+        prior *= 0.6
+    return prior

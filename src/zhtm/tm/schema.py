@@ -1,0 +1,190 @@
+"""The store file itself: its identity, its tables, opening it and the one-writer transaction.
+
+* **Identity.** A zhtm store carries ``PRAGMA application_id`` = ``ZHTM_APP_ID`` and a
+  ``meta`` table with ``magic`` and ``schema``; any other file given as a store is refused
+  without being touched.
+* **Concurrency.** WAL mode: readers see the last committed state while an import runs.
+  Writers do not wait: a second import while one is running fails at once with
+  `StoreBusyError` and changes nothing (serializing silently could make a user wait for
+  minutes without knowing why).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from ..errors import InputError, WriteError
+from ..paths import check_output, read_error
+from .access import (NOTHING_IMPORTED, can_open_immutable, cannot_write, not_a_database,
+                     sqlite_connect, store_error)
+
+ZHTM_APP_ID = 0x7A68746D  # "zhtm"
+MAGIC = "zhtm translation memory"
+SCHEMA = 2  # 2: index text as UTF-8 with byte offsets; no per-entry counts (1 still read)
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+DDL = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources(
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,
+    imported TEXT NOT NULL, tus INTEGER NOT NULL, pairs INTEGER NOT NULL,
+    new_units INTEGER NOT NULL);
+CREATE TABLE units(
+    id INTEGER PRIMARY KEY, pair_key INTEGER NOT NULL UNIQUE,
+    zh TEXT NOT NULL, en TEXT NOT NULL, zh_lang TEXT, en_lang TEXT,
+    count INTEGER NOT NULL DEFAULT 1, date TEXT);
+CREATE TABLE origins(
+    unit_id INTEGER NOT NULL REFERENCES units(id), source_id INTEGER NOT NULL REFERENCES sources(id),
+    line INTEGER, tuid TEXT, date TEXT, props TEXT, notes TEXT);
+CREATE INDEX origins_unit ON origins(unit_id);
+CREATE TABLE index_segments(
+    id INTEGER PRIMARY KEY, first_unit INTEGER NOT NULL, last_unit INTEGER NOT NULL,
+    entries INTEGER NOT NULL, built TEXT NOT NULL);
+CREATE TABLE index_arrays(
+    segment_id INTEGER NOT NULL REFERENCES index_segments(id), name TEXT NOT NULL,
+    part INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(segment_id, name, part));
+"""
+
+
+def now() -> str:
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+
+
+def connect(path: Path, *, create: bool, readonly: bool = False) -> sqlite3.Connection:
+    """An open, checked connection to the store at `path` (made when `create` and missing);
+    with `readonly`, for lookups only (works on read-only media and folders: see `access`).
+
+    Refuses (InputError, file untouched) a file that is not a zhtm store.
+    """
+    exists = path.exists()
+    if exists and path.is_dir():
+        raise InputError(path, "is a folder, not a file")
+    if not exists and not create:
+        raise InputError(path, "no such file (create a store with: zhtm import FILE.tmx --db "
+                         f"{path})")
+    fresh = not exists or path.stat().st_size == 0
+    if not fresh:
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(len(_SQLITE_HEADER))
+        except OSError as exc:
+            raise read_error(path, exc) from None
+        if head != _SQLITE_HEADER:
+            raise InputError(path, "not a zhtm store (not an SQLite database)")
+    elif not create:
+        raise InputError(path, "empty file, not a zhtm store")
+    if not exists:
+        check_output(path, option="--db")  # its folder exists and can be written
+    try:
+        conn = _checked(path, fresh, readonly and not fresh)
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.Error as exc:
+        raise store_error(path, exc) from None
+    return conn
+
+
+def _checked(path: Path, fresh: bool, readonly: bool) -> sqlite3.Connection:
+    conn = sqlite_connect(path, readonly=readonly)
+    try:
+        if fresh:
+            _initialise(path, conn)
+        else:
+            check_identity(path, conn, readonly=readonly)
+        return conn
+    except BaseException as exc:
+        conn.close()
+        if not (readonly and isinstance(exc, sqlite3.Error) and cannot_write(exc)
+                and can_open_immutable(path)):
+            raise
+    conn = sqlite_connect(path, immutable=True)  # a read-only folder: see access
+    try:
+        check_identity(path, conn, readonly=True)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _initialise(path: Path, conn: sqlite3.Connection) -> None:
+    # before any table: lets an import give back the pages its merges freed
+    conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+    conn.execute("PRAGMA journal_mode=WAL")
+    with WriteTxn(path, conn):
+        # Another process may have initialised it meanwhile.
+        existing = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if not existing:
+            for statement in DDL.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA application_id={ZHTM_APP_ID}")
+            conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
+                             [("magic", MAGIC), ("schema", str(SCHEMA)), ("created", now())])
+    if existing:
+        check_identity(path, conn)
+
+
+def check_identity(path: Path, conn: sqlite3.Connection, *, readonly: bool = False) -> None:
+    try:
+        app = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        if not not_a_database(exc):  # read-only, disk full, busy: said as such by connect
+            raise
+        raise InputError(path, f"not a zhtm store ({exc})") from None
+    if app != ZHTM_APP_ID or "meta" not in tables:
+        raise InputError(path, "not a zhtm store (an SQLite database without zhtm's tables)")
+    meta = dict(conn.execute("SELECT key, value FROM meta"))
+    if meta.get("magic") != MAGIC:
+        raise InputError(path, "not a zhtm store (wrong magic)")
+    try:
+        schema = int(meta.get("schema", ""))
+    except ValueError:
+        raise InputError(path, "not a zhtm store (bad schema version)") from None
+    if schema > SCHEMA:
+        raise InputError(path, f"store schema {schema} is newer than this zhtm "
+                         f"understands ({SCHEMA}): upgrade zhtm")
+    if not readonly and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:  # pragma: no cover - read-only media
+            pass
+
+
+class WriteTxn:
+    """``BEGIN IMMEDIATE`` without waiting: a busy store raises `StoreBusyError`. Every
+    writer (import, build, add_pairs) goes through here, so they share one lock. SQLite
+    errors inside become zhtm errors (read-only, disk full...) after the rollback."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool = False) -> None:
+        self.path, self.conn, self.readonly = path, conn, readonly
+
+    def __enter__(self) -> None:
+        conn = self.conn
+        if self.readonly:
+            raise WriteError(self.path, f"opened read-only; {NOTHING_IMPORTED}")
+        try:
+            conn.execute("PRAGMA busy_timeout=0")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            finally:
+                conn.execute("PRAGMA busy_timeout=5000")
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc, doing=NOTHING_IMPORTED) from None
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None:
+            try:
+                self.conn.execute("COMMIT")
+                return
+            except sqlite3.Error as failed:
+                exc = failed
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error:  # pragma: no cover - SQLite rolled back by itself
+            pass
+        if isinstance(exc, sqlite3.Error):
+            raise store_error(self.path, exc, doing=NOTHING_IMPORTED) from None
