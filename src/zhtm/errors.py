@@ -41,5 +41,10 @@ class StoreBusyError(ZhtmError):
     """Another import holds the TM store's write lock (exit 1; nothing was imported)."""
 
 
+class ConflictError(ZhtmError):
+    """A review change refused because what it edits changed meanwhile (another reviewer, or
+    an older view of the page): nothing was changed; reload and decide again."""
+
+
 class UsageError(ZhtmError):
     """The request itself is wrong (bad combination of options): exit 2."""

@@ -5,9 +5,9 @@ which may also hold TMs the user imported. The store remembers which source each
 imported from which file (``meta`` rows ``owned:JOB:/resolved/path``). Refreshing a file:
 
 * content imported before (same SHA-256) → nothing changes;
-* new content → it is imported, then the source the job imported from that file last time is
-  removed: its origins go, each unit's count and date are recounted from the origins left,
-  and the units no other source holds are deleted and their index segments rebuilt.
+* new content → it is imported, and the source the job imported from that file last time is
+  forgotten (`importing.forget_sources`): the units no other source holds leave the store
+  and the index (`importing.delete_orphans`).
 
 A unit that another source also holds (the user imported the same pair) stays, with its
 count lowered. A file the user imported is never the job's, even when its content equals a
@@ -20,11 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .importing import ImportReport, import_files
+from .importing import ImportReport, delete_orphans, forget_sources, import_files
 from .segments import checkpoint, index_new_units
 from .store import Store
-
-_CHUNK = 500  # ids per SQL statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +39,7 @@ def _key(owner: str, path: str | Path) -> str:
 def refresh_owned(store: Store, files: Sequence[str | Path], *, owner: str = "build",
                   on_warning: Callable[[object], None] | None = None) -> RefreshReport:
     """Import `files` as `owner`'s, replacing what `owner` imported from them before."""
+    store._check_writable()
     c = store.conn
     with store._write():
         before = c.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
@@ -60,60 +59,14 @@ def refresh_owned(store: Store, files: Sequence[str | Path], *, owner: str = "bu
                 c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
                           (key, str(source_id)))
         index_new_units(c, store.path, before)
-        removed = remove_sources(store, stale)
+        removed = delete_orphans(c, store.path, forget_sources(c, stale))
         owned = [int(v) for (v,) in c.execute(
             "SELECT value FROM meta WHERE key LIKE ?", (f"owned:{owner}:%",))]
-        owned_units = _count_units_of(store, owned)
+        marks = ",".join("?" * len(owned))
+        owned_units = c.execute(f"SELECT count(DISTINCT unit_id) FROM origins WHERE source_id "
+                                f"IN ({marks})", owned).fetchone()[0] if owned else 0
     checkpoint(c)
     stats = store.stats()
-    report = ImportReport(tuple(r for r, _ in imported), stats.units, stats.segments, 0.0)
+    report = ImportReport(tuple(r for r, _ in imported), stats.units, stats.segments, 0.0,
+                          removed)
     return RefreshReport(report, owned_units, removed)
-
-
-def _count_units_of(store: Store, sources: Sequence[int]) -> int:
-    if not sources:
-        return 0
-    marks = ",".join("?" * len(sources))
-    return store.conn.execute(f"SELECT count(DISTINCT unit_id) FROM origins WHERE source_id "
-                              f"IN ({marks})", list(sources)).fetchone()[0]
-
-
-def remove_sources(store: Store, sources: Sequence[int]) -> int:
-    """Inside a write transaction: forget `sources`; returns how many units went with them."""
-    if not sources:
-        return 0
-    c = store.conn
-    marks = ",".join("?" * len(sources))
-    touched = [u for (u,) in c.execute(
-        f"SELECT DISTINCT unit_id FROM origins WHERE source_id IN ({marks})", list(sources))]
-    c.execute(f"DELETE FROM origins WHERE source_id IN ({marks})", list(sources))
-    c.execute(f"DELETE FROM sources WHERE id IN ({marks})", list(sources))
-    gone: list[int] = []
-    for start in range(0, len(touched), _CHUNK):
-        chunk = touched[start:start + _CHUNK]
-        unit_marks = ",".join("?" * len(chunk))
-        # one origin per occurrence: the count is the origins left, the date their newest
-        c.execute(f"UPDATE units SET count = (SELECT count(*) FROM origins o WHERE "
-                  f"o.unit_id = units.id), date = (SELECT max(o.date) FROM origins o WHERE "
-                  f"o.unit_id = units.id) WHERE id IN ({unit_marks})", chunk)
-        gone += [u for (u,) in c.execute(
-            f"SELECT id FROM units WHERE count = 0 AND id IN ({unit_marks})", chunk)]
-        c.execute(f"DELETE FROM units WHERE count = 0 AND id IN ({unit_marks})", chunk)
-    _reindex(store, gone)
-    return len(gone)
-
-
-def _reindex(store: Store, gone: Sequence[int]) -> None:
-    """Rebuild the index segments that hold deleted units, over the units left in each
-    segment's range (ranges stay disjoint and ordered, as merging needs)."""
-    if not gone:
-        return
-    c = store.conn
-    ordered = sorted(gone)
-    for seg, first, last in c.execute(
-            "SELECT id, first_unit, last_unit FROM index_segments ORDER BY first_unit").fetchall():
-        if not any(first <= u <= last for u in ordered):
-            continue
-        c.execute("DELETE FROM index_arrays WHERE segment_id=?", (seg,))
-        c.execute("DELETE FROM index_segments WHERE id=?", (seg,))
-        index_new_units(c, store.path, first - 1, last)

@@ -51,15 +51,14 @@ def _load_segment(conn: sqlite3.Connection, path: Path, seg: int) -> FuzzyIndex:
     return FuzzyIndex(arrays, text).prepare(compact=True)
 
 
-def index_new_units(conn: sqlite3.Connection, path: Path, before: int,
-                    upto: int = 2**63 - 1) -> None:
-    """Index the units above id `before` (up to `upto`): built `BUILD_CHUNK` units at a time
-    (each a segment saved at once), then merged into one segment piece by piece, then tiered."""
+def index_new_units(conn: sqlite3.Connection, path: Path, before: int) -> None:
+    """Index the units above id `before`: built `BUILD_CHUNK` units at a time (each a
+    segment saved at once), then merged into one segment piece by piece, then tiered."""
     new: list[int] = []
     last = before
     while True:
-        rows = conn.execute("SELECT id, zh FROM units WHERE id > ? AND id <= ? ORDER BY id "
-                            "LIMIT ?", (last, upto, BUILD_CHUNK)).fetchall()
+        rows = conn.execute("SELECT id, zh FROM units WHERE id > ? ORDER BY id LIMIT ?",
+                            (last, BUILD_CHUNK)).fetchall()
         if not rows:
             break
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -76,6 +75,34 @@ def index_new_units(conn: sqlite3.Connection, path: Path, before: int,
     if len(new) > 1:
         _merge(conn, path, new)
     _merge_tiers(conn, path)
+    _give_back_pages(conn)
+
+
+def reindex_without(conn: sqlite3.Connection, path: Path, unit_ids: Sequence[int]) -> None:
+    """Rebuild the segments whose unit range holds one of `unit_ids` (sorted; units deleted)
+    from the units left in it. A rebuilt segment's range shrinks to the units it holds, so
+    an id SQLite later reuses (max + 1) never falls inside an older segment."""
+    import bisect
+
+    for seg, first, last in conn.execute(
+            "SELECT id, first_unit, last_unit FROM index_segments ORDER BY first_unit").fetchall():
+        at = bisect.bisect_left(unit_ids, first)
+        if at == len(unit_ids) or unit_ids[at] > last:
+            continue
+        conn.execute("DELETE FROM index_arrays WHERE segment_id=?", (seg,))
+        conn.execute("DELETE FROM index_segments WHERE id=?", (seg,))
+        parts, low = [], first - 1
+        while True:
+            rows = conn.execute("SELECT id, zh FROM units WHERE id > ? AND id <= ? ORDER BY id "
+                                "LIMIT ?", (low, last, BUILD_CHUNK)).fetchall()
+            if not rows:
+                break
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            index = FuzzyIndex.build(ids, [normalize(r[1]) for r in rows])
+            parts.append(_save_segment(conn, index, int(ids[0]), int(ids[-1])))
+            low = int(ids[-1])
+        if len(parts) > 1:
+            _merge(conn, path, parts)
     _give_back_pages(conn)
 
 

@@ -147,11 +147,17 @@ class Store:
 
     def import_tmx(self, files: Sequence[str | Path], *,
                    on_warning: Callable[[object], None] | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> ImportReport:
-        """Import TMX files in one transaction (all or nothing), then index the new units."""
+                   progress: Callable[[int, int], None] | None = None,
+                   replacing: Iterable[int] = ()) -> ImportReport:
+        """Import TMX files in one transaction (all or nothing), then index the new units;
+        `replacing`: earlier sources these files replace (see `importing.import_tmx`)."""
         self._check_writable()
         return importing.import_tmx(self.conn, self.path, files, on_warning=on_warning,
-                                    progress=progress)
+                                    progress=progress, replacing=replacing)
+
+    def sources_matching(self, *, sha256: Iterable[str] = (), paths: Iterable[str] = ()) -> list[int]:
+        """Ids of imported sources with one of these contents (SHA-256) or paths."""
+        return importing.sources_matching(self.conn, sha256, paths)
 
     def add_pairs(self, pairs: Iterable[tuple[str, str]], *, source: str = "<api>") -> ImportReport:
         """Import (zh, en) pairs directly (benchmarks, tests): same rules as `import_tmx`."""
