@@ -104,7 +104,7 @@ def test_batch_usage_errors(tmp_path):
     src = _corpus(tmp_path / "in")
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "alpha.txt").write_text(DOCS["alpha"], encoding="utf-8")
-    same = run("align", src, tmp_path / "other", "-o", tmp_path / "out")
+    same = run("align", src, tmp_path / "other", "--batch", "-o", tmp_path / "out")
     assert same.exit_code == 2 and "would write the same output 'alpha'" in same.output
     links = run("align", src, "--combined", "--format", "links", "-o", tmp_path / "x.align")
     assert links.exit_code == 2 and "links cannot be combined" in links.output
@@ -112,5 +112,5 @@ def test_batch_usage_errors(tmp_path):
     assert single.exit_code == 2 and "--combined and --jobs are for batches" in single.output
     onto_input = run("align", src / "alpha.txt", src / "beta.txt", src / "gamma.txt", "--combined",
                      "--format", "tsv", "-o", src / "beta.txt")
-    assert onto_input.exit_code == 2 and "the output would replace an input" in onto_input.output
+    assert onto_input.exit_code == 2 and "is the same file as the input" in onto_input.output
     assert (src / "beta.txt").read_text(encoding="utf-8") == DOCS["beta"]

@@ -212,7 +212,7 @@ def test_lookup_in_the_store(tmp_path):
 
 
 def test_lookup_bad_input(tmp_path):
-    assert_clean_error(run("lookup", "京津冀", "--db", tmp_path / "missing.db"), "missing.db", "no such store")
+    assert_clean_error(run("lookup", "京津冀", "--db", tmp_path / "missing.db"), "missing.db: no such file")
     assert_clean_error(run("lookup", "  ", "--tm", TMX), "no query", code=2)
 
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from .common import Progress, friendly_errors, say
+from .common import Progress, friendly_errors, say, unchecked_path
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+@click.argument("inputs", nargs=-1, type=unchecked_path())
+@click.option("-o", "--output", required=True, type=unchecked_path(),
               help="Output file (written atomically); in a batch, the folder for one output per "
                    "document, or with --combined the one output file.")
 @click.option("--format", "fmt", type=click.Choice(["tmx", "tsv", "links"]), default="tmx",
@@ -40,10 +40,10 @@ def align(inputs: tuple[Path, ...], output: Path, fmt: str, layout: str | None, 
     """Align a bilingual document, or a batch of them, into sentence pairs.
 
     INPUT is one interleaved file (a Chinese line, then its English), or a Chinese file and
-    its English translation (one paragraph per line, or one sentence per line). Folders,
-    more than two files, --pairs or --batch make a batch: every document is aligned (a bad
-    one is reported and the others go on; exit 1 if any failed), with a summary of the weak
-    beads of each.
+    its English translation (one paragraph per line, or one sentence per line). A folder
+    (its .txt files), more than two files, --pairs or --batch make a batch: every document is
+    aligned (a bad one is reported and the others go on; exit 1 if any failed), with a
+    summary of the weak beads of each.
 
     \b
     Example:
@@ -56,7 +56,7 @@ def align(inputs: tuple[Path, ...], output: Path, fmt: str, layout: str | None, 
     from ..build import align_to_file, settings_for
 
     settings = settings_for(max_zh, max_en)
-    if batch or pairs is not None or len(inputs) > 2 or any(p.is_dir() for p in inputs):
+    if batch or pairs is not None or len(inputs) > 2 or (len(inputs) == 1 and inputs[0].is_dir()):
         _align_batch(inputs, pairs, output, combined, jobs, fmt, layout, encoding, settings,
                      min_score, created, quiet)
         return

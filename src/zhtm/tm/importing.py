@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, ZhtmError
+from ..errors import ZhtmError
+from ..paths import check_inputs, read_error
 from .schema import WriteTxn, now
 from .segments import checkpoint, index_new_units, reindex_without
 
@@ -51,15 +52,26 @@ def pair_key(zh: str, en: str) -> int:
     return int.from_bytes(digest.digest(), "big", signed=True)
 
 
-def _file_sha256(path: Path) -> str:
+def _file_sha256(path: Path) -> tuple[str, int]:
+    """The file's SHA-256 and its number of lines (for the progress of its import)."""
     h = hashlib.sha256()
+    lines = 0
     try:
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
+                lines += block.count(b"\n")
     except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    return h.hexdigest()
+        raise read_error(path, exc) from None
+    return h.hexdigest(), lines + 1
+
+
+def _ticking(tus: Iterable, tick: Callable[[int], None], every: int = 2000) -> Iterator:
+    """The TUs, calling `tick(line)` every `every` of them."""
+    for number, tu in enumerate(tus, 1):
+        if number % every == 0:
+            tick(tu.line or 0)
+        yield tu
 
 
 def _report(conn: sqlite3.Connection, files: tuple[FileImport, ...], seconds: float,
@@ -74,38 +86,19 @@ def import_tmx(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path]
                progress: Callable[[int, int], None] | None = None,
                replacing: Iterable[int] = ()) -> ImportReport:
     """Import TMX files into the store at `path` in one transaction (all or nothing), then
-    index the new units.
+    index the new units. `progress(done, total)` counts bytes of the files.
 
     `replacing`: ids of earlier sources these files replace (a reviewed TMX replaces the one
     it was reviewed from). In the same transaction their occurrences go first; units that
     no source holds afterwards leave the store and the index, the others stay as they are."""
-    from ..formats.tmx import read_tmx  # formats sit below the store; imported late (lxml)
-
-    reports: list[FileImport] = []
     with WriteTxn(path, conn):
-        affected = _forget_sources(conn, list(replacing))
+        affected = forget_sources(conn, list(replacing))
         before = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
-        for number, file in enumerate(files):
-            file = Path(file)
-            if not file.is_file():
-                raise InputError(file, "no such file" if not file.exists() else "not a file")
-            sha = _file_sha256(file)
-            if conn.execute("SELECT 1 FROM sources WHERE sha256=?", (sha,)).fetchone():
-                reports.append(FileImport(str(file), already_imported=True))
-                continue
-            source_id = conn.execute(
-                "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
-                "VALUES (?, ?, ?, 0, 0, 0)", (str(file), sha, now())).lastrowid
-            report = _import_units(conn, path, file, source_id,
-                                   read_tmx(file, on_warning=on_warning))
-            conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
-                         (report.tus, report.pairs, report.new_units, source_id))
-            reports.append(report)
-            if progress:
-                progress(number + 1, len(files))
+        reports = [report for report, _ in import_files(conn, path, files, on_warning,
+                                                        progress)]
         started = time.perf_counter()
         index_new_units(conn, path, before)
-        removed = _delete_orphans(conn, path, affected)
+        removed = delete_orphans(conn, path, affected)
         seconds = time.perf_counter() - started
     checkpoint(conn)
     return _report(conn, tuple(reports), seconds, removed)
@@ -119,9 +112,9 @@ def sources_matching(conn: sqlite3.Connection, sha256: Iterable[str], paths: Ite
             if r[1] in wanted_sha or r[2] in wanted_path]
 
 
-def _forget_sources(conn: sqlite3.Connection, source_ids: list[int]) -> list[int]:
+def forget_sources(conn: sqlite3.Connection, source_ids: list[int]) -> list[int]:
     """Inside the write: forget these sources and their occurrences (counts go down).
-    Returns the units they held (`_delete_orphans` removes those left with none)."""
+    Returns the units they held (`delete_orphans` removes those left with none)."""
     if not source_ids:
         return []
     marks = ",".join("?" * len(source_ids))
@@ -134,7 +127,7 @@ def _forget_sources(conn: sqlite3.Connection, source_ids: list[int]) -> list[int
     return [unit_id for unit_id, _ in dropped]
 
 
-def _delete_orphans(conn: sqlite3.Connection, path: Path, unit_ids: list[int]) -> int:
+def delete_orphans(conn: sqlite3.Connection, path: Path, unit_ids: list[int]) -> int:
     """Inside the write: delete those of `unit_ids` no source holds any more and rebuild the
     index segments that held them. Returns how many were deleted."""
     gone = [u for u in unit_ids
@@ -143,6 +136,42 @@ def _delete_orphans(conn: sqlite3.Connection, path: Path, unit_ids: list[int]) -
     if gone:
         reindex_without(conn, path, sorted(gone))
     return len(gone)
+
+
+def import_files(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path],
+                 on_warning: Callable[[object], None] | None = None,
+                 progress: Callable[[int, int], None] | None = None
+                 ) -> list[tuple[FileImport, int]]:
+    """Inside a write transaction: each file's report and the id of the source holding its
+    content (an earlier one when it was imported before). The new units are not indexed."""
+    from ..formats.tmx import read_tmx  # formats sit below the store; imported late (lxml)
+
+    out: list[tuple[FileImport, int]] = []
+    paths = check_inputs(files)  # missing, folders, unreadable: before any work
+    sizes = [p.stat().st_size for p in paths]
+    total, done = sum(sizes) or 1, 0  # progress in bytes, estimated from the TU's line
+    for file, size in zip(paths, sizes):
+        sha, lines = _file_sha256(file)
+        known = conn.execute("SELECT id FROM sources WHERE sha256=?", (sha,)).fetchone()
+        if known:
+            out.append((FileImport(str(file), already_imported=True), known[0]))
+        else:
+            source_id = conn.execute(
+                "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
+                "VALUES (?, ?, ?, 0, 0, 0)", (str(file), sha, now())).lastrowid
+            tus = read_tmx(file, on_warning=on_warning)
+            if progress:
+                start = done
+                tus = _ticking(tus, lambda line: progress(
+                    start + size * min(line, lines) // lines, total))
+            report = _import_units(conn, path, file, source_id, tus)
+            conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
+                         (report.tus, report.pairs, report.new_units, source_id))
+            out.append((report, source_id))
+        done += size
+        if progress:
+            progress(done, total)
+    return out
 
 
 def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, str]], *,
