@@ -32,6 +32,11 @@ class InputError(ZhtmError):
         return f"{place}: {self.message}"
 
 
+class WriteError(InputError):
+    """An output or the store cannot be written (permission, read-only, disk full, no such
+    folder): exit 1. Whatever was there before is unchanged."""
+
+
 class StoreBusyError(ZhtmError):
     """Another import holds the TM store's write lock (exit 1; nothing was imported)."""
 

@@ -123,13 +123,17 @@ def _existing(conn: sqlite3.Connection, keys: list[int]) -> dict[int, int]:
     return out
 
 
-def raise_counts(conn: sqlite3.Connection, occurrences: Iterable[tuple[int, int]]) -> None:
-    """Units imported again ((new occurrences, unit id)): their clause units count them."""
-    conn.executemany(
-        "UPDATE clauses SET count = count + ?1 * (SELECT count(*) FROM clause_parents p "
-        "WHERE p.clause_id = clauses.id AND p.unit_id = ?2) "
-        "WHERE id IN (SELECT clause_id FROM clause_parents WHERE unit_id = ?2)",
-        list(occurrences))
+def recount(conn: sqlite3.Connection, unit_ids: Iterable[int]) -> None:
+    """The clause units of these units (seen again, or forgotten by a source) count their
+    parents' occurrences again: a clause unit's count is the sum of its parents' counts."""
+    ids = sorted(set(unit_ids))
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        marks = ",".join("?" * len(chunk))
+        conn.execute(
+            "UPDATE clauses SET count = (SELECT coalesce(sum(u.count), 0) FROM clause_parents p "
+            "JOIN units u ON u.id = p.unit_id WHERE p.clause_id = clauses.id) WHERE id IN "
+            f"(SELECT clause_id FROM clause_parents WHERE unit_id IN ({marks}))", chunk)
 
 
 def uncut_units(conn: sqlite3.Connection, up_to: int) -> Iterator[tuple[int, str, str, int]]:

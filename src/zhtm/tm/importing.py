@@ -5,7 +5,12 @@
   remembered in ``origins`` (source file, line, tuid, props, notes).
 * **Atomic.** One import (all its files) is one write transaction: a bad file (not XML, an
   entity, truncated...) rolls back everything. A file whose content (SHA-256) was imported
-  before is skipped. The new units are then indexed (`segments.index_new_units`).
+  before is skipped.
+* **Batched.** Pair keys are looked up and units, counts and origins written 20,000 pairs at
+  a time (`_Units`), not one upsert per pair.
+* **Then** (`finish`): the new units are cut into clause units (`clause_units`), the counts of
+  the clause units of units seen again follow their parents, and both kinds are indexed
+  (`segments.index_new_units`).
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, ZhtmError
-from .clause_units import ClauseStats, add_clause_units, drop_parents, raise_counts, uncut_units
+from ..errors import ZhtmError
+from ..paths import check_inputs, read_error
+from .clause_units import ClauseStats, add_clause_units, drop_parents, recount, uncut_units
 from .schema import WriteTxn, now, upgrade
 from .segments import (CLAUSE, SENTENCE, checkpoint, give_back_pages, index_new_units,
                        reindex_without)
@@ -45,12 +51,12 @@ class ImportReport:
     files: tuple[FileImport, ...]
     units: int               # units in the store afterwards
     segments: int            # index segments afterwards (sentences and clauses)
-    index_seconds: float     # building the index (both kinds)
+    index_seconds: float     # CPU: building the index (both kinds)
+    removed_units: int = 0   # units only the replaced sources held (`replacing`)
     clauses: int = 0         # clause units in the store afterwards
     clause_stats: ClauseStats = field(default_factory=ClauseStats)  # this import's cutting
-    clause_seconds: float = 0.0  # cutting clauses and finding their English
-    unit_seconds: float = 0.0    # reading files, storing units and origins
-    removed_units: int = 0   # units only the replaced sources held (`replacing`)
+    clause_seconds: float = 0.0  # CPU: cutting clauses and finding their English
+    unit_seconds: float = 0.0    # CPU: reading files, storing units and origins
 
 
 def pair_key(zh: str, en: str) -> int:
@@ -58,15 +64,91 @@ def pair_key(zh: str, en: str) -> int:
     return int.from_bytes(digest.digest(), "big", signed=True)
 
 
-def _file_sha256(path: Path) -> str:
+def _file_sha256(path: Path) -> tuple[str, int]:
+    """The file's SHA-256 and its number of lines (for the progress of its import)."""
     h = hashlib.sha256()
+    lines = 0
     try:
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
+                lines += block.count(b"\n")
     except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    return h.hexdigest()
+        raise read_error(path, exc) from None
+    return h.hexdigest(), lines + 1
+
+
+def _ticking(tus: Iterable, tick: Callable[[int], None], every: int = 2000) -> Iterator:
+    """The TUs, calling `tick(line)` every `every` of them."""
+    for number, tu in enumerate(tus, 1):
+        if number % every == 0:
+            tick(tu.line or 0)
+        yield tu
+
+
+@dataclass(slots=True)
+class _Marks:
+    """Where an import started: the last unit and clause unit ids, and the CPU clock."""
+
+    units: int
+    clauses: int
+    started: float
+
+
+def start(conn: sqlite3.Connection) -> _Marks:
+    """Inside the write, before reading: bring the store to the current schema, note where
+    the new units will begin."""
+    upgrade(conn)
+    return _Marks(conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0],
+                  conn.execute("SELECT coalesce(max(id), 0) FROM clauses").fetchone()[0],
+                  time.process_time())
+
+
+def finish(conn: sqlite3.Connection, path: Path, marks: _Marks, sources: Sequence[int],
+           files: Sequence[FileImport], *, clauses: bool = True, forgotten: Sequence[int] = ()
+           ) -> ImportReport:
+    """Inside the write, after reading: clause units for the new units (and for older ones
+    never cut), the counts of the clause units whose parents were seen again (`sources`: the
+    new sources) or forgotten, both kinds indexed, orphaned units removed."""
+    unit_seconds = time.process_time() - marks.started
+    started = time.process_time()
+    stats = ClauseStats()
+    state = conn.execute("SELECT value FROM meta WHERE key='clauses'").fetchone()
+    if clauses:
+        if state is None or state[0] != "complete":
+            stats.add(add_clause_units(conn, uncut_units(conn, marks.units)))
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'complete')")
+        new = conn.execute("SELECT id, zh, en, count FROM units WHERE id > ? ORDER BY id",
+                           (marks.units,))
+        stats.add(add_clause_units(conn, _rows(new)))
+    elif (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) > marks.units:
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'partial')")
+    again = _seen_again(conn, sources, marks.units) + list(forgotten)
+    recount(conn, again)
+    clause_seconds = time.process_time() - started
+    started = time.process_time()
+    index_new_units(conn, path, marks.units, SENTENCE)
+    index_new_units(conn, path, marks.clauses, CLAUSE)
+    removed = delete_orphans(conn, path, list(forgotten))
+    give_back_pages(conn)
+    index_seconds = time.process_time() - started
+    return ImportReport(
+        tuple(files), conn.execute("SELECT count(*) FROM units").fetchone()[0],
+        conn.execute("SELECT count(*) FROM index_segments").fetchone()[0], index_seconds,
+        removed, conn.execute("SELECT count(*) FROM clauses").fetchone()[0], stats,
+        clause_seconds, unit_seconds)
+
+
+def _seen_again(conn: sqlite3.Connection, sources: Sequence[int], before: int) -> list[int]:
+    """Units from before this import that these sources hold."""
+    out: list[int] = []
+    for at in range(0, len(sources), 900):
+        chunk = list(sources[at:at + 900])
+        marks = ",".join("?" * len(chunk))
+        out += [r[0] for r in conn.execute(
+            f"SELECT DISTINCT unit_id FROM origins WHERE source_id IN ({marks}) AND unit_id <= ?",
+            [*chunk, before])]
+    return out
 
 
 def import_tmx(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path], *,
@@ -75,35 +157,20 @@ def import_tmx(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path]
                replacing: Iterable[int] = ()) -> ImportReport:
     """Import TMX files into the store at `path` in one transaction (all or nothing), cut
     the new units' clauses (unless `clauses` is false), then index both kinds.
+    `progress(done, total)` counts bytes of the files.
 
     `replacing`: ids of earlier sources these files replace (a reviewed TMX replaces the one
     it was reviewed from). In the same transaction their occurrences go first; units that
     no source holds afterwards leave the store and the index (with their clause units'
     occurrences), the others stay as they are."""
-    from ..formats.tmx import read_tmx  # formats sit below the store; imported late (lxml)
-
-    def read(units: _Units) -> list[FileImport]:
-        reports: list[FileImport] = []
-        for number, file in enumerate(files):
-            file = Path(file)
-            if not file.is_file():
-                raise InputError(file, "no such file" if not file.exists() else "not a file")
-            sha = _file_sha256(file)
-            if conn.execute("SELECT 1 FROM sources WHERE sha256=?", (sha,)).fetchone():
-                reports.append(FileImport(str(file), already_imported=True))
-                continue
-            source_id = conn.execute(
-                "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
-                "VALUES (?, ?, ?, 0, 0, 0)", (str(file), sha, now())).lastrowid
-            report = units.read(file, source_id, read_tmx(file, on_warning=on_warning))
-            conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
-                         (report.tus, report.pairs, report.new_units, source_id))
-            reports.append(report)
-            if progress:
-                progress(number + 1, len(files))
-        return reports
-
-    return _import(conn, path, read, clauses, list(replacing))
+    with WriteTxn(path, conn):
+        marks = start(conn)
+        affected = forget_sources(conn, list(replacing))
+        imported = import_files(conn, path, files, on_warning, progress)
+        report = finish(conn, path, marks, [s for r, s in imported if not r.already_imported],
+                        [r for r, _ in imported], clauses=clauses, forgotten=affected)
+    checkpoint(conn)
+    return report
 
 
 def sources_matching(conn: sqlite3.Connection, sha256: Iterable[str], paths: Iterable[str]
@@ -114,73 +181,10 @@ def sources_matching(conn: sqlite3.Connection, sha256: Iterable[str], paths: Ite
             if r[1] in wanted_sha or r[2] in wanted_path]
 
 
-def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, str]], *,
-              source: str = "<api>", clauses: bool = True) -> ImportReport:
-    """Import (zh, en) pairs directly (benchmarks, tests): same rules as `import_tmx`."""
-    class _TU:  # the little of TmxUnit that _pairs_of needs
-        __slots__ = ("zh", "en", "line", "tuid")
-
-        def __init__(self, zh: str, en: str) -> None:
-            self.zh, self.en, self.line, self.tuid = zh, en, None, None
-
-    def read(units: _Units) -> list[FileImport]:
-        source_id = conn.execute(
-            "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
-            "VALUES (?, ?, ?, 0, 0, 0)", (source, f"api:{time.time_ns()}", now())).lastrowid
-        report = units.read(Path(source), source_id, (_TU(z, e) for z, e in pairs))
-        conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
-                     (report.tus, report.pairs, report.new_units, source_id))
-        return [report]
-
-    return _import(conn, path, read, clauses)
-
-
-def _import(conn: sqlite3.Connection, path: Path, read: Callable[[_Units], list[FileImport]],
-            clauses: bool, replacing: list[int] | None = None) -> ImportReport:
-    """The import steps, in one write transaction: replaced sources forgotten, units and
-    origins, clause units, the index of each kind, orphaned units removed."""
-    with WriteTxn(path, conn):
-        upgrade(conn)
-        affected = _forget_sources(conn, replacing or [])
-        started = time.process_time()
-        units_before = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
-        clauses_before = conn.execute("SELECT coalesce(max(id), 0) FROM clauses").fetchone()[0]
-        units = _Units(conn, path)
-        reports = read(units)
-        unit_seconds = time.process_time() - started
-        started = time.process_time()
-        stats = ClauseStats()
-        state = conn.execute("SELECT value FROM meta WHERE key='clauses'").fetchone()
-        if clauses:
-            if state is None or state[0] != "complete":
-                stats.add(add_clause_units(conn, uncut_units(conn, units_before)))
-                conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', "
-                             "'complete')")
-            new = conn.execute("SELECT id, zh, en, count FROM units WHERE id > ? ORDER BY id",
-                               (units_before,))
-            stats.add(add_clause_units(conn, _rows(new)))
-            raise_counts(conn, ((n, uid) for uid, n in units.again.items()))
-        elif (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) > units_before:
-            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'partial')")
-        clause_seconds = time.process_time() - started
-        started = time.process_time()
-        index_new_units(conn, path, units_before, SENTENCE)
-        index_new_units(conn, path, clauses_before, CLAUSE)
-        removed = _delete_orphans(conn, path, affected)
-        give_back_pages(conn)
-        index_seconds = time.process_time() - started
-    checkpoint(conn)
-    total_units = conn.execute("SELECT count(*) FROM units").fetchone()[0]
-    total_clauses = conn.execute("SELECT count(*) FROM clauses").fetchone()[0]
-    segments = conn.execute("SELECT count(*) FROM index_segments").fetchone()[0]
-    return ImportReport(tuple(reports), total_units, segments, index_seconds, total_clauses,
-                        stats, clause_seconds, unit_seconds, removed)
-
-
-def _forget_sources(conn: sqlite3.Connection, source_ids: list[int]) -> list[int]:
-    """Inside the write: forget these sources and their occurrences (counts go down, the
-    counts of their clause units too). Returns the units they held (`_delete_orphans`
-    removes those left with none)."""
+def forget_sources(conn: sqlite3.Connection, source_ids: list[int]) -> list[int]:
+    """Inside the write: forget these sources and their occurrences (counts go down; the
+    counts of their clause units follow in `finish`). Returns the units they held
+    (`delete_orphans` removes those left with none)."""
     if not source_ids:
         return []
     marks = ",".join("?" * len(source_ids))
@@ -190,11 +194,10 @@ def _forget_sources(conn: sqlite3.Connection, source_ids: list[int]) -> list[int
     conn.execute(f"DELETE FROM sources WHERE id IN ({marks})", source_ids)
     conn.executemany("UPDATE units SET count = count - ? WHERE id=?",
                      [(times, unit_id) for unit_id, times in dropped])
-    raise_counts(conn, ((-times, unit_id) for unit_id, times in dropped))
     return [unit_id for unit_id, _ in dropped]
 
 
-def _delete_orphans(conn: sqlite3.Connection, path: Path, unit_ids: list[int]) -> int:
+def delete_orphans(conn: sqlite3.Connection, path: Path, unit_ids: list[int]) -> int:
     """Inside the write: delete those of `unit_ids` no source holds any more (with their
     clause occurrences, and clause units left without any) and rebuild the index segments
     that held them. Returns how many units were deleted."""
@@ -208,6 +211,66 @@ def _delete_orphans(conn: sqlite3.Connection, path: Path, unit_ids: list[int]) -
     if orphans:
         reindex_without(conn, path, orphans, CLAUSE)
     return len(gone)
+
+
+def import_files(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path],
+                 on_warning: Callable[[object], None] | None = None,
+                 progress: Callable[[int, int], None] | None = None
+                 ) -> list[tuple[FileImport, int]]:
+    """Inside a write transaction: each file's report and the id of the source holding its
+    content (an earlier one when it was imported before). The new units are neither cut
+    nor indexed (`finish` does that)."""
+    from ..formats.tmx import read_tmx  # formats sit below the store; imported late (lxml)
+
+    out: list[tuple[FileImport, int]] = []
+    paths = check_inputs(files)  # missing, folders, unreadable: before any work
+    sizes = [p.stat().st_size for p in paths]
+    total, done = sum(sizes) or 1, 0  # progress in bytes, estimated from the TU's line
+    units = _Units(conn, path)
+    for file, size in zip(paths, sizes):
+        sha, lines = _file_sha256(file)
+        known = conn.execute("SELECT id FROM sources WHERE sha256=?", (sha,)).fetchone()
+        if known:
+            out.append((FileImport(str(file), already_imported=True), known[0]))
+        else:
+            source_id = conn.execute(
+                "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
+                "VALUES (?, ?, ?, 0, 0, 0)", (str(file), sha, now())).lastrowid
+            tus = read_tmx(file, on_warning=on_warning)
+            if progress:
+                start_at = done
+                tus = _ticking(tus, lambda line: progress(
+                    start_at + size * min(line, lines) // lines, total))
+            report = units.read(file, source_id, tus)
+            conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
+                         (report.tus, report.pairs, report.new_units, source_id))
+            out.append((report, source_id))
+        done += size
+        if progress:
+            progress(done, total)
+    return out
+
+
+def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, str]], *,
+              source: str = "<api>", clauses: bool = True) -> ImportReport:
+    """Import (zh, en) pairs directly (benchmarks, tests): same rules as `import_tmx`."""
+    class _TU:  # the little of TmxUnit that _pairs_of needs
+        __slots__ = ("zh", "en", "line", "tuid")
+
+        def __init__(self, zh: str, en: str) -> None:
+            self.zh, self.en, self.line, self.tuid = zh, en, None, None
+
+    with WriteTxn(path, conn):
+        marks = start(conn)
+        source_id = conn.execute(
+            "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
+            "VALUES (?, ?, ?, 0, 0, 0)", (source, f"api:{time.time_ns()}", now())).lastrowid
+        report = _Units(conn, path).read(Path(source), source_id, (_TU(z, e) for z, e in pairs))
+        conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
+                     (report.tus, report.pairs, report.new_units, source_id))
+        result = finish(conn, path, marks, [source_id], [report], clauses=clauses)
+    checkpoint(conn)
+    return result
 
 
 def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
@@ -226,8 +289,6 @@ class _Units:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn, self.path = conn, path
         self.next_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0] + 1
-        self.first_new = self.next_id
-        self.again: dict[int, int] = {}  # units from before this import -> new occurrences
 
     def read(self, path: Path, source_id: int, tus: Iterable) -> FileImport:
         tus_read = pairs = skipped = new = 0
@@ -288,9 +349,6 @@ class _Units:
         updates = [(count, date, uid) for uid, count, date, fresh in seen.values() if not fresh]
         conn.executemany("UPDATE units SET count = count + ?1, date = CASE WHEN ?2 > "
                          "coalesce(date, '') THEN ?2 ELSE date END WHERE id = ?3", updates)
-        for uid, count, _, fresh in seen.values():
-            if not fresh and uid < self.first_new:
-                self.again[uid] = self.again.get(uid, 0) + count
         conn.executemany("INSERT INTO origins(unit_id, source_id, line, tuid, date, props, "
                          "notes) VALUES (?, ?, ?, ?, ?, ?, ?)", origins)
         return len(new_rows)

@@ -99,6 +99,9 @@ def read_termbase(path: str | Path) -> list[tuple[str, tuple[str, ...]]]:
     for entry in entries:
         bucket = merged.setdefault(entry.zh, [])
         bucket.extend(e for e in entry.renderings if e not in bucket)
+    if not merged:
+        raise InputError(path, "no glossary terms in it (expected TBX with Chinese terms, or "
+                         "lines of zh<TAB>en)")
     return [(zh, tuple(ens)) for zh, ens in merged.items()]
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..paths import check_output
 from ..records import Unit
 from ..text.normalize import normalize
 from .fragments import Fragment
@@ -95,6 +96,7 @@ def pretranslate(matcher: Matcher, document: str | Path, output: str | Path, *,
     from ..formats.tmx import TmxHeader, write_tmx
     from ..text.segment import split_zh
 
+    check_output(output, inputs=[document], store=matcher.store.path)
     started = time.perf_counter()
     series = series_of(Path(document).name)
     segments = [s for paragraph in read_paragraphs(document) for s in split_zh(paragraph)]
@@ -147,7 +149,6 @@ def pretranslate(matcher: Matcher, document: str | Path, output: str | Path, *,
                        props=(("x-zhtm-pretranslate", Path(document).name),
                               ("x-zhtm-min", str(min_percent)))
                        + ((("x-zhtm-fragment-min", str(fragment_min)),) if fragments else ()))
-    Path(output).parent.mkdir(parents=True, exist_ok=True)
     written = write_tmx(units(), output, header=header)
     return Pretranslation(tuple(results), bands, written, time.perf_counter() - started,
                           tuple(found_fragments), coverage, low, len(clause_units))

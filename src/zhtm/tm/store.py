@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import StoreBusyError  # noqa: F401 - re-exported: callers catch it from here
+from ..errors import WriteError
+from ..paths import DB_ENV, DEFAULT_DB
+from .access import NOTHING_IMPORTED
 from . import importing
 from .fuzzy import FuzzyIndex
 from .importing import FileImport, ImportReport
@@ -25,8 +28,6 @@ from .segments import CLAUSE, SENTENCE, has_kinds, load_segments
 __all__ = ["Store", "StoreBusyError", "StoredClause", "ClauseParent", "SENTENCE", "CLAUSE", "Origin", "StoredUnit", "StoreStats", "FileImport", "ImportReport",
            "default_db", "DEFAULT_DB", "DB_ENV", "MAGIC", "SCHEMA", "ZHTM_APP_ID"]
 
-DEFAULT_DB = "zhtm.db"
-DB_ENV = "ZHTM_DB"
 
 
 def default_db() -> Path:
@@ -97,20 +98,22 @@ class StoredClause:
 class Store:
     """An open zhtm store. Use `Store.open` (or `Store.create`); close it, or use ``with``."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool = False) -> None:
         self.path = path
         self.conn = conn
+        self.readonly = readonly
 
     # --- opening ----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = False) -> Store:
-        """Open an existing store (read and write); with `create`, make it if missing.
+    def open(cls, path: str | Path, *, create: bool = False, readonly: bool = False) -> Store:
+        """Open an existing store (read and write); with `create`, make it if missing; with
+        `readonly`, for lookups only (a store on a read-only share or folder works).
 
         Refuses (InputError, file untouched) a file that is not a zhtm store.
         """
         path = Path(path)
-        return cls(path, connect(path, create=create))
+        return cls(path, connect(path, create=create, readonly=readonly), readonly=readonly)
 
     def close(self) -> None:
         self.conn.close()
@@ -123,8 +126,12 @@ class Store:
 
     # --- transactions -----------------------------------------------------------------
 
+    def _check_writable(self) -> None:
+        if self.readonly:
+            raise WriteError(self.path, f"opened read-only; {NOTHING_IMPORTED}")
+
     def _write(self) -> WriteTxn:
-        return WriteTxn(self.path, self.conn)
+        return WriteTxn(self.path, self.conn, readonly=self.readonly)
 
     # --- reading ----------------------------------------------------------------------
 
@@ -205,6 +212,7 @@ class Store:
         """Import TMX files in one transaction (all or nothing), cut the new units' clauses
         (unless `clauses` is false), then index the new units and clause units;
         `replacing`: earlier sources these files replace (see `importing.import_tmx`)."""
+        self._check_writable()
         return importing.import_tmx(self.conn, self.path, files, clauses=clauses,
                                     on_warning=on_warning, progress=progress,
                                     replacing=replacing)
@@ -216,4 +224,5 @@ class Store:
     def add_pairs(self, pairs: Iterable[tuple[str, str]], *, source: str = "<api>",
                   clauses: bool = True) -> ImportReport:
         """Import (zh, en) pairs directly (benchmarks, tests): same rules as `import_tmx`."""
+        self._check_writable()
         return importing.add_pairs(self.conn, self.path, pairs, source=source, clauses=clauses)
