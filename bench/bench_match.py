@@ -59,12 +59,22 @@ def chinese_sentences(path: Path) -> list[str]:
 
 
 class Generator:
-    def __init__(self, seed: int = 1) -> None:
+    """Synthetic TMs from real material. With `english` ("real"), each TM entry carries the
+    real English of what it was made from: a sentence's TU English, or for a recombined
+    entry the English the clause finder gives each clause in its own TU (the TU's English
+    where it gives none), so that importing exercises the clause English as a real TM
+    would; ("fake"): "EN <i>" as before."""
+
+    def __init__(self, seed: int = 1, english: str = "real") -> None:
         self.base = chinese_sentences(GWR16) + chinese_sentences(BEIJING)
         self.novel = chinese_sentences(GWR17)
         self.clauses = [c for s in self.base for c in re.split(r"(?<=[，；：,;:])", s) if len(c) >= 4]
         self.chars = "".join(self.base)
         self.rng = random.Random(seed)
+        self.english = english
+        self.en_of: dict[str, str] = {}
+        if english == "real":
+            self.en_of = english_of_pieces(self.base, self.clauses)
 
     def edit(self, text: str, fraction: float) -> str:
         rng, s = self.rng, list(text)
@@ -80,13 +90,20 @@ class Generator:
         return "".join(s)
 
     def tm(self, n: int) -> list[str]:
+        return [zh for zh, _ in self.pairs(n)]
+
+    def pairs(self, n: int) -> list[tuple[str, str]]:
         rng, out = self.rng, []
-        for _ in range(n):
+        for i in range(n):
             if rng.random() < 0.3:
                 s = rng.choice(self.base)
+                en = self.en_of.get(s, "")
             else:
-                s = "".join(rng.choice(self.clauses) for _ in range(rng.randint(2, 4)))[:120]
-            out.append(self.edit(s, rng.choice((0, 0.02, 0.05, 0.1, 0.2, 0.3))))
+                picked = [rng.choice(self.clauses) for _ in range(rng.randint(2, 4))]
+                s = "".join(picked)[:120]
+                en = " ".join(self.en_of.get(c, "") for c in picked).strip()
+            zh = self.edit(s, rng.choice((0, 0.02, 0.05, 0.1, 0.2, 0.3)))
+            out.append((zh, en if self.english == "real" and en else f"EN {i}"))
         return out
 
     def queries(self, tm: list[str], n: int) -> list[tuple[str, str]]:
@@ -101,6 +118,31 @@ class Generator:
             else:
                 out.append(("novel", rng.choice(self.novel)))
         return out
+
+
+def english_of_pieces(sentences: list[str], clauses: list[str]) -> dict[str, str]:
+    """Real English for the generator's sentences and clauses: the 2016 report and the
+    Beijing report aligned by zhtm, each clause's span from the clause finder."""
+    from zhtm.build import align_to_file
+    from zhtm.formats.tmx import read_tmx
+    from zhtm.tm.clause_english import clause_english
+
+    tus = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for source in (GWR16, BEIJING):
+            out = Path(tmp) / "x.tmx"
+            align_to_file([source], out, layout="interleaved")
+            tus += [(tu.seg("zh"), tu.seg("en")) for tu in read_tmx(out)]
+    out: dict[str, str] = {}
+    wanted = set(sentences) | set(clauses)
+    for zh, en in tus:
+        for piece in [s for s in wanted if s in zh]:
+            out.setdefault(piece, en)
+        for found in clause_english(zh, en):
+            for piece in (found.clause.text, *(c for c in wanted if c.startswith(found.clause.text))):
+                if piece in wanted and found.en:
+                    out[piece] = found.en
+    return out
 
 
 def rss_mb() -> tuple[float, float]:
@@ -192,7 +234,7 @@ def serve(db: str, queries_file: str, brute_sample: int, clause_sample: int) -> 
     clengths = np.fromiter(map(len, ctexts), dtype=np.int64, count=len(ctexts))
     clause_agree = clause_compared = 0
     cstep = max(1, len(queries) // clause_sample)
-    for qi in range(0, len(queries), cstep):
+    for qi in range(0, len(queries), cstep) if ctexts else ():
         ok = True
         for ci, clause in enumerate(clauses_of[qi]):
             qn = normalize(clause)
@@ -234,19 +276,21 @@ def serve(db: str, queries_file: str, brute_sample: int, clause_sample: int) -> 
 
 # --- parent: build and report ---------------------------------------------------------------
 
-def build(n: int, n_queries: int, workdir: str) -> dict:
+def build(n: int, n_queries: int, workdir: str, english: str = "real", clauses: bool = True
+          ) -> dict:
     """Generate a TM of n pairs and its queries, import it into a fresh store (a child
     process of its own: the generated TM must not stay resident beside the matcher)."""
     from zhtm.tm.store import Store
 
-    gen = Generator(seed=n)
-    tm = gen.tm(n)
+    gen = Generator(seed=n, english=english)
+    pairs = gen.pairs(n)
+    tm = [zh for zh, _ in pairs]
     queries = gen.queries(tm, n_queries)
     Path(workdir, f"queries-{n}.json").write_text(json.dumps(queries, ensure_ascii=False),
                                                    encoding="utf-8")
     started, cpu = time.perf_counter(), time.process_time()
     with Store.open(Path(workdir, f"tm-{n}.db"), create=True) as store:
-        report = store.add_pairs((zh, f"EN {i}") for i, zh in enumerate(tm))
+        report = store.add_pairs(pairs, clauses=clauses)
     return {"import_s": time.perf_counter() - started, "import_cpu": time.process_time() - cpu,
             "build_s": report.index_seconds, "units_s": report.unit_seconds,
             "clauses_s": report.clause_seconds, "units": report.units,
@@ -263,8 +307,9 @@ def _child(*args: str) -> dict:
 
 
 def bench_size(n: int, n_queries: int, brute_sample: int, clause_sample: int,
-               workdir: Path) -> dict:
-    built = _child("--build", str(n), str(n_queries), str(workdir))
+               workdir: Path, english: str = "real", clauses: bool = True) -> dict:
+    built = _child("--build", str(n), str(n_queries), str(workdir), english,
+                   "clauses" if clauses else "no-clauses")
     result = _child("--serve", str(workdir / f"tm-{n}.db"), str(workdir / f"queries-{n}.json"),
                     str(brute_sample), str(clause_sample))
     result.update(n=n, **built)
@@ -330,10 +375,15 @@ def main() -> None:
                         help="queries whose clauses are checked against a full scan of the "
                              "clause units, per size")
     parser.add_argument("--serve", nargs=4, help=argparse.SUPPRESS)
-    parser.add_argument("--build", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--english", choices=("real", "fake"), default="real",
+                        help="the TM's English: real (the clause finder works as on a real "
+                             "TM) or 'EN <i>' (the store and index alone)")
+    parser.add_argument("--no-clauses", action="store_true", help="import without clause units")
+    parser.add_argument("--build", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
-        print(json.dumps(build(int(args.build[0]), int(args.build[1]), args.build[2])))
+        print(json.dumps(build(int(args.build[0]), int(args.build[1]), args.build[2],
+                               args.build[3], args.build[4] == "clauses")))
         return
     if args.serve:
         print(json.dumps(serve(args.serve[0], args.serve[1], int(args.serve[2]),
@@ -346,7 +396,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="zhtm-bench-") as tmp:
         for i, n in enumerate(sizes):
             row = bench_size(n, args.queries, brute[min(i, len(brute) - 1)],
-                             clause_exact[min(i, len(clause_exact) - 1)], Path(tmp))
+                             clause_exact[min(i, len(clause_exact) - 1)], Path(tmp),
+                             args.english, not args.no_clauses)
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
         print(f"load average at the end: {os.getloadavg()}")

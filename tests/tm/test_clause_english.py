@@ -91,11 +91,11 @@ def test_the_lexicon_is_what_finds_the_spans(monkeypatch):
     the report get English."""
     sample = [u for u in TUS if "," in u[0]][:40]
     with_glosses = sum(bool(r.en) for zh, en in sample for r in find(zh, en))
-    monkeypatch.setattr(clause_english._Lexicon, "explain_map", lambda self, stems: {})
-    monkeypatch.setattr(clause_english._Lexicon, "_derived", lambda self, st: (0.0, frozenset()))
-    clause_english._lexicon.cache_clear()
+    monkeypatch.setattr(clause_english.Lexicon, "explain_map", lambda self, stems: {})
+    monkeypatch.setattr(clause_english.Lexicon, "_derived", lambda self, st: (0.0, frozenset()))
+    clause_english.lexicon.cache_clear()
     try:
         without = sum(bool(r.en) for zh, en in sample for r in find(zh, en))
     finally:
-        clause_english._lexicon.cache_clear()
+        clause_english.lexicon.cache_clear()
     assert without < 0.7 * with_glosses

@@ -20,25 +20,17 @@ cut is; below `MIN_CONFIDENCE` the clause gets no English (stored without, never
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from ..align.lexicon import STOPWORDS, load_cedict, stem
-from ..text.anchors import en_numbers, zh_numbers
 from ..text.clauses import Clause, cut_clauses
-from ..text.normalize import normalize
 from .clause_dp import NEG, Lattice, best_segmentation
+from .clause_lexicon import Lexicon, Token, lexicon, tokenize
 
 MIN_CONFIDENCE = 0.5
 
-_TOKEN = re.compile(
-    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?"
-    r"|[A-Za-z0-9]+(?:(?:[-’'&/]|\.(?=[a-z0-9]))[A-Za-z0-9]+)*"
-    r"|[,;:()“”\"?!.—–]")
 # Words a clause's English does not end with: articles, conjunctions, pronouns, auxiliaries,
 # prepositions. Verbs and particles stay ("finding it tough going", "carried out").
 _EDGE = frozenset("""
@@ -61,7 +53,7 @@ _LEAD_PHRASES = (("in", "order", "to"), ("so", "as", "to"), ("as", "well", "as")
                  ("such", "that"), ("in", "addition"), ("as", "a", "result"))
 
 
-def _skip_lead(tokens: Sequence[_Token], t: int, end: int | None = None) -> int:
+def _skip_lead(tokens: Sequence[Token], t: int, end: int | None = None) -> int:
     """The first token from t on that may begin a clause's English."""
     end = len(tokens) if end is None else end
     while t < end:
@@ -81,17 +73,10 @@ and or but while whereas so to by through with without which that where when as 
 and/or thereby thus so-that in order
 """.split())
 _PUNCT_BREAK = frozenset(",;:.!?()—–“”\"")
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-# Chinese characters that carry no content of their own for coverage.
-_ZH_FUNCTION = frozenset("的了和与及等在是对把被将为以之而并也都要还其这那个些于从向由着得地所")
-
 # Viterbi costs.
 _COST_AT_PUNCT = 0.2
 _COST_AT_CONNECTIVE = 1.0
 _COST_AT_FUNCTION = 1.8
-_COST_AT_CONTENT = 3.0
-_COST_SKIP = 1.0      # per clause skipped going forward
-_COST_BACK = 2.5      # going back to an earlier clause
 _MISMATCH = 0.6       # a word another clause explains
 _COST_NULL = 0.4      # per word of English no clause renders
 _COST_EMPTY = 2.5     # a clause without English
@@ -117,185 +102,7 @@ class ClauseEnglish:
     confidence: float
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    start: int
-    end: int
-    lower: str
-    stem: str       # "" for function words and punctuation
-    punct: bool
-    value: float | None = None
-    title: bool = False  # a capitalised word that does not start a sentence
-    cap: bool = False    # a capitalised word
-
-
-def _tokens(en: str) -> list[_Token]:
-    out: list[_Token] = []
-    for m in _TOKEN.finditer(en):
-        word = m.group()
-        lower = word.lower().replace("’", "'")
-        punct = not word[0].isalnum()
-        value = None
-        if word[0].isdigit():
-            try:
-                value = float(word.rstrip("%").replace(",", ""))
-            except ValueError:
-                value = None
-        elif not punct:
-            value = _word_value(lower)  # "Fifth," for 五是, "two" for 两
-        content = "" if punct or lower in STOPWORDS else _stem(lower)
-        title = word[0].isupper() and bool(out) and out[-1].lower not in ".!?:;“\"("
-        out.append(_Token(m.start(), m.end(), lower, content, punct, value, title,
-                          word[0].isupper()))
-    # "170 million": the scale word joins the number before it
-    for i in range(1, len(out)):
-        scale = _SCALES.get(out[i].lower)
-        if scale and out[i - 1].value is not None:
-            prev = out[i - 1]
-            out[i - 1] = _Token(prev.start, prev.end, prev.lower, prev.stem, False,
-                                prev.value * scale, prev.title, prev.cap)
-            out[i] = _Token(out[i].start, out[i].end, out[i].lower, out[i].stem, False,
-                            prev.value * scale, out[i].title, out[i].cap)
-    return out
-
-
-@lru_cache(maxsize=50_000)
-def _word_value(word: str) -> float | None:
-    """The number an English number word stands for (two, fifth, twenty-one), else None."""
-    if not word.isalpha() and "-" not in word:
-        return None
-    found = en_numbers(word)
-    return found[0] if len(found) == 1 else None
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return stem(word.split("'")[0]) if "'" in word else stem(word)
-
-
-class _Lexicon:
-    """What one clause can be in English: the CC-CEDICT glosses of its words (with the
-    characters they cover), numbers, Latin strings, romanised names (made on demand)."""
-
-    __slots__ = ("text", "words", "numbers", "latin", "content", "_prefixes", "_pinyin")
-
-    def __init__(self, text: str) -> None:
-        cedict = load_cedict()
-        self.text = text
-        # (gloss stems, characters, weight): dictionary words by forward maximum matching,
-        # and the characters of a longer word on their own at half weight
-        self.words: list[tuple[frozenset[str], frozenset[int], float]] = []
-        i, n = 0, len(text)
-        while i < n:
-            if not _is_han(text[i]):
-                i += 1
-                continue
-            size = 1
-            for size in range(min(4, n - i), 0, -1):
-                if size == 1 or text[i:i + size] in cedict:
-                    break
-            glosses = cedict.glosses(text[i:i + size])
-            if glosses:
-                self.words.append((glosses, frozenset(range(i, i + size)), 1.0))
-            if size > 1:
-                for k in range(i, i + size):
-                    glosses = cedict.glosses(text[k])
-                    if glosses:
-                        self.words.append((glosses, frozenset((k,)), 0.5))
-            i += size
-        norm = normalize(text)
-        self.numbers = frozenset(round(v, 6) for v in zh_numbers(norm))
-        self.latin = frozenset(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", norm))
-        self.content = frozenset(k for k, ch in enumerate(text)
-                                 if (_is_han(ch) and ch not in _ZH_FUNCTION) or ch.isalnum()
-                                 and ch.isascii())
-        self._prefixes: dict[str, list[str]] | None = None
-        self._pinyin: frozenset[str] | None = None
-
-    def explain_map(self, stems: set[str]) -> dict[str, tuple[float, frozenset[int]]]:
-        """stem -> (weight, characters) for the given English stems this clause glosses."""
-        out: dict[str, tuple[float, frozenset[int]]] = {}
-        for glosses, chars, weight in self.words:
-            for st in glosses & stems:
-                old = out.get(st)
-                if old is None or old[0] < weight:
-                    out[st] = (weight, chars)
-        return out
-
-    def _derived(self, st: str) -> tuple[float, frozenset[int]]:
-        """Glosses explain derived forms too: "revitalize" explains "revitalization" (one
-        stem a prefix of the other, sharing at least 6 letters), at 0.8 of the weight."""
-        if self._prefixes is None:
-            self._prefixes = {}
-            for glosses, _, _ in self.words:
-                for g in glosses:
-                    if len(g) >= 6:
-                        bucket = self._prefixes.setdefault(g[:6], [])
-                        if g not in bucket:
-                            bucket.append(g)
-        best: tuple[float, frozenset[int]] = (0.0, frozenset())
-        for g in self._prefixes.get(st[:6], ()):
-            if g.startswith(st) or st.startswith(g):
-                weight, chars = self.explain_map({g})[g]
-                if 0.8 * weight > best[0]:
-                    best = (0.8 * weight, chars)
-        return best
-
-    def pinyin(self) -> frozenset[str]:
-        """Toneless pinyin of every 1-3 character run (first two readings), for names."""
-        if self._pinyin is None:
-            cedict = load_cedict()
-            forms: set[str] = set()
-            text = self.text
-            for i in range(len(text)):
-                for j in range(i + 1, min(len(text), i + 3) + 1):
-                    piece = text[i:j]
-                    if not all(_is_han(c) for c in piece):
-                        break
-                    parts = [""]
-                    for c in piece:
-                        parts = [p + r for p in parts for r in (cedict.pinyin(c)[:2] or ("",))][:8]
-                    forms.update(p for p in parts if len(p) > 2)
-            self._pinyin = frozenset(forms)
-        return self._pinyin
-
-    def explains(self, tok: _Token, direct: dict[str, tuple[float, frozenset[int]]]
-                 ) -> tuple[float, frozenset[int]]:
-        """(weight, clause characters) with which this clause explains `tok` (0 if not);
-        `direct` is `explain_map` of the unit's stems."""
-        if tok.value is not None and round(tok.value, 6) in self.numbers:
-            return 2.0, frozenset()
-        if not tok.stem:
-            return 0.0, frozenset()
-        got = direct.get(tok.stem)
-        if got is not None:
-            return got
-        if tok.lower in self.latin:
-            return 1.5, frozenset()
-        best: tuple[float, frozenset[int]] = (0.0, frozenset())
-        if len(tok.stem) >= 6:
-            best = self._derived(tok.stem)
-        if not best[0] and "-" in tok.lower:  # east-west, Beijing-Tianjin-Hebei
-            parts = {_stem(part) for part in tok.lower.split("-") if part not in STOPWORDS}
-            for got in self.explain_map(parts).values():
-                if got[0] > best[0]:
-                    best = got
-        if not best[0] and tok.cap and tok.lower.isalpha() and len(tok.lower) > 2 and \
-                tok.lower in self.pinyin():  # a name written in pinyin
-            best = (1.0, frozenset())
-        return best
-
-
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
-@lru_cache(maxsize=50_000)
-def _lexicon(text: str) -> _Lexicon:
-    return _Lexicon(text)
-
-
-def _cut_costs(tokens: Sequence[_Token]) -> dict[int, float]:
+def _cut_costs(tokens: Sequence[Token]) -> dict[int, float]:
     """Where a clause boundary may fall (before token t) and what it costs: never between
     two content words, inside brackets or quotes, or inside a name (Latin American and
     Caribbean States)."""
@@ -344,8 +151,8 @@ def clause_english(zh: str, en: str, clauses: Sequence[Clause] | None = None
         while b > a and en[b - 1] in ".;,:!?":
             b -= 1
         return [ClauseEnglish(clauses[0], ((a, b),), en[a:b], 1.0)]
-    tokens = _tokens(en)
-    lexicons = [_lexicon(c.text) for c in clauses]
+    tokens = tokenize(en)
+    lexicons = [lexicon(c.text) for c in clauses]
     evidence = _Evidence(tokens, lexicons)
     gate = min(1.0, max(0.0, (evidence.agreement(lexicons) - _AGREE_LOW) / _AGREE_SPAN))
     if gate <= 0:  # the sides do not explain each other (misaligned): no clause English
@@ -357,7 +164,7 @@ def clause_english(zh: str, en: str, clauses: Sequence[Clause] | None = None
             for c, clause in enumerate(clauses)]
 
 
-def _edge_kinds(tokens: Sequence[_Token]) -> list[float]:
+def _edge_kinds(tokens: Sequence[Token]) -> list[float]:
     """How clean a boundary before token t is: 1 at a sentence (or ; :) boundary, 0.8 after
     a comma or bracket, 0.6 before a connective, 0.4 elsewhere."""
     out = [1.0] * (len(tokens) + 1)
@@ -378,7 +185,7 @@ class _Evidence:
     """Per clause, prefix sums over the tokens of: explained weight (minus the pull of
     other clauses), explained content tokens, content tokens."""
 
-    def __init__(self, tokens: Sequence[_Token], lexicons: Sequence[_Lexicon]) -> None:
+    def __init__(self, tokens: Sequence[Token], lexicons: Sequence[Lexicon]) -> None:
         C = len(lexicons)
         stems = {tok.stem for tok in tokens if tok.stem}
         direct = [lex.explain_map(stems) for lex in lexicons]
@@ -403,7 +210,7 @@ class _Evidence:
                 self.gain[c][t + 1] = self.gain[c][t] + (w if w > 0 else -_MISMATCH * top)
                 self.own[c][t + 1] = self.own[c][t] + (w > 0)
 
-    def agreement(self, lexicons: Sequence[_Lexicon]) -> float:
+    def agreement(self, lexicons: Sequence[Lexicon]) -> float:
         """How well the unit's two sides explain each other as a whole: the smaller of the
         share of Chinese content characters and of English content words explained. A
         misaligned unit scores about 0.1, a translation 0.4 and up."""
@@ -420,7 +227,7 @@ class _Evidence:
         return min(explained / chars if chars else 0.0, en_share)
 
 
-def _segment(tokens: Sequence[_Token], lexicons: Sequence[_Lexicon], ev: _Evidence
+def _segment(tokens: Sequence[Token], lexicons: Sequence[Lexicon], ev: _Evidence
              ) -> list[tuple[tuple[int, int] | None, float]]:
     """Monotone segmentation of the English into one region per clause (or none), with
     neighbouring clauses swapped where the translator reordered them (between strong
@@ -470,29 +277,18 @@ def _segment(tokens: Sequence[_Token], lexicons: Sequence[_Lexicon], ev: _Eviden
             for seg, margin in zip(chosen, margins)]
 
 
-def _first_shown(tokens: Sequence[_Token], t: int) -> int:
+def _first_shown(tokens: Sequence[Token], t: int) -> int:
     t = _skip_lead(tokens, t)
     return t
 
 
-def _last_shown(tokens: Sequence[_Token], t: int) -> int:
+def _last_shown(tokens: Sequence[Token], t: int) -> int:
     while t > 0 and (tokens[t - 1].punct or tokens[t - 1].lower in _EDGE):
         t -= 1
     return t
 
 
-def _shown(tokens: Sequence[_Token], span: tuple[int, int] | None) -> tuple[int, int] | None:
-    """The token range a region shows once its edge words are trimmed (None if nothing)."""
-    if span is None:
-        return None
-    a, b = span
-    a = _skip_lead(tokens, a, b)
-    while b > a and (tokens[b - 1].punct or tokens[b - 1].lower in _EDGE):
-        b -= 1
-    return (a, b) if b > a else None
-
-
-def _trim_pieces(tokens: Sequence[_Token], cells: Sequence[tuple[float, frozenset[int]]],
+def _trim_pieces(tokens: Sequence[Token], cells: Sequence[tuple[float, frozenset[int]]],
                  a: int, b: int) -> tuple[int, int]:
     """Drop a short leading piece before a comma that holds no word the clause explains
     and no number ("To that end, we will ...", "As a result, ...")."""
@@ -521,9 +317,6 @@ def _trim_pieces(tokens: Sequence[_Token], cells: Sequence[tuple[float, frozense
     return a, b
 
 
-DEBUG: list | None = None
-
-
 def _confidence(coverage: float, precision: float, edge: float, margin: float) -> float:
     """Clean edges (the English cut at a sentence, ; or , boundary) predict an exact span
     best; then an unambiguous boundary (the margin); then lexical support."""
@@ -534,7 +327,7 @@ def _confidence(coverage: float, precision: float, edge: float, margin: float) -
 _OPEN, _CLOSE = {"(": ")", "“": "”"}, {")": "(", "”": "“"}
 
 
-def _balance(tokens: Sequence[_Token], a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
+def _balance(tokens: Sequence[Token], a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
     """Keep a bracket or quote whose partner is inside [a, b): a span ending in "(8,000
     hectares" gets its ")", one starting in "every microgram counts”" its "“" (within the
     segment [lo, hi))."""
@@ -546,7 +339,7 @@ def _balance(tokens: Sequence[_Token], a: int, b: int, lo: int, hi: int) -> tupl
     return a, b
 
 
-def _english_of(clause: Clause, lex: _Lexicon, tokens: Sequence[_Token],
+def _english_of(clause: Clause, lex: Lexicon, tokens: Sequence[Token],
                 cells: Sequence[tuple[float, frozenset[int]]], segment: tuple[int, int] | None,
                 margin: float, edges: Sequence[float], en: str, gate: float) -> ClauseEnglish:
     """The clause's span from its segment: edge words and an unexplained lead-in trimmed,
@@ -583,9 +376,6 @@ def _english_of(clause: Clause, lex: _Lexicon, tokens: Sequence[_Token],
     if not own:
         confidence *= _UNSUPPORTED  # nothing in it is explained: placed by elimination only
     confidence *= gate
-    if DEBUG is not None:
-        DEBUG.append((clause.text, coverage, precision, edges[segment[0]], edges[segment[1]],
-                      margin))
     span = ((tokens[a].start, tokens[b - 1].end),)
     confidence = round(float(confidence), 3)
     if confidence < MIN_CONFIDENCE:
