@@ -213,6 +213,12 @@ def bench_speed(data) -> None:
     base = min(run_mac(data, CONFIGS[0][1])[2] for _ in range(3))
     print(f"MAC-Dev, 6 chapters in this process after start-up: {best:.2f} s "
           f"(target <= 1 s; length-only baseline {base:.2f} s)")
+    from zhtm.text.segment import split_en, split_zh
+
+    lines = [line for block in read_document([BEIJING], "interleaved").blocks
+             for line in (*block.zh, *block.en)]
+    t = min(_cpu(lambda: [split_zh(x.text) + split_en(x.text) for x in lines]) for _ in range(3))
+    print(f"splitting the Beijing report's lines, both splitters on every line: {t * 1000:.0f} ms")
     doc = read_document([BEIJING], "interleaved")
     t = min(_cpu(lambda: align_document(doc)) for _ in range(3))
     print(f"Beijing report, in this process: {t:.2f} s")
