@@ -131,7 +131,7 @@ def nfkc(text: str) -> str:
 
 # --------------------------------------------------------------------------- CC-CEDICT
 
-_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b[\w|·]+\[[^\]]*\]")
+_PAREN = re.compile(r"\([^)\n]*\)|\[[^\]\n]*\]|\b[\w|·]+\[[^\]\n]*\]")
 _SKIP_DEF = ("CL:", "variant of", "old variant", "see ", "used in ", "surname ", "Japanese variant",
              "also pr.", "also written", "abbr. for", "(Tw)", "erhua variant", "same as ")
 
@@ -164,15 +164,11 @@ class Cedict:
         got = self._gloss_cache.get(word)
         if got is not None:
             return got
-        stems: set[str] = set()
-        for entry in self.entries(word):
-            defs = entry[entry.find("]") + 1:].strip().strip("/").split("/")
-            for d in defs:
-                if not d or d.startswith(_SKIP_DEF):
-                    continue
-                d = _PAREN.sub(" ", d)
-                stems.update(en_content_stems(d))
-        got = frozenset(stems)
+        kept = [d for entry in self.entries(word)
+                for d in entry[entry.find("]") + 1:].strip().strip("/").split("/")
+                if d and not d.startswith(_SKIP_DEF)]
+        # one pass over all definitions ("\n" ends every bracket the pattern could open)
+        got = frozenset(en_content_stems(_PAREN.sub(" ", "\n".join(kept))))
         self._gloss_cache[word] = got
         return got
 
