@@ -65,7 +65,7 @@ def inside_quotes(events: np.ndarray) -> np.ndarray:
         out[k + 1] = state
     return out
 # Learned probabilities below this are dropped from the scoring tables (noise, and cost).
-MIN_PROB = 0.01
+MIN_PROB = 0.02
 
 
 @dataclass(slots=True)
