@@ -166,3 +166,16 @@ def test_every_build_option_has_help():
         described = text.split(option, 1)[1].split("\n  -", 1)[0]
         assert len(described.split()) > 3, (option, line)
     assert "Folder for the aligned TMX files" in text and "ZHTM_DB" in text
+
+
+def test_a_query_that_is_not_utf8_is_one_error_line(db, tmp_path):
+    """A byte that is not UTF-8 in an argument (a terminal in another encoding) reaches zhtm
+    as a lone surrogate: one Error line naming the byte, not a traceback."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    for command in ("match", "concord"):
+        done = subprocess.run([sys.executable.encode(), b"-m", b"zhtm", command.encode(),
+                               "推进".encode() + b"\xff", b"--db", bytes(db)],
+                              capture_output=True, env=environment, cwd=tmp_path)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.decode().strip() == \
+            "Error: <query>: not text: byte 0xff at character 3 is not UTF-8"

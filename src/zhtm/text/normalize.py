@@ -22,6 +22,21 @@ from decimal import Decimal, InvalidOperation
 _SPACE = re.compile(r"\s+")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def undecodable(text: str) -> str | None:
+    """What makes `text` not text, or None: a lone surrogate, which is how Python carries a
+    byte that was not UTF-8 (an argument, a file name) into a string."""
+    m = _SURROGATE.search(text)
+    if m is None:
+        return None
+    code = ord(m.group(0))
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"byte 0x{code - 0xDC00:02x} at character {m.start() + 1} is not UTF-8"
+    return f"a lone surrogate U+{code:04X} at character {m.start() + 1} is not a character"
+
+
 def normalize(text: str) -> str:
     """NFKC, lower-cased, whitespace collapsed and trimmed."""
     text = unicodedata.normalize("NFKC", text).lower()
