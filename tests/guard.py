@@ -61,6 +61,17 @@ def checkout_state(root: Path) -> State | None:
     return state
 
 
+def tree_state(root: Path) -> State:
+    """Every file under `root` (the shared, read-only material) with its size and mtime."""
+    state: State = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in TOOL_CACHES]
+        for name in files:
+            path = Path(folder) / name
+            state[str(path)] = ("", *_stat(path))
+    return state
+
+
 def changes(before: State, after: State) -> list[str]:
     """``changed PATH`` (created, written or touched) or ``removed PATH`` for every path
     that differs between two snapshots."""
