@@ -13,7 +13,7 @@ from zhtm.cli.main import main
 from zhtm.formats.tmx import TmxHeader, write_tmx
 from zhtm.records import Unit
 
-from tests.hostile_text import hostile_lines, hostile_text
+from tests.hostile_text import hostile_lines, hostile_string
 
 PAIRS = [("推进京津冀协同发展。", "Promote the coordinated development of Beijing-Tianjin-Hebei."),
          ("一是城镇新增就业2315万人。", "First, 23.15 million new urban jobs were added."),
@@ -49,7 +49,7 @@ def invoke(*args, stdin=None):
 
 
 @FAST
-@given(text=hostile_text(surrogates=True))
+@given(text=hostile_string(surrogates=True))
 def test_lookups_on_any_argument(world, text):
     db = world["db"]
     for args in (["match", text, "--db", db], ["match", text, "--db", db, "--json"],
@@ -81,7 +81,7 @@ def test_document_commands_on_any_file(world, document, encoding, raw):
 
 
 @SLOW
-@given(zh=hostile_text(max_pieces=6), en=hostile_text(max_pieces=6), raw=st.binary(max_size=80))
+@given(zh=hostile_string(max_pieces=6), en=hostile_string(max_pieces=6), raw=st.binary(max_size=80))
 def test_import_and_terms_on_any_tmx(world, zh, en, raw):
     root = world["root"]
     made = root / "made.tmx"

@@ -14,12 +14,12 @@ from zhtm.formats.tmx import TmxHeader, write_tmx
 from zhtm.records import Unit
 from zhtm.terms.extract import TermOptions, extract_terms, load_units, write_terms
 
-from tests.hostile_text import hostile_text
+from tests.hostile_text import hostile_string
 
 zh_like = st.lists(st.sampled_from(["推进", "京津冀", "协同发展", "高质量", "一是", "𠀀", "。",
                                     "，", "２０２４年", "六点五"]), min_size=1, max_size=6).map("".join)
-units = st.lists(st.builds(Unit, st.one_of(zh_like, hostile_text(max_pieces=6)),
-                           st.one_of(hostile_text(max_pieces=6), st.just("Beijing-Tianjin-Hebei"))),
+units = st.lists(st.builds(Unit, st.one_of(zh_like, hostile_string(max_pieces=6)),
+                           st.one_of(hostile_string(max_pieces=6), st.just("Beijing-Tianjin-Hebei"))),
                  min_size=1, max_size=8)
 
 

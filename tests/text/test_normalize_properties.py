@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from zhtm.text.normalize import extract_numbers, normalize, normalize_with_map, number_penalty
 
-from tests.hostile_text import hostile_text
+from tests.hostile_text import hostile_string
 
-texts = hostile_text(surrogates=True)
+texts = hostile_string(surrogates=True)
 
 
 @settings(max_examples=150, deadline=None)

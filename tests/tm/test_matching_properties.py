@@ -12,7 +12,7 @@ from zhtm.text.normalize import normalize, undecodable
 from zhtm.tm.matching import MAX_QUERY_CHARS, Matcher
 from zhtm.tm.store import Store
 
-from tests.hostile_text import hostile_text
+from tests.hostile_text import hostile_string
 from tests.paths import ROOT
 
 
@@ -27,7 +27,7 @@ def matcher(tmp_path_factory):
 
 
 @settings(max_examples=150, deadline=None)
-@given(query=hostile_text(surrogates=True))
+@given(query=hostile_string(surrogates=True))
 def test_match_on_any_query(matcher, query):
     try:
         result = matcher.match(query, 5, 30)
@@ -43,7 +43,7 @@ def test_match_on_any_query(matcher, query):
 
 
 @settings(max_examples=150, deadline=None)
-@given(text=hostile_text(surrogates=True))
+@given(text=hostile_string(surrogates=True))
 def test_concord_on_any_text(matcher, text):
     for side in (False, True):
         try:

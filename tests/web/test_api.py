@@ -53,7 +53,7 @@ def beads(client, doc: int, **params) -> list[dict]:
 def test_alignment_review_over_the_api(client):
     doc = opened(client)
     info = client.get(f"/api/align/{doc}").json()
-    assert info["summary"]["beads"] == 350 and info["zh_sentences"] == 355
+    assert info["summary"]["beads"] == 351 and info["zh_sentences"] == 355
     b = beads(client, doc)
     r = client.post(f"/api/align/{doc}/beads/{b[0]['id']}/status",
                     json={"rev": b[0]["rev"], "status": "confirmed", "client": "a"})
@@ -68,7 +68,7 @@ def test_alignment_review_over_the_api(client):
     r = client.post(f"/api/align/{doc}/undo", json={"client": "a"})
     assert r.json()["changed"][0]["kind"] == "2-2"
     path = client.get(f"/api/align/{doc}/path").json()
-    assert len(path["beads"]) == 349 and path["beads"][0][6] == "reviewed"
+    assert len(path["beads"]) == 350 and path["beads"][0][6] == "reviewed"
     weakest = beads(client, doc, order="weakest", limit=5)
     where = client.get(f"/api/align/{doc}/locate/{weakest[0]['id']}").json()
     assert where["index"] == weakest[0]["position"]
@@ -89,7 +89,7 @@ def test_a_change_on_a_stale_view_is_refused_with_a_message(client, project, db)
             "rev": seen[0]["rev"], "other": seen[1]["id"], "other_rev": seen[1]["rev"], "client": "b"})
         assert r.status_code == 409
         assert "changed meanwhile" in r.json()["error"] and "nothing was changed" in r.json()["error"]
-    assert len(beads(client, doc)) == 350
+    assert len(beads(client, doc)) == 351
 
 
 def test_a_write_while_the_store_is_locked_gets_503(client, db):
@@ -119,15 +119,15 @@ def test_export_writes_a_valid_tmx_and_updates_the_store(client, project, db):
     assert r.status_code == 200, r.text
     out = r.json()
     assert out["path"] == "tmx/beijing-gwr-2024.zh-en.reviewed.tmx"
-    assert (out["written"], out["reviewed"], out["rejected"]) == (348, 2, 1)
+    assert (out["written"], out["reviewed"], out["rejected"]) == (349, 2, 1)
     written = project / out["path"]
     dtd = etree.DTD(str(SCHEMAS / "tmx" / "tmx14.dtd"))
     assert dtd.validate(etree.parse(str(written), etree.XMLParser(resolve_entities=False, no_network=True))), \
         dtd.error_log
     tus = list(read_tmx(written))
-    assert len(tus) == 348 and tus[0].prop("x-zhtm-reviewed") == "confirmed"
+    assert len(tus) == 349 and tus[0].prop("x-zhtm-reviewed") == "confirmed"
     assert tus[5].seg("zh") == "".join(b[5]["zh"] + b[6]["zh"])
-    assert out["store"] == {"replaced_sources": 1, "removed_units": 3, "new_units": 1, "units": 346}
+    assert out["store"] == {"replaced_sources": 1, "removed_units": 3, "new_units": 1, "units": 347}
     # the store serves the merged pair, not the rejected one
     merged_zh = "".join(b[5]["zh"] + b[6]["zh"])
     top = client.get("/api/match", params={"q": merged_zh, "min": 100}).json()["matches"]
@@ -136,7 +136,7 @@ def test_export_writes_a_valid_tmx_and_updates_the_store(client, project, db):
     assert client.get("/api/match", params={"q": rejected_zh, "min": 100}).json()["matches"] == []
     # exporting again replaces the earlier export, nothing piles up
     again = client.post(f"/api/align/{doc}/export", json={}).json()
-    assert again["store"]["units"] == 346 and again["store"]["replaced_sources"] == 1
+    assert again["store"]["units"] == 347 and again["store"]["replaced_sources"] == 1
 
 
 # --------------------------------------------------------------------------- glossary

@@ -63,14 +63,15 @@ def say(message: str = "") -> None:
 class Progress:
     """Turns the library's progress callback into a click progress bar on a terminal."""
 
-    def __init__(self, label: str, quiet: bool) -> None:
+    def __init__(self, label: str, quiet: bool, min_total: int = 50) -> None:
         self.label = label
         self.enabled = not quiet and sys.stderr.isatty()
+        self.min_total = min_total  # fewer steps than this finish too fast for a bar
         self.bar = None
         self.done = 0
 
     def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total < 50:
+        if not self.enabled or total < self.min_total:
             return
         if self.bar is None:
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
