@@ -36,7 +36,10 @@ def good(tmp_path_factory) -> dict[str, Path]:
                                      "-q"]).exit_code == 0
     doc = root / "good.txt"
     doc.write_text("推进京津冀协同发展。\n", encoding="utf-8")
-    return {"tmx": tmx, "db": db, "tbx": tbx, "doc": doc, "out": root / "out"}
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "doc.zh-en.txt").write_text(f"{PAIRS[0][0]}\n{PAIRS[0][1]}\n", encoding="utf-8")
+    return {"tmx": tmx, "db": db, "tbx": tbx, "doc": doc, "out": root / "out", "corpus": corpus}
 
 
 # Every place a command reads a file: (name, file suffix, arguments given the bad path).
@@ -62,13 +65,17 @@ READERS: list[tuple[str, str, Callable[[Path, dict[str, Path]], list[object]]]] 
     ("pretranslate --db", ".db", lambda p, g: ["pretranslate", g["doc"], "-o", g["out"] / "p.tmx",
                                                "--db", p]),
     ("align --pairs", ".tsv", lambda p, g: ["align", "--pairs", p, "-o", g["out"]]),
+    ("import --db", ".db", lambda p, g: ["import", g["tmx"], "--db", p]),
+    ("build --db", ".db", lambda p, g: ["build", g["corpus"], "--db", p, "--tmx-dir",
+                                        g["out"] / "tmx", "--termbase-dir", g["out"] / "tb"]),
     # serve checks its files before anything else (here: before refusing a --host without a
     # token, so that a regression fails at once instead of serving until the timeout).
     ("serve PATH", ".tmx", lambda p, g: ["serve", p, "--db", g["db"], "--host", "0.0.0.0"]),
     ("serve --db", ".db", lambda p, g: ["serve", "--db", p, "--host", "0.0.0.0"]),
 ]
-# A folder is what serve opens as its project, and serve creates a missing store.
-NOT_A_PROBLEM = {("serve PATH", "folder"), ("serve --db", "missing")}
+# A folder is what serve opens as its project; a missing store is created.
+NOT_A_PROBLEM = {("serve PATH", "folder"), ("serve --db", "missing"), ("import --db", "missing"),
+                 ("build --db", "missing")}
 
 
 def bad_path(kind: str, folder: Path, suffix: str) -> Path:
