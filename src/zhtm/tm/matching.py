@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..text.normalize import NumberPenalty, normalize, number_penalty
+from ..text.normalize import NumberPenalty, normalize, number_penalty, undecodable
 from .diff import Span, diff_spans  # noqa: F401 - diff_spans is part of this module's API
 from .fragments import Fragment, find_fragments
 from .fuzzy import FuzzyIndex
@@ -61,7 +61,10 @@ class MatchResult:
 
 
 def check_query(query: str) -> str:
-    """The normalised query, or InputError for an empty or an overlong one."""
+    """The normalised query, or InputError for an empty, overlong or undecodable one."""
+    bad = undecodable(query)
+    if bad:
+        raise InputError("<query>", f"not text: {bad}")
     norm = normalize(query)
     if not norm:
         raise InputError("<query>", "empty query")
@@ -152,6 +155,9 @@ class Matcher:
         Chinese is searched through the index (bigram postings intersected, then checked),
         on normalised text; English with SQL ``instr`` on lower-cased text.
         """
+        bad = undecodable(text)
+        if bad:
+            raise InputError("<query>", f"not text: {bad}")
         needle = normalize(text)
         if not needle:
             raise InputError("<query>", "empty search string")
