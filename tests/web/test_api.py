@@ -74,6 +74,22 @@ def test_alignment_review_over_the_api(client):
     assert where["index"] == weakest[0]["position"]
 
 
+def test_a_tmx_opens_with_its_first_page_and_export_reads_the_rest(client, project):
+    r = client.post("/api/align/open", json={"path": TMX, "first": 30})
+    assert r.status_code == 200 and r.json()["complete"] is False
+    doc = r.json()["id"]
+    assert r.json()["summary"]["beads"] == 30 and len(beads(client, doc)) == 30
+    b = beads(client, doc)
+    client.post(f"/api/align/{doc}/beads/{b[2]['id']}/status",
+                json={"rev": b[2]["rev"], "status": "confirmed"})
+    out = client.post(f"/api/align/{doc}/export", json={})  # reads the rest first
+    assert out.status_code == 200 and (out.json()["written"], out.json()["reviewed"]) == (351, 1)
+    info = client.get(f"/api/align/{doc}").json()
+    assert info["complete"] is True and info["summary"]["beads"] == 351
+    loaded = client.post(f"/api/align/{doc}/load", json={})  # nothing left: the same review
+    assert loaded.json()["summary"] == info["summary"]
+
+
 def test_a_change_on_a_stale_view_is_refused_with_a_message(client, project, db):
     doc = opened(client)
     with client_for(make_app(project, db)) as other:  # a second server on the same store

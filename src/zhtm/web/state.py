@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..tm.matching import Matcher, read_termbase
+from ..tm import review_align
 from ..tm.review import Review
 from ..tm.store import Store
 from .files import Project
@@ -58,6 +59,18 @@ class Workbench:
         """A review to change, one writer of this server at a time."""
         with self.write_lock:
             yield self.review()
+
+    def read_rest(self, doc: int) -> None:
+        """Complete a review whose TMX was opened with its first page only: the rest is read
+        outside the write lock (other reviewers keep working), then appended in one write."""
+        info = self.review().document(doc, "alignment")
+        if review_align.is_complete(info):
+            return
+        rest = review_align.read_rest(self.review(), doc, self.project.input(info.path).path,
+                                      info.sha256)
+        if rest is not None:
+            with self.writing() as review:
+                review_align.append_rest(review, rest)
 
     def close(self) -> None:
         with self._opened_lock:

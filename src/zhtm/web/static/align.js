@@ -19,17 +19,19 @@
     try {
       if (state.doc === null) {
         status("Opening… (a bilingual text is aligned first)");
-        const doc = await api("/api/align/open", { method: "POST", body: { path: body.dataset.path } });
+        // A TMX: only the first page's TUs are read now, the rest right after (readRest).
+        const doc = await api("/api/align/open", { method: "POST", body: { path: body.dataset.path, first: PAGE } });
         state.doc = doc.id;
         history.replaceState(null, "", `/align/${doc.id}`);
       }
       const hash = new URLSearchParams(location.hash.slice(1));
       if (hash.get("order") === "weakest") state.order = "weakest";
       document.getElementById("order").value = state.order;
-      await Promise.all([loadPage(), loadDoc(), loadPath()]);
+      const [, doc] = await Promise.all([loadPage(), loadDoc(), loadPath()]);
       render();
       ready();
-      status(`${state.total} beads: j/k to move, c to confirm, x not a translation, m merge, s split`);
+      if (doc.complete === false) readRest().catch((error) => status(error.message, "error"));
+      else status(`${state.total} beads: j/k to move, c to confirm, x not a translation, m merge, s split`);
     } catch (error) {
       beadsBox.replaceChildren(el("p", { class: "error" }, error.message));
       status(error.message, "error");
@@ -41,6 +43,17 @@
     document.getElementById("doc-name").textContent = `${doc.name}`;
     document.title = `${doc.name} · alignment review · zhtm`;
     showSummary(doc.summary);
+    return doc;
+  }
+
+  // The rest of a TMX opened with its first page: counts, pager and picture follow. Keys
+  // work meanwhile on the beads shown (the server writes the rest in one short step).
+  async function readRest() {
+    status("Reading the rest of the file… (the beads shown can be reviewed already)");
+    await api(`/api/align/${state.doc}/load`, { method: "POST" });
+    await Promise.all([loadPage(), loadPath(), loadDoc()]);
+    render();
+    status(`${state.total} beads: j/k to move, c to confirm, x not a translation, m merge, s split`);
   }
 
   function showSummary(s) {
