@@ -307,8 +307,9 @@ def test_outputs_never_replace_inputs_or_foreign_files(client, project, db, tmp_
     doc = opened(client)
     (project / "notes.tmx").write_text("<tmx version='1.4'><header creationtool='Trados'/></tmx>")
     os.symlink(tmp_path / "target.tmx", project / "sneaky.tmx")
-    cases = {TMX: "is an input", "notes.tmx": "not written by zhtm", "sneaky.tmx": "symlink",
-             "../x.tmx": "'..'", "out.txt": ".tmx file", "missing/x.tmx": "does not exist"}
+    cases = {TMX: "is the same file as the input", "notes.tmx": "not written by zhtm",
+             "sneaky.tmx": "symlink", "../x.tmx": "'..'", "out.txt": ".tmx file",
+             "missing/x.tmx": "missing: no such folder (create it first)"}
     for path, message in cases.items():
         r = client.post(f"/api/align/{doc}/export", json={"path": path})
         assert r.status_code in (400, 403, 404) and message in r.json()["error"], (path, r.text)
