@@ -47,13 +47,16 @@
   }
 
   // The rest of a TMX opened with its first page: counts, pager and picture follow. Keys
-  // work meanwhile on the beads shown (the server writes the rest in one short step).
+  // work meanwhile on the beads shown (the server appends the rest in one short write); the
+  // redraw waits its turn after them, so it never shows a page older than their changes.
   async function readRest() {
     status("Reading the rest of the file… (the beads shown can be reviewed already)");
     await api(`/api/align/${state.doc}/load`, { method: "POST" });
-    await Promise.all([loadPage(), loadPath(), loadDoc()]);
-    render();
-    status(`${state.total} beads: j/k to move, c to confirm, x not a translation, m merge, s split`);
+    return enqueue(async () => {
+      await Promise.all([loadPage(), loadPath(), loadDoc()]);
+      render();
+      status(`${state.total} beads: j/k to move, c to confirm, x not a translation, m merge, s split`);
+    });
   }
 
   function showSummary(s) {
