@@ -30,8 +30,12 @@
       const [, doc] = await Promise.all([loadPage(), loadDoc(), loadPath()]);
       render();
       ready();
-      if (doc.complete === false) readRest().catch((error) => status(error.message, "error"));
-      else status(`${state.total} beads: j/k to move, c to confirm, x not a translation, m merge, s split`);
+      if (doc.complete === false) {
+        readRest().catch((error) => status(error.message, "error"));
+      } else {
+        body.dataset.complete = "1";
+        status(`${state.total} beads: j/k to move, c to confirm, x not a translation, m merge, s split`);
+      }
     } catch (error) {
       beadsBox.replaceChildren(el("p", { class: "error" }, error.message));
       status(error.message, "error");
@@ -53,8 +57,15 @@
     status("Reading the rest of the file… (the beads shown can be reviewed already)");
     await api(`/api/align/${state.doc}/load`, { method: "POST" });
     return enqueue(async () => {
+      const shown = pageKey();
       await Promise.all([loadPage(), loadPath(), loadDoc()]);
-      render();
+      if (pageKey() === shown) {  // the beads shown are the same: counts and picture only
+        renderPager();
+        drawPath();
+      } else {
+        render();
+      }
+      body.dataset.complete = "1";
       status(`${state.total} beads: j/k to move, c to confirm, x not a translation, m merge, s split`);
     });
   }
@@ -137,14 +148,20 @@
 
   function render() {
     beadsBox.replaceChildren(...state.beads.map(beadRow));
+    renderPager();
+    drawPath();
+    scrollToFocus();
+  }
+
+  function renderPager() {
     const last = Math.min(state.offset + state.beads.length, state.total);
     document.getElementById("page-info").textContent =
       state.total ? `${state.offset + 1}–${last} of ${state.total}` : "no bead";
     document.getElementById("prev-page").disabled = state.offset === 0;
     document.getElementById("next-page").disabled = last >= state.total;
-    drawPath();
-    scrollToFocus();
   }
+
+  const pageKey = () => state.beads.map((b) => `${b.id}:${b.rev}`).join(",");
 
   function scrollToFocus() {
     const row = beadsBox.querySelector(".bead.focus");
