@@ -143,7 +143,8 @@ def test_review_a_glossary_and_terms_keep_keeps_it(project, tmp_path, browser):
         ready(browser)
         shot(browser, tmp_path, "glossary")
         rows = browser.find_elements(By.CSS_SELECTOR, "#entries tr.entry")
-        first, second, third = (r.find_element(By.CSS_SELECTOR, ".term-zh").text for r in rows[:3])
+        first, second, third, fourth, fifth = (r.find_element(By.CSS_SELECTOR, ".term-zh").text
+                                               for r in rows[:5])
 
         keys(browser, "a")  # accept the first entry
         wait(browser, lambda d: "st-accepted" in d.find_elements(By.CSS_SELECTOR, "#entries tr")[0]
@@ -156,6 +157,12 @@ def test_review_a_glossary_and_terms_keep_keeps_it(project, tmp_path, browser):
         keys(browser, "j", "r")  # reject the third
         wait(browser, lambda d: "st-rejected" in d.find_elements(By.CSS_SELECTOR, "#entries tr")[2]
              .get_attribute("class"))
+        keys(browser, "j", "j", "x", "k", "m")  # select the fifth, merge it into the fourth
+
+        def shown_zh(d) -> list[str]:
+            return [c.text for c in d.find_elements(By.CSS_SELECTOR, "#entries tr.entry .term-zh")]
+
+        wait(browser, lambda d: fifth not in shown_zh(d) and fourth in shown_zh(d))
         shot(browser, tmp_path, "glossary-reviewed")
 
         keys(browser, "S")
@@ -167,7 +174,19 @@ def test_review_a_glossary_and_terms_keep_keeps_it(project, tmp_path, browser):
         ready(browser)
         rows = browser.find_elements(By.CSS_SELECTOR, "#entries tr.entry")
         assert "accepted" in rows[0].text and "the Four Centres" in rows[1].text
-        assert "rejected" in rows[2].text
+        assert "rejected" in rows[2].text and fifth not in shown_zh(browser)
+
+        from selenium.webdriver.support.ui import Select
+
+        Select(browser.find_element(By.ID, "sort")).select_by_value("frequency")
+
+        def frequencies(d) -> list[int]:
+            return [int(c.text) for c in d.find_elements(By.CSS_SELECTOR, "#entries tr.entry .freq")]
+
+        wait(browser, lambda d: frequencies(d) == sorted(frequencies(d), reverse=True)
+             and frequencies(d)[0] > frequencies(d)[-1])
+        browser.find_element(By.ID, "query").send_keys("Four Centres")  # filter as you type
+        wait(browser, lambda d: shown_zh(d) == [second])
 
     saved = project / "termbase" / "reviewed.tbx"
     from zhtm.cli.main import main
@@ -180,6 +199,7 @@ def test_review_a_glossary_and_terms_keep_keeps_it(project, tmp_path, browser):
     assert first in entries
     assert entries[second].en == "the Four Centres"
     assert third not in entries
+    assert fourth in entries and fifth not in entries  # merged away, stays away
 
 
 def test_search_as_you_type(project, tmp_path, browser):
