@@ -13,7 +13,6 @@ from pathlib import Path
 
 import click
 
-from ..paths import check_folder, check_input
 from .common import db_option, friendly_errors, say, unchecked_path
 
 APP = "zhtm.web.app:create_app"
@@ -60,10 +59,13 @@ def serve(paths: tuple[Path, ...], db: Path, host: str, port: int, token: str | 
       zhtm serve --db beijing.db .                 # http://127.0.0.1:8750/
       zhtm serve --host 0.0.0.0 --new-token project/    # for a team on the network
     """
-    for path in paths:  # no such file or folder, unreadable: the usual wording
-        (check_folder if path.is_dir() else check_input)(path)
-    folders = [p for p in paths if p.is_dir()]
-    files = [p for p in paths if not p.is_dir()]
+    from ..paths import check_folder, check_input
+
+    # Files first, before any other check or work, in the wording every command uses.
+    folders = [check_folder(p) for p in paths if p.is_dir()]
+    files = [check_input(p) for p in paths if not p.is_dir()]
+    if db.exists() or db.is_symlink():
+        check_input(db)  # a store that is there must be a readable file (a missing one is made)
     if len(folders) > 1:
         raise click.UsageError("give at most one project folder")
     if new_token:
