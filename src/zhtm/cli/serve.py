@@ -13,8 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..tm.store import DB_ENV, DEFAULT_DB
-from .common import friendly_errors, say, unchecked_path
+from .common import db_option, friendly_errors, say, unchecked_path
 
 APP = "zhtm.web.app:create_app"
 DEFAULT_HOST = "127.0.0.1"
@@ -36,10 +35,7 @@ def _is_loopback(host: str) -> bool:
 
 @click.command("serve")
 @click.argument("paths", nargs=-1, type=unchecked_path())
-@click.option("--db", type=unchecked_path(), envvar=DB_ENV,
-              default=DEFAULT_DB, show_envvar=True,
-              help=f"The TM store; the review state is kept in it too (created if missing). "
-                   f"Default: ${DB_ENV} if set, else ./{DEFAULT_DB}.")
+@db_option("The TM store; the review state is kept in it too (created if missing).")
 @click.option("--host", default=DEFAULT_HOST, show_default=True,
               help="Address to listen on. Anything but a loopback address needs --token.")
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
@@ -84,7 +80,8 @@ def serve(paths: tuple[Path, ...], db: Path, host: str, port: int, token: str | 
     from ..tm.store import Store
 
     created = not db.exists()
-    Store.open(db, create=True).close()  # refuses a file that is not a zhtm store
+    # refuses a file that is not a zhtm store; one that cannot be written is still searched
+    Store.open(db, create=True, readonly=not created).close()
     if created:
         say(f"{db}: new empty TM store (the review state is kept in it)")
     os.environ.update({"ZHTM_DB": str(db.resolve()), "ZHTM_PROJECT": str(project.resolve()),
