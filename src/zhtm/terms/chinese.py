@@ -38,6 +38,9 @@ MIN_LEN = 2
 # A string is marked absorbed by an extension that accounts for this share of its
 # occurrences (1.0 = the classic closed-string rule).
 CLOSURE = 0.75
+# Seen twice, a string followed twice by the same word is no evidence that it belongs to it
+# (高标准农田 in 5.8万亩 and 12万亩高标准农田).
+CLOSED_MIN_FREQUENCY = int(__import__("os").environ.get("ZHTM_CMF", "2"))
 ABSORBED_FACTOR = 0.5  # until the English shows whether the extension is the same term
 # A candidate found mostly inside longer candidates (科学城 in 怀柔科学城, 未来科学城 …) is a
 # head or a fragment of those terms rather than a glossary entry of its own.
@@ -57,6 +60,9 @@ EXTEND = 4  # characters an absorbing extension may add to reach a word boundary
 FUNCTION_EDGE_FACTOR = 0.1  # a function character as a word of its own at an edge
 VERB_EDGE_FACTOR = 0.25  # a policy verb as a word of its own at the start (or close to the end)
 VERB_END_FACTOR = 0.5  # 城市建设 "urban development": usually an activity, not a term
+# A string that only ever opens a unit as a clause of its own, closed by ：or ！, is a form of
+# address (各位代表：, 各位代表！过去一年……).
+STANDALONE_FACTOR = 0.1
 FORM_FACTOR = 0.5  # digits or 、 in an unquoted string: mostly running text (新增5G基站)
 
 # Policy verbs and adverbs that begin (or end) a clause, rarely a term.
@@ -101,6 +107,12 @@ class ZhSignals:
     nested: bool = True  # mostly inside longer candidates: a head or a fragment of them
     soft_edges: bool = True  # False: a bad edge drops the candidate (the old hard filter)
     forms: bool = True  # False: only Chinese characters in a term, at most 14 of them
+    bound_edges: bool = True  # an edge piece the rest never occurs without is part of the term
+    quantities: bool = True  # a number and measure word around a term do not absorb it
+    addresses: bool = True  # a string only ever opening a unit as an address (各位代表！) is no term
+    # A string always inside a longer one keeps its score until the English shows which of the
+    # two is the term (False: it is halved at once, and mostly falls out of the first tier).
+    english_absorption: bool = __import__("os").environ.get("ZHTM_EA", "0") == "1"
 
 
 @dataclass(slots=True)
@@ -116,6 +128,8 @@ class ZhCandidate:
     boundary_agreement: float = 1.0
     edge_split: float = 0.0  # share of occurrences where a bad edge is a word of its own
     absorbed_by: str = ""  # the extension that (nearly) always surrounds it
+    edge_freedom: float = 1.0  # how often the rest occurs without its verb / function edge
+    standalone: bool = False  # every occurrence opens a unit as a clause of its own (各位代表：)
     score: float = 0.0
 
 
@@ -244,6 +258,13 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
     formed: dict[str, bool] = {}
     pieces: dict[str, tuple[int, int]] = {}
     edge = 0  # each run edge counts as a distinct neighbour
+    # a unit opening with a clause of its own closed by ：or ！ (各位代表！) opens with an address
+    opening: dict[int, str] = {}
+    for i, text in enumerate(texts):
+        m = run_pattern.search(text)
+        if m is not None and m.start() <= 1 and text[m.end():m.end() + 1] in ("：", ":", "！", "!"):
+            opening[i] = m.group()
+    alone: Counter[str] = Counter()  # occurrences that are such an opening clause
     for unit, run in runs:
         n = len(run)
         bounds = _boundaries(run, segment if signals.boundaries else None)
@@ -269,6 +290,8 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
                     split[s] += 1
                 if not units[s] or units[s][-1] != unit:
                     units[s].append(unit)
+                if i == 0 and j == n and opening.get(unit) == run:
+                    alone[s] += 1
     out = []
     for s in sorted(units):
         f = sum(left[s].values())
@@ -278,7 +301,10 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
             continue
         cand = ZhCandidate(s, f, units[s], quoted[s], len(left[s]), len(right[s]),
                            agree[s] / f if f else 0.0, split[s] / f if f else 0.0)
-        if signals.closed and f >= 2 and not quoted[s]:
+        if signals.bound_edges:
+            cand.edge_freedom = _edge_freedom(s, f, counts)
+        cand.standalone = signals.addresses and alone[s] == f
+        if signals.closed and f >= CLOSED_MIN_FREQUENCY and not quoted[s]:
             cand.absorbed_by = _absorbed(s, f, left, right, signals, agree, counts, segment)
         cand.score = _score(cand, signals, word_frequency)
         if cand.score > 0:
@@ -287,6 +313,24 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
         _demote_nested(out)
     out.sort(key=lambda c: (-c.score, -c.frequency, c.text))
     return out
+
+
+def _edge_freedom(s: str, f: int, counts: Counter) -> float:
+    """How free the offending edge of `s` is: the (smoothed) share of the occurrences of the
+    rest that lack it. A verb or function character the rest never occurs without belongs
+    to the term (统筹发展和安全, 以习近平同志为核心的党中央, 京津冀协同发展); one the rest often
+    occurs without is a clause's verb (推进美丽乡村, 城市建设)."""
+    start, end = edge_pieces(s)
+    if not start and not end:
+        m = _VERB_END.search(s)
+        if m is None:
+            return 1.0
+        end = len(s) - m.start()
+    inner = s[start:len(s) - end]
+    if len(inner) < MIN_LEN:
+        return 1.0
+    rest = max(f, counts.get(inner, f))
+    return (rest - f + 1) / (rest + 1)
 
 
 def make_candidate(text: str, texts: Sequence[str]) -> ZhCandidate:
@@ -348,6 +392,8 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
                     and agree[longer] < 0.5 * counts[longer]:
                 continue  # a cut word: take the rest of it
             added = longer[:len(longer) - len(s)] if side == "l" else longer[len(s):]
+            if signals.quantities and set(added) <= _QUANTITY:
+                break  # 5.8万亩 / 12万亩高标准农田: a quantity before a term is not part of it
             if signals.word_closure and side == "r" and added in _POLICY_VERB_SET and len(s) >= 4:
                 break  # 美丽乡村 + 建设: the activity, not a longer term (高质量 + 发展 still is)
             return longer
@@ -365,7 +411,9 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
         score *= c.boundary_agreement if not c.quoted else 1.0
     if c.quoted:
         score *= 1.0 + QUOTE_WEIGHT * math.log2(1 + c.quoted)
-    if c.absorbed_by:
+    if c.standalone:
+        score *= STANDALONE_FACTOR
+    if c.absorbed_by and not signals.english_absorption:
         score *= ABSORBED_FACTOR
     if len(c.text) == 2:
         score *= TWO_CHARACTER_FACTOR
@@ -378,9 +426,9 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
             own = c.edge_split if signals.boundaries else 1.0
             factor = FUNCTION_EDGE_FACTOR if (start == 1 and c.text[0] in BAD_START) or (
                 end == 1 and c.text[-1] in BAD_END) else VERB_EDGE_FACTOR
-            score *= 1.0 - (1.0 - factor) * own
+            score *= 1.0 - (1.0 - factor) * own * c.edge_freedom
         elif _VERB_END.search(c.text):
-            score *= VERB_END_FACTOR
+            score *= 1.0 - (1.0 - VERB_END_FACTOR) * c.edge_freedom
     if signals.generic and not c.quoted and (c.text.startswith(GENERIC_START)
                                                 or c.text.endswith(GENERIC_END)):
         score *= GENERIC_FACTOR

@@ -23,11 +23,12 @@ from .chinese import (
     make_candidate,
     sentencepiece_segmenter,
 )
-from .english import EnChoice, EnglishSide, EnSignals, english_head, tokenize
+from .english import EnChoice, EnglishSide, EnSignals, TermLexicon, english_head, tokenize
 from .notes import Note, attach_notes
 
 FORMATS: tuple[str, ...] = ("tbx", "tbx3", "tsv", "csv")
 SEGMENTERS: tuple[str, ...] = ("auto", "jieba", "sentencepiece", "none")
+NESTED_OWNER = __import__("os").environ.get("ZHTM_NO", "1") == "1"
 RERANK_FLOOR = 0.2  # a term with no credible English keeps this share of its Chinese score
 # A string (nearly) always inside a longer one keeps its demotion unless its own English
 # translates at least this share of it (一流营商 "accessible" stays down).
@@ -134,12 +135,16 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
     seen: dict[str, tuple[ZhCandidate, EnChoice]] = {}  # every candidate of earlier tiers
     owned: dict[tuple[str, ...], str] = {}  # English spans claimed in earlier tiers
     by_text = {c.text: c for c in candidates}
+    absorbs: dict[str, list[str]] = {}  # extension -> the strings it (nearly) always surrounds
+    for c in candidates:
+        if c.absorbed_by:
+            absorbs.setdefault(c.absorbed_by, []).append(c.text)
     placed: set[str] = set()
     for first in range(0, len(candidates), options.pool):
         head = candidates[first:first + options.pool]
         if first == 0:  # the terms the notes define are ranked with the first tier
             head = head + [by_text[t] for t in definitions if t in by_text]
-        tier = _with_absorbers(head, by_text, placed)
+        tier = _with_absorbers(head, by_text, placed, absorbs)
         taken = frozenset(owned)
         initial = [english.choose(c.text, c.units, quoted=c.quoted > 0, exclude=taken) if taken
                    else choose(c) for c in tier]
@@ -158,13 +163,15 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
                 choice = _note_english(cand, note, choice, units)
             if choice is None:
                 continue
-            score = _rank_score(cand, choice, seen.get(cand.text, (cand, choice))[1], seen, options)
+            score = _rank_score(cand, choice, seen.get(cand.text, (cand, choice))[1], seen, options,
+                                absorbs.get(cand.text, ()))
             if score is None:
                 continue
             entry = _entry(cand, choice, units, note.text if note else "")
             ranked.append((score + (DEFINED_BONUS if entry.definition else 0.0), entry))
         ranked.sort(key=lambda se: (-round(se[0], 9), se[1].zh))
-        out = _drop_nested(out + [e for _, e in ranked])
+        tier_entries = [e for _, e in ranked]
+        out = _drop_nested(out + tier_entries, conjuncts=options.signals.english_absorption)
         if len(out) >= options.limit:
             break
     return out[: options.limit]
@@ -211,30 +218,41 @@ def _with_defined(candidates: list[ZhCandidate], definitions: dict[str, Note],
 
 
 def _with_absorbers(tier: list[ZhCandidate], by_text: dict[str, ZhCandidate],
-                    placed: set[str]) -> list[ZhCandidate]:
-    """The tier's candidates (those not placed in an earlier tier) and the extensions that
-    absorb them, so that both have English when absorption is decided."""
+                    placed: set[str], absorbs: dict[str, list[str]]) -> list[ZhCandidate]:
+    """The tier's candidates (those not placed in an earlier tier) with the extensions that
+    absorb them and the strings they absorb, so that all have English when absorption is
+    decided."""
     out: list[ZhCandidate] = []
-    for cand in tier:
-        while cand is not None and cand.text not in placed:
-            placed.add(cand.text)
-            out.append(cand)
-            cand = by_text.get(cand.absorbed_by)
+    todo = list(tier)
+    while todo:
+        cand = todo.pop(0)
+        if cand.text in placed:
+            continue
+        placed.add(cand.text)
+        out.append(cand)
+        related = [cand.absorbed_by, *absorbs.get(cand.text, ())]
+        todo.extend(by_text[t] for t in related if t in by_text and t not in placed)
     return out
 
 
 def _rank_score(cand: ZhCandidate, choice: EnChoice, own: EnChoice,
-                seen: dict[str, tuple[ZhCandidate, EnChoice]], options: TermOptions) -> float | None:
+                seen: dict[str, tuple[ZhCandidate, EnChoice]], options: TermOptions,
+                absorbed: Sequence[str] = ()) -> float | None:
     """The candidate's score after its English is known (`choice`; `own`: before competitive
-    linking); None when it is part of a longer term (or a longer string that adds nothing to
-    its English)."""
+    linking); None when it is part of a longer term, or a longer string whose English is
+    just that of a string inside it (万亩高标准农田 "high-standard cropland": 万亩 is not
+    translated there, 高标准农田 is the term)."""
     score = cand.score
     if cand.absorbed_by:
         verdict = _absorption(cand, own, seen)
         if verdict == "absorbed":
             return None
-        if verdict == "kept" and own.coverage >= KEPT_COVERAGE:
-            score /= ABSORBED_FACTOR  # not part of the extension, and English of its own
+        if not options.signals.english_absorption:
+            if verdict == "kept" and own.coverage >= KEPT_COVERAGE:
+                score /= ABSORBED_FACTOR  # not part of the extension, and English of its own
+        elif verdict == "kept" and own.coverage < KEPT_COVERAGE:
+            score *= ABSORBED_FACTOR  # no English of its own to show it is a term
+
     if options.english_rerank:
         score *= RERANK_FLOOR + choice.confidence
         if len(cand.text) == 2:  # a two-character word is a term when translated consistently
@@ -282,34 +300,65 @@ def _link_competitively(english: EnglishSide, candidates, choices, taken=frozens
     """One English span, one term: when two terms pick the same span, the one it belongs to
     less strongly takes its next best (“一业一证” and “一件事” both see “All-in-One-Go”, the
     quote at 一件事's position; 科技创新 does not mean "international innovation center",
-    国际科技创新中心 does)."""
-    owner: dict[tuple[str, ...], tuple[float, str]] = {}
+    国际科技创新中心 does). Between a string and a longer one around it, the span belongs to
+    the one it translates exactly (党中央决策部署's "decisions and plans", not 党中央决策's;
+    危旧楼房's "old and dilapidated buildings", not 危旧楼房改建's)."""
+    claims: dict[tuple[str, ...], list[tuple]] = {}
     for cand, choice in zip(candidates, choices):
         if choice is not None and choice.key:
-            best = owner.get(choice.key)
-            if best is None or (choice.score, cand.text) > best:
-                owner[choice.key] = (choice.score, cand.text)
+            # the string it translates most characters of; of equals, the shorter (the
+            # longer one's extra characters are not translated), then the better linked
+            strength = (round(choice.coverage * len(cand.text), 2), -len(cand.text)) if NESTED_OWNER else ()
+            claims.setdefault(choice.key, []).append((*strength, round(choice.score, 9), cand.score, cand.text))
+    owner = {key: max(got)[-1] for key, got in claims.items()}
     out = list(choices)
     for n, (cand, choice) in enumerate(zip(candidates, choices)):
-        if choice is None or not choice.key:
-            continue
-        rival = owner[choice.key][1]
-        if rival == cand.text:
+        if choice is None or not choice.key or owner[choice.key] == cand.text:
             continue
         out[n] = english.choose(cand.text, cand.units, quoted=cand.quoted > 0,
                                 exclude=taken | {choice.key})
     return out
 
 
-def _drop_nested(entries: list[TermEntry]) -> list[TermEntry]:
-    """A term inside a higher-ranked term with the same frequency and English adds nothing."""
+def _translates_extra(en: str, short: str, long_: str) -> bool:
+    """Whether a word of the English `en` translates a character of `long_` outside `short`
+    and nothing of `short` ("and plans" is 部署 of 党中央决策部署; nothing in "old and
+    dilapidated buildings" is 改建 of 危旧楼房改建; "carbon" of low-carbon is 碳 of 绿色低碳;
+    "Qi’an’an" is all of 企安安)."""
+    lexicon, own = TermLexicon(long_), TermLexicon(short)
+    at = long_.find(short)
+    inside = set(range(at, at + len(short)))
+    words = [t.text for t in tokenize(en)]
+    words = [part for word in words for part in (word.split("-") if "-" in word[1:] else [word])]
+    for token in tokenize(" ".join(words)):
+        if not own.explains(token) and any(p not in inside for p in lexicon.explains(token)):
+            return True
+    return False
+
+
+def _drop_nested(entries: list[TermEntry], *, conjuncts: bool = True) -> list[TermEntry]:
+    """A term inside a higher-ranked term with the same frequency and English adds nothing,
+    unless it is one member of a pair (东西部协作 in 东西部协作和支援合作 "east-west
+    collaboration and paired-up assistance")."""
     kept: list[TermEntry] = []
     for entry in entries:
-        if any(entry.zh in k.zh and entry.frequency == k.frequency and entry.en.lower() in k.en.lower()
+        if any(entry.zh in k.zh and entry.frequency == k.frequency and _inside_en(entry.en, k.en, conjuncts)
                for k in kept):
             continue
         kept.append(entry)
     return kept
+
+
+def _inside_en(inner: str, outer: str, conjuncts: bool) -> bool:
+    inner, outer = inner.lower(), outer.lower()
+    at = outer.find(inner)
+    if at < 0:
+        return False
+    if not conjuncts or inner == outer:
+        return True
+    rest = outer[at + len(inner):].lstrip()
+    before = outer[:at].rstrip()
+    return not (rest.startswith(("and ", "or ", ",")) or before.endswith((" and", " or", ",")))
 
 
 # --------------------------------------------------------------------------- inputs

@@ -23,9 +23,32 @@ LEX_FLOOR = 0.2  # weight of association alone, for spans no gloss explains
 
 LEX_POWER = 1.0  # how much more a span that translates the whole term is worth
 
+COV_POWER = float(__import__("os").environ.get("ZHTM_CP", "1.0"))
+
 MAX_UNEXPLAINED = 5  # longest span without gloss support (and longest lead before one)
 
 FOREIGN_FACTOR = 0.6  # per word of a span that translates a neighbour of the term
+
+# The speaker and the audience are in no term's English.
+SPEAKER = frozenset(("we", "our", "ours", "us", "you", "your", "i", "my"))
+
+MAX_LIST_COMMAS = 3
+
+# A term's English is a noun phrase: one ending on an adjective is a modifier cut from its
+# noun ("non-public", "innovation-driven", "global economic").
+ADJECTIVE_FACTOR = 0.5
+_ADJECTIVE_ENDINGS = ("-driven", "-based", "-oriented", "-led", "-related", "-owned", "-funded",
+                      "-level", "-scale", "-intensive", "-friendly", "-efficient", "-wide")
+_ADJECTIVE_SUFFIXES = ("ic", "ical", "al", "ive", "ous")
+_NOUNS = frozenset('''
+public traffic epidemic republic topic clinic logic music graphic plastic mechanic critic panic
+fabric capital proposal approval festival hospital terminal potential material animal signal
+principal individual professional official criminal total interval removal renewal arrival
+referral disposal rental survival withdrawal trial tribunal manual journal portal canal metal
+mineral medal rival ritual appraisal chemical periodical general initiative incentive objective
+executive representative alternative directive perspective detective native relative collective
+explosive locomotive motive archive narrative dynamic characteristic classic ethic rhetoric
+'''.split())  # “water, electricity, gas, and heating” (水电气热)
 
 
 @dataclass(slots=True)
@@ -65,6 +88,9 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
         if outside:
             explained = [{} if got and t.stem in outside and lexicon.inside_word(got) else got
                          for got, t in zip(explained, toks)]
+        alien = [False] * len(toks)
+        if text.word_links is not None:
+            explained, alien = _with_links(text, zh, unit, lo, hi, explained)
         seen_here = seen_in.setdefault(unit, set())
         quote_prior = text.quote_pairs(zh, unit, lo, hi) if text.quotes else {}
         caps = text.caps[unit]
@@ -81,6 +107,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                 start_prior *= 0.6  # a Title Case name is kept whole
             inner = 0  # an open quote inside the span: critical “minor details”
             inner_quote = False
+            last_comma, joined = -1, False
             for j in range(i, min(hi, i + max_words + 2)):
                 t = toks[j]
                 lw = lowers[j]
@@ -92,13 +119,16 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     if not inner or lw == "“":
                         break
                     inner, closing = 0, True
-                elif lw in HARD or lw in QUOTES:
-                    break
+                elif lw in HARD or lw in QUOTES or text.pronouns and lw in SPEAKER:
+                    break  # ("express our sincere gratitude": the speaker is in no term)
                 if lw == ",":
                     commas += 1
-                    if commas > 1:
+                    last_comma, joined = j, False
+                    if commas > (MAX_LIST_COMMAS if text.lists else 1):
                         break
                     continue
+                if lw in ("and", "or"):
+                    joined = True
                 if not closing:
                     words += 1
                     if not caps[j]:
@@ -110,12 +140,14 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                         for p, w in explained[j].items():
                             covered[p] = min(1.0, covered.get(p, 0.0) + w)
                     else:
-                        if t.stem in outside:
+                        if t.stem in outside or alien[j]:
                             foreign += 1
                         if not covered and (caps[j] != 2 or lw.endswith("'s")):
                             lead += 1  # unexplained words (or owners) before the first explained one
                 if lw in EDGE_STOP or inner:
                     continue
+                if commas > 1 and not joined:
+                    continue  # a list is only whole once its last item is joined (“…, gas, and heating”)
                 if closing:  # judge the end on the quoted word
                     t, lw = toks[j - 1], lowers[j - 1]
                     inner_quote = True
@@ -124,14 +156,16 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     seen_here.add(key)
                     co[key] += 1
                 if not covered:  # judged by association alone, once we know how often
-                    if key not in unexplained:
+                    if key not in unexplained and not (text.neighbours and content and foreign == content):
+                        # (not when every word translates the Chinese around the term:
+                        # “Three Schools” beside 雄安新区 is 三校一院's)
                         unexplained[key] = (unit, i, j, words, 0.8 if commas else 1.0)
                     if words >= MAX_UNEXPLAINED:
                         break
                     continue
                 cov = sum(covered.values()) / n_chars
                 prec = matched / content if content else 0.0
-                lex = cov * (0.35 + 0.65 * prec)
+                lex = cov ** COV_POWER * (0.35 + 0.65 * prec)
                 prior = start_prior * _length_prior(words, n_chars) * (0.8 if commas else 1.0)
                 prior *= FOREIGN_FACTOR ** foreign  # "east-west collaboration and paired-up assistance"
                 if quote_prior:
@@ -151,7 +185,8 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                 if lw in _NUMBER_WORDS or lw.isdigit():
                     prior *= 0.3  # "seven ... and two": a noun phrase ends on its noun
                 elif not explained[end] and caps[end] != 2:
-                    prior *= 0.75 if not lw.endswith("ly") else 0.4
+                    prior *= 0.4 if lw.endswith("ly") or text.participles and lw.endswith(("ing", "ed")) \
+                        else 0.75
                 if lowers[i][:1].isdigit() and not explained[i]:
                     prior *= 0.3  # "27 quasi-museums": the count is not the term
                 if not explained[i] and not _name_start(toks, i):
@@ -160,7 +195,8 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                         prior *= 0.7 ** (lead - 1)
                 old = where.get(key)
                 if old is None or lex * prior > old[2] * old[3]:
-                    where[key] = (unit, (i, j), lex, prior, prec, cov, foreign)
+                    shape = prior / _length_prior(words, n_chars)  # the edges, names, quotes
+                    where[key] = (unit, (i, j), lex, prior, prec, cov, foreign, shape)
     if text.association:
         for key, (unit, i, j, words, comma) in unexplained.items():
             if key in where or co[key] < 2 or co[key] < 0.6 * k:
@@ -169,9 +205,9 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
             prior = comma * _length_prior(words, n_chars) * _name_prior(toks, i, j)
             if text.quotes:
                 prior *= text.quote_pairs(zh, unit, *text._range_of(zh, unit, i)).get((i, j), 1.0)
-            where[key] = (unit, (i, j), 0.0, prior, 0.0, 0.0, 0)
+            where[key] = (unit, (i, j), 0.0, prior, 0.0, 0.0, 0, 1.0)
     out = {}
-    for key, (unit, span, lex, prior, prec, cov, _) in where.items():
+    for key, (unit, span, lex, prior, prec, cov, _, shape) in where.items():
         df = text.df.get(key, co[key])
         dice = 2 * co[key] / (k + df)
         confidence = min(1.0, (lex or 0.3 * dice) * (0.5 + 0.5 * dice))
@@ -179,7 +215,12 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
             # Consistency is evidence too: the span in (nearly) every window of the term
             # and rarely elsewhere ("waste sorting", "veterans": no gloss, no doubt).
             consistent = (co[key] / k) * (co[key] / df) * k / (k + 1)
+            if text.shaped:  # a recurring span with unexplained or foreign edges is no surer
+                consistent *= min(1.0, shape)  # ("Beijing into an international" for 国际科技)
             confidence = max(confidence, consistent if co[key] >= 2 else 0.0)
+        if text.adjectives and _adjective(key[-1]):
+            prior *= ADJECTIVE_FACTOR
+            confidence *= ADJECTIVE_FACTOR
         out[key] = Span(dice ** DICE_POWER * (LEX_FLOOR + lex) ** LEX_POWER * prior, unit, span,
                         confidence, co[key] / k, prec, cov)
     # English closedness: a span always extended by the same content word in the term's
@@ -191,6 +232,9 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
             if part not in out or extra in EDGE_STOP or not extra[0].isalpha() \
                     or co[part] != co[key]:
                 continue
+            if text.closed_extends and part == key[:-1] and extra.endswith(("ed", "ing")) \
+                    and where[key][5] <= where[part][5]:
+                continue  # a participle after the noun ("motions and suggestions raised")
             if text.df.get(part) == text.df.get(key) or (text.association and co[key] >= 2):
                 out[part].score *= 0.45
     # A span always followed (or preceded) by words that translate more of the term is
@@ -234,3 +278,59 @@ def _name_prior(toks: list[Token], i: int, j: int) -> float:
     if j + 1 < len(toks) and toks[j + 1].text[:1].isupper() and toks[j + 1].text[0].isalpha():
         prior *= 0.6
     return prior
+
+
+LINK_WEIGHT = float(__import__("os").environ.get("ZHTM_LW", "0.3"))
+ALIEN = float(__import__("os").environ.get("ZHTM_ALIEN", "0.5"))
+
+
+def _with_links(text, zh, unit, lo, hi, explained):
+    """Add what the learned word links say: a word the term's characters produced explains
+    them, for the share of their translation it carries; a word produced (mostly) by the
+    characters around the term is the neighbours'."""
+    source = text.zh_texts[unit]
+    spans = []
+    pos = source.find(zh)
+    while pos >= 0:
+        spans.append(pos)
+        pos = source.find(zh, pos + 1)
+    n = len(zh)
+    out = list(explained)
+    alien = [False] * len(explained)
+    for x in range(lo, hi):
+        links = text.word_links.of(unit, x)
+        if not links:
+            continue
+        inside: dict[int, float] = {}
+        produced_in = produced_out = 0.0
+        for link in links:
+            hit = False
+            for pos in spans:
+                a, b = max(link.start, pos), min(link.end, pos + n)
+                if a < b:
+                    hit = True
+                    for p in range(a - pos, b - pos):
+                        inside[p] = max(inside.get(p, 0.0), link.share)
+            if hit:
+                produced_in += link.produced
+            else:
+                produced_out += link.produced
+        if produced_in >= LINK_WEIGHT:
+            merged = dict(out[x])
+            for p, w in inside.items():
+                merged[p] = max(merged.get(p, 0.0), w)
+            out[x] = merged
+        elif produced_out >= ALIEN and produced_in < 0.1:
+            out[x] = {}
+            alien[x] = True
+    return out, alien
+
+
+def _adjective(word: str) -> bool:
+    """An adjective by its form (no tagger at hand): -driven, non-…, -ic, -al, -ive, -ous, with
+    the common nouns of those forms excepted."""
+    if word in _NOUNS or not word.isascii():
+        return False
+    if word.endswith(_ADJECTIVE_ENDINGS) or word.startswith("non-"):
+        return True
+    return "-" not in word and len(word) > 4 and word.endswith(_ADJECTIVE_SUFFIXES)
