@@ -38,9 +38,6 @@ MIN_LEN = 2
 # A string is marked absorbed by an extension that accounts for this share of its
 # occurrences (1.0 = the classic closed-string rule).
 CLOSURE = 0.75
-# Seen twice, a string followed twice by the same word is no evidence that it belongs to it
-# (高标准农田 in 5.8万亩 and 12万亩高标准农田).
-CLOSED_MIN_FREQUENCY = int(__import__("os").environ.get("ZHTM_CMF", "2"))
 ABSORBED_FACTOR = 0.5  # until the English shows whether the extension is the same term
 # A candidate found mostly inside longer candidates (科学城 in 怀柔科学城, 未来科学城 …) is a
 # head or a fragment of those terms rather than a glossary entry of its own.
@@ -110,9 +107,6 @@ class ZhSignals:
     bound_edges: bool = True  # an edge piece the rest never occurs without is part of the term
     quantities: bool = True  # a number and measure word around a term do not absorb it
     addresses: bool = True  # a string only ever opening a unit as an address (各位代表！) is no term
-    # A string always inside a longer one keeps its score until the English shows which of the
-    # two is the term (False: it is halved at once, and mostly falls out of the first tier).
-    english_absorption: bool = __import__("os").environ.get("ZHTM_EA", "0") == "1"
 
 
 @dataclass(slots=True)
@@ -304,7 +298,7 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
         if signals.bound_edges:
             cand.edge_freedom = _edge_freedom(s, f, counts)
         cand.standalone = signals.addresses and alone[s] == f
-        if signals.closed and f >= CLOSED_MIN_FREQUENCY and not quoted[s]:
+        if signals.closed and f >= 2 and not quoted[s]:
             cand.absorbed_by = _absorbed(s, f, left, right, signals, agree, counts, segment)
         cand.score = _score(cand, signals, word_frequency)
         if cand.score > 0:
@@ -413,7 +407,7 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
         score *= 1.0 + QUOTE_WEIGHT * math.log2(1 + c.quoted)
     if c.standalone:
         score *= STANDALONE_FACTOR
-    if c.absorbed_by and not signals.english_absorption:
+    if c.absorbed_by:
         score *= ABSORBED_FACTOR
     if len(c.text) == 2:
         score *= TWO_CHARACTER_FACTOR

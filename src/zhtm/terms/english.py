@@ -26,7 +26,6 @@ from .windows import _ZH_QUOTE, EnglishText, _contains, _en_quotes
 from .windows import EnSignals  # noqa: F401  (re-exported)
 
 VARIANT_CONFIDENCE = 0.5  # an admitted variant must be this sure
-VOTE = __import__("os").environ.get("ZHTM_VOTE", "0") == "1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +63,6 @@ class EnglishSide(EnglishText):
         if not scored:
             return None
         best_key, best = max(scored.items(), key=lambda kv: (kv[1].score, len(kv[0]), kv[0]))
-        if VOTE and len(set(units)) >= 2:
-            best_key, best = self._voted(zh, lexicon, units, quoted, exclude, scored, best_key, best)
         en = self._usual_surface(best_key, self.surface(best.unit, *best.span))
         variants: list[str] = []
         others = [u for u in units if not _contains(self.tokens[u], best_key)]
@@ -89,26 +86,6 @@ class EnglishSide(EnglishText):
         share = (k - len(set(others))) / k if k else 0.0
         return EnChoice(en, tuple(variants), best.unit, best.confidence, best_key, best.score,
                         share, best.precision, best.coverage)
-
-    def _voted(self, zh, lexicon, units, quoted, exclude, scored, best_key, best):
-        """The rendering most occurrences choose on their own (each unit's best span), the
-        overall score deciding between equally chosen ones."""
-        votes: Counter[tuple[str, ...]] = Counter()
-        for unit in dict.fromkeys(units):
-            here = self._score_spans(zh, lexicon, [unit], quoted)
-            if quoted:
-                self._add_quote_matches(zh, [unit], here)
-            for key in exclude:
-                here.pop(key, None)
-            if here:
-                key = max(here.items(), key=lambda kv: (kv[1].score, len(kv[0]), kv[0]))[0]
-                if key in scored:
-                    votes[key] += 1
-        if not votes or votes.get(best_key, 0) == max(votes.values()):
-            return best_key, best
-        top = max(votes.values())
-        key = max((k for k, v in votes.items() if v == top), key=lambda k: (scored[k].score, len(k), k))
-        return key, scored[key]
 
     def ranked_spans(self, zh: str, units: Sequence[int], *, quoted: bool = False):
         """Every scored span of `zh` in `units`, best first: [(key, Span)]."""

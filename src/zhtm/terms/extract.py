@@ -23,12 +23,11 @@ from .chinese import (
     make_candidate,
     sentencepiece_segmenter,
 )
-from .english import EnChoice, EnglishSide, EnSignals, TermLexicon, english_head, tokenize
+from .english import EnChoice, EnglishSide, EnSignals, english_head, tokenize
 from .notes import Note, attach_notes
 
 FORMATS: tuple[str, ...] = ("tbx", "tbx3", "tsv", "csv")
 SEGMENTERS: tuple[str, ...] = ("auto", "jieba", "sentencepiece", "none")
-NESTED_OWNER = __import__("os").environ.get("ZHTM_NO", "1") == "1"
 RERANK_FLOOR = 0.2  # a term with no credible English keeps this share of its Chinese score
 # A string (nearly) always inside a longer one keeps its demotion unless its own English
 # translates at least this share of it (一流营商 "accessible" stays down).
@@ -51,6 +50,9 @@ class TermOptions:
     english_rerank: bool = True  # terms with a consistent English rank higher
     pool: int = 600  # Chinese candidates ranked together (a tier); the ranking never depends on limit
     competitive: bool = True  # one English span, one term (the better-linked one)
+    # ... and the one it translates most characters of (a string or a longer one around it)
+    exact_owner: bool = True
+    pairs: bool = True  # a member of a pair stays beside it (东西部协作 in 东西部协作和支援合作)
     english: EnSignals = field(default_factory=EnSignals)
     # Phrases known to recur in other documents (e.g. long pieces of a sentencepiece model of
     # many reports): candidates even when this document has them once.
@@ -135,22 +137,18 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
     seen: dict[str, tuple[ZhCandidate, EnChoice]] = {}  # every candidate of earlier tiers
     owned: dict[tuple[str, ...], str] = {}  # English spans claimed in earlier tiers
     by_text = {c.text: c for c in candidates}
-    absorbs: dict[str, list[str]] = {}  # extension -> the strings it (nearly) always surrounds
-    for c in candidates:
-        if c.absorbed_by:
-            absorbs.setdefault(c.absorbed_by, []).append(c.text)
     placed: set[str] = set()
     for first in range(0, len(candidates), options.pool):
         head = candidates[first:first + options.pool]
         if first == 0:  # the terms the notes define are ranked with the first tier
             head = head + [by_text[t] for t in definitions if t in by_text]
-        tier = _with_absorbers(head, by_text, placed, absorbs)
+        tier = _with_absorbers(head, by_text, placed)
         taken = frozenset(owned)
         initial = [english.choose(c.text, c.units, quoted=c.quoted > 0, exclude=taken) if taken
                    else choose(c) for c in tier]
         choices = initial
         if options.competitive:
-            choices = _link_competitively(english, tier, initial, taken)
+            choices = _link_competitively(english, tier, initial, taken, options.exact_owner)
         for cand, first_choice, choice in zip(tier, initial, choices):
             if choice is not None:
                 # absorption is judged on the English each string finds on its own
@@ -163,15 +161,13 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
                 choice = _note_english(cand, note, choice, units)
             if choice is None:
                 continue
-            score = _rank_score(cand, choice, seen.get(cand.text, (cand, choice))[1], seen, options,
-                                absorbs.get(cand.text, ()))
+            score = _rank_score(cand, choice, seen.get(cand.text, (cand, choice))[1], seen, options)
             if score is None:
                 continue
             entry = _entry(cand, choice, units, note.text if note else "")
             ranked.append((score + (DEFINED_BONUS if entry.definition else 0.0), entry))
         ranked.sort(key=lambda se: (-round(se[0], 9), se[1].zh))
-        tier_entries = [e for _, e in ranked]
-        out = _drop_nested(out + tier_entries, conjuncts=options.signals.english_absorption)
+        out = _drop_nested(out + [e for _, e in ranked], pairs=options.pairs)
         if len(out) >= options.limit:
             break
     return out[: options.limit]
@@ -218,41 +214,30 @@ def _with_defined(candidates: list[ZhCandidate], definitions: dict[str, Note],
 
 
 def _with_absorbers(tier: list[ZhCandidate], by_text: dict[str, ZhCandidate],
-                    placed: set[str], absorbs: dict[str, list[str]]) -> list[ZhCandidate]:
-    """The tier's candidates (those not placed in an earlier tier) with the extensions that
-    absorb them and the strings they absorb, so that all have English when absorption is
-    decided."""
+                    placed: set[str]) -> list[ZhCandidate]:
+    """The tier's candidates (those not placed in an earlier tier) and the extensions that
+    absorb them, so that both have English when absorption is decided."""
     out: list[ZhCandidate] = []
-    todo = list(tier)
-    while todo:
-        cand = todo.pop(0)
-        if cand.text in placed:
-            continue
-        placed.add(cand.text)
-        out.append(cand)
-        related = [cand.absorbed_by, *absorbs.get(cand.text, ())]
-        todo.extend(by_text[t] for t in related if t in by_text and t not in placed)
+    for cand in tier:
+        while cand is not None and cand.text not in placed:
+            placed.add(cand.text)
+            out.append(cand)
+            cand = by_text.get(cand.absorbed_by)
     return out
 
 
 def _rank_score(cand: ZhCandidate, choice: EnChoice, own: EnChoice,
-                seen: dict[str, tuple[ZhCandidate, EnChoice]], options: TermOptions,
-                absorbed: Sequence[str] = ()) -> float | None:
+                seen: dict[str, tuple[ZhCandidate, EnChoice]], options: TermOptions) -> float | None:
     """The candidate's score after its English is known (`choice`; `own`: before competitive
-    linking); None when it is part of a longer term, or a longer string whose English is
-    just that of a string inside it (万亩高标准农田 "high-standard cropland": 万亩 is not
-    translated there, 高标准农田 is the term)."""
+    linking); None when it is part of a longer term (or a longer string that adds nothing to
+    its English)."""
     score = cand.score
     if cand.absorbed_by:
         verdict = _absorption(cand, own, seen)
         if verdict == "absorbed":
             return None
-        if not options.signals.english_absorption:
-            if verdict == "kept" and own.coverage >= KEPT_COVERAGE:
-                score /= ABSORBED_FACTOR  # not part of the extension, and English of its own
-        elif verdict == "kept" and own.coverage < KEPT_COVERAGE:
-            score *= ABSORBED_FACTOR  # no English of its own to show it is a term
-
+        if verdict == "kept" and own.coverage >= KEPT_COVERAGE:
+            score /= ABSORBED_FACTOR  # not part of the extension, and English of its own
     if options.english_rerank:
         score *= RERANK_FLOOR + choice.confidence
         if len(cand.text) == 2:  # a two-character word is a term when translated consistently
@@ -296,7 +281,7 @@ def _entry(cand: ZhCandidate, choice: EnChoice, units: list[Unit], definition: s
         doc=unit.doc, location=unit.location, definition=definition)
 
 
-def _link_competitively(english: EnglishSide, candidates, choices, taken=frozenset()):
+def _link_competitively(english: EnglishSide, candidates, choices, taken=frozenset(), exact=True):
     """One English span, one term: when two terms pick the same span, the one it belongs to
     less strongly takes its next best (“一业一证” and “一件事” both see “All-in-One-Go”, the
     quote at 一件事's position; 科技创新 does not mean "international innovation center",
@@ -308,7 +293,7 @@ def _link_competitively(english: EnglishSide, candidates, choices, taken=frozens
         if choice is not None and choice.key:
             # the string it translates most characters of; of equals, the shorter (the
             # longer one's extra characters are not translated), then the better linked
-            strength = (round(choice.coverage * len(cand.text), 2), -len(cand.text)) if NESTED_OWNER else ()
+            strength = (round(choice.coverage * len(cand.text), 2), -len(cand.text)) if exact else ()
             claims.setdefault(choice.key, []).append((*strength, round(choice.score, 9), cand.score, cand.text))
     owner = {key: max(got)[-1] for key, got in claims.items()}
     out = list(choices)
@@ -320,41 +305,25 @@ def _link_competitively(english: EnglishSide, candidates, choices, taken=frozens
     return out
 
 
-def _translates_extra(en: str, short: str, long_: str) -> bool:
-    """Whether a word of the English `en` translates a character of `long_` outside `short`
-    and nothing of `short` ("and plans" is 部署 of 党中央决策部署; nothing in "old and
-    dilapidated buildings" is 改建 of 危旧楼房改建; "carbon" of low-carbon is 碳 of 绿色低碳;
-    "Qi’an’an" is all of 企安安)."""
-    lexicon, own = TermLexicon(long_), TermLexicon(short)
-    at = long_.find(short)
-    inside = set(range(at, at + len(short)))
-    words = [t.text for t in tokenize(en)]
-    words = [part for word in words for part in (word.split("-") if "-" in word[1:] else [word])]
-    for token in tokenize(" ".join(words)):
-        if not own.explains(token) and any(p not in inside for p in lexicon.explains(token)):
-            return True
-    return False
-
-
-def _drop_nested(entries: list[TermEntry], *, conjuncts: bool = True) -> list[TermEntry]:
+def _drop_nested(entries: list[TermEntry], *, pairs: bool = True) -> list[TermEntry]:
     """A term inside a higher-ranked term with the same frequency and English adds nothing,
     unless it is one member of a pair (东西部协作 in 东西部协作和支援合作 "east-west
     collaboration and paired-up assistance")."""
     kept: list[TermEntry] = []
     for entry in entries:
-        if any(entry.zh in k.zh and entry.frequency == k.frequency and _inside_en(entry.en, k.en, conjuncts)
+        if any(entry.zh in k.zh and entry.frequency == k.frequency and _inside_en(entry.en, k.en, pairs)
                for k in kept):
             continue
         kept.append(entry)
     return kept
 
 
-def _inside_en(inner: str, outer: str, conjuncts: bool) -> bool:
+def _inside_en(inner: str, outer: str, pairs: bool) -> bool:
     inner, outer = inner.lower(), outer.lower()
     at = outer.find(inner)
     if at < 0:
         return False
-    if not conjuncts or inner == outer:
+    if not pairs or inner == outer:
         return True
     rest = outer[at + len(inner):].lstrip()
     before = outer[:at].rstrip()

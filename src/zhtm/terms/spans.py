@@ -23,8 +23,6 @@ LEX_FLOOR = 0.2  # weight of association alone, for spans no gloss explains
 
 LEX_POWER = 1.0  # how much more a span that translates the whole term is worth
 
-COV_POWER = float(__import__("os").environ.get("ZHTM_CP", "1.0"))
-
 MAX_UNEXPLAINED = 5  # longest span without gloss support (and longest lead before one)
 
 FOREIGN_FACTOR = 0.6  # per word of a span that translates a neighbour of the term
@@ -77,6 +75,9 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
     max_words = max(MAX_WORDS, n_chars)  # a long slogan has a long English
     numerals = [p for p, ch in enumerate(zh) if ch in _NUMERALS] if text.numerals else []
     seen_in: dict[int, set[tuple[str, ...]]] = {}
+    # per unit: coverage and unexplained words of each explained span, and where each key is
+    span_info: dict[int, dict[tuple[int, int], tuple[float, int]]] = {}
+    key_at: dict[int, dict[tuple[str, ...], list[tuple[int, int]]]] = {}
     unexplained: dict[tuple[str, ...], tuple[int, int, int, int, float]] = {}
     for unit, lo, hi in text._segments(zh, units):
         toks = text.tokens[unit]
@@ -88,9 +89,6 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
         if outside:
             explained = [{} if got and t.stem in outside and lexicon.inside_word(got) else got
                          for got, t in zip(explained, toks)]
-        alien = [False] * len(toks)
-        if text.word_links is not None:
-            explained, alien = _with_links(text, zh, unit, lo, hi, explained)
         seen_here = seen_in.setdefault(unit, set())
         quote_prior = text.quote_pairs(zh, unit, lo, hi) if text.quotes else {}
         caps = text.caps[unit]
@@ -119,12 +117,12 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     if not inner or lw == "“":
                         break
                     inner, closing = 0, True
-                elif lw in HARD or lw in QUOTES or text.pronouns and lw in SPEAKER:
+                elif lw in HARD or lw in QUOTES or text.signals.speaker and lw in SPEAKER:
                     break  # ("express our sincere gratitude": the speaker is in no term)
                 if lw == ",":
                     commas += 1
                     last_comma, joined = j, False
-                    if commas > (MAX_LIST_COMMAS if text.lists else 1):
+                    if commas > (MAX_LIST_COMMAS if text.signals.lists else 1):
                         break
                     continue
                 if lw in ("and", "or"):
@@ -140,7 +138,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                         for p, w in explained[j].items():
                             covered[p] = min(1.0, covered.get(p, 0.0) + w)
                     else:
-                        if t.stem in outside or alien[j]:
+                        if t.stem in outside:
                             foreign += 1
                         if not covered and (caps[j] != 2 or lw.endswith("'s")):
                             lead += 1  # unexplained words (or owners) before the first explained one
@@ -156,7 +154,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     seen_here.add(key)
                     co[key] += 1
                 if not covered:  # judged by association alone, once we know how often
-                    if key not in unexplained and not (text.neighbours and content and foreign == content):
+                    if key not in unexplained and not (text.signals.neighbours and content and foreign == content):
                         # (not when every word translates the Chinese around the term:
                         # “Three Schools” beside 雄安新区 is 三校一院's)
                         unexplained[key] = (unit, i, j, words, 0.8 if commas else 1.0)
@@ -165,7 +163,9 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     continue
                 cov = sum(covered.values()) / n_chars
                 prec = matched / content if content else 0.0
-                lex = cov ** COV_POWER * (0.35 + 0.65 * prec)
+                span_info.setdefault(unit, {})[(i, j)] = (cov, content - matched)
+                key_at.setdefault(unit, {}).setdefault(key, []).append((i, j))
+                lex = cov * (0.35 + 0.65 * prec)
                 prior = start_prior * _length_prior(words, n_chars) * (0.8 if commas else 1.0)
                 prior *= FOREIGN_FACTOR ** foreign  # "east-west collaboration and paired-up assistance"
                 if quote_prior:
@@ -185,7 +185,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                 if lw in _NUMBER_WORDS or lw.isdigit():
                     prior *= 0.3  # "seven ... and two": a noun phrase ends on its noun
                 elif not explained[end] and caps[end] != 2:
-                    prior *= 0.4 if lw.endswith("ly") or text.participles and lw.endswith(("ing", "ed")) \
+                    prior *= 0.4 if lw.endswith("ly") or text.signals.participles and lw.endswith(("ing", "ed")) \
                         else 0.75
                 if lowers[i][:1].isdigit() and not explained[i]:
                     prior *= 0.3  # "27 quasi-museums": the count is not the term
@@ -195,8 +195,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                         prior *= 0.7 ** (lead - 1)
                 old = where.get(key)
                 if old is None or lex * prior > old[2] * old[3]:
-                    shape = prior / _length_prior(words, n_chars)  # the edges, names, quotes
-                    where[key] = (unit, (i, j), lex, prior, prec, cov, foreign, shape)
+                    where[key] = (unit, (i, j), lex, prior, prec, cov, foreign)
     if text.association:
         for key, (unit, i, j, words, comma) in unexplained.items():
             if key in where or co[key] < 2 or co[key] < 0.6 * k:
@@ -205,20 +204,30 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
             prior = comma * _length_prior(words, n_chars) * _name_prior(toks, i, j)
             if text.quotes:
                 prior *= text.quote_pairs(zh, unit, *text._range_of(zh, unit, i)).get((i, j), 1.0)
-            where[key] = (unit, (i, j), 0.0, prior, 0.0, 0.0, 0, 1.0)
+            where[key] = (unit, (i, j), 0.0, prior, 0.0, 0.0, 0)
+    # An occurrence inside a longer span that translates more of the term with no more
+    # unexplained words is that span's, not this one's ("Sixth Ring Road High Line Park"
+    # inside "East Sixth Ring Road High Line Park"; "lawful rights" inside "lawful rights
+    # and interests"): only the other occurrences count for it.
+    subsumed: Counter[tuple[str, ...]] = Counter()
+    if text.signals.longer_renderings:
+        for unit, infos in span_info.items():
+            for key, places in key_at[unit].items():
+                if all(_subsumed(infos, text.lowers[unit], text.caps[unit], i, j) for i, j in places):
+                    subsumed[key] += 1
     out = {}
-    for key, (unit, span, lex, prior, prec, cov, _, shape) in where.items():
+    for key, (unit, span, lex, prior, prec, cov, _) in where.items():
         df = text.df.get(key, co[key])
-        dice = 2 * co[key] / (k + df)
+        if co[key] - subsumed[key] <= 0:
+            continue
+        dice = 2 * (co[key] - subsumed[key]) / (k + df)
         confidence = min(1.0, (lex or 0.3 * dice) * (0.5 + 0.5 * dice))
         if text.association:
             # Consistency is evidence too: the span in (nearly) every window of the term
             # and rarely elsewhere ("waste sorting", "veterans": no gloss, no doubt).
             consistent = (co[key] / k) * (co[key] / df) * k / (k + 1)
-            if text.shaped:  # a recurring span with unexplained or foreign edges is no surer
-                consistent *= min(1.0, shape)  # ("Beijing into an international" for 国际科技)
             confidence = max(confidence, consistent if co[key] >= 2 else 0.0)
-        if text.adjectives and _adjective(key[-1]):
+        if text.signals.adjectives and _adjective(key[-1]):
             prior *= ADJECTIVE_FACTOR
             confidence *= ADJECTIVE_FACTOR
         out[key] = Span(dice ** DICE_POWER * (LEX_FLOOR + lex) ** LEX_POWER * prior, unit, span,
@@ -232,7 +241,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
             if part not in out or extra in EDGE_STOP or not extra[0].isalpha() \
                     or co[part] != co[key]:
                 continue
-            if text.closed_extends and part == key[:-1] and extra.endswith(("ed", "ing")) \
+            if text.signals.participles and part == key[:-1] and extra.endswith(("ed", "ing")) \
                     and where[key][5] <= where[part][5]:
                 continue  # a participle after the noun ("motions and suggestions raised")
             if text.df.get(part) == text.df.get(key) or (text.association and co[key] >= 2):
@@ -280,52 +289,6 @@ def _name_prior(toks: list[Token], i: int, j: int) -> float:
     return prior
 
 
-LINK_WEIGHT = float(__import__("os").environ.get("ZHTM_LW", "0.3"))
-ALIEN = float(__import__("os").environ.get("ZHTM_ALIEN", "0.5"))
-
-
-def _with_links(text, zh, unit, lo, hi, explained):
-    """Add what the learned word links say: a word the term's characters produced explains
-    them, for the share of their translation it carries; a word produced (mostly) by the
-    characters around the term is the neighbours'."""
-    source = text.zh_texts[unit]
-    spans = []
-    pos = source.find(zh)
-    while pos >= 0:
-        spans.append(pos)
-        pos = source.find(zh, pos + 1)
-    n = len(zh)
-    out = list(explained)
-    alien = [False] * len(explained)
-    for x in range(lo, hi):
-        links = text.word_links.of(unit, x)
-        if not links:
-            continue
-        inside: dict[int, float] = {}
-        produced_in = produced_out = 0.0
-        for link in links:
-            hit = False
-            for pos in spans:
-                a, b = max(link.start, pos), min(link.end, pos + n)
-                if a < b:
-                    hit = True
-                    for p in range(a - pos, b - pos):
-                        inside[p] = max(inside.get(p, 0.0), link.share)
-            if hit:
-                produced_in += link.produced
-            else:
-                produced_out += link.produced
-        if produced_in >= LINK_WEIGHT:
-            merged = dict(out[x])
-            for p, w in inside.items():
-                merged[p] = max(merged.get(p, 0.0), w)
-            out[x] = merged
-        elif produced_out >= ALIEN and produced_in < 0.1:
-            out[x] = {}
-            alien[x] = True
-    return out, alien
-
-
 def _adjective(word: str) -> bool:
     """An adjective by its form (no tagger at hand): -driven, non-…, -ic, -al, -ive, -ous, with
     the common nouns of those forms excepted."""
@@ -334,3 +297,27 @@ def _adjective(word: str) -> bool:
     if word.endswith(_ADJECTIVE_ENDINGS) or word.startswith("non-"):
         return True
     return "-" not in word and len(word) > 4 and word.endswith(_ADJECTIVE_SUFFIXES)
+
+
+def _subsumed(infos: dict[tuple[int, int], tuple[float, int]], lowers: list[str],
+              caps: list[int], i: int, j: int) -> bool:
+    """Span [i, j] lies inside a span that covers more of the term with no more unexplained
+    words: a name continued by capitalised words ("East Sixth Ring Road …", "Xiong’an New
+    Area"), or a coordinated member on the right ("lawful rights and interests")."""
+    cov, unexplained = infos[(i, j)]
+    longer = []
+    for a in range(i - 1, i - 4, -1):
+        if a < 0 or not caps[a]:
+            break
+        longer.append((a, j))
+    for b in range(j + 1, min(len(caps), j + 4)):
+        if caps[b] != 2:
+            break
+        longer.append((i, b))
+    if j + 2 < len(lowers) and lowers[j + 1] in ("and", "or"):
+        longer += [(i, b) for b in range(j + 2, j + 5)]
+    for a, b in longer:
+        got = infos.get((a, b))
+        if got is not None and got[1] == unexplained and got[0] > cov + 0.01:
+            return True
+    return False

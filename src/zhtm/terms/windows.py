@@ -30,6 +30,13 @@ class EnSignals:
     derived: bool = True  # glosses explain derived forms (revitalize → revitalization)
     foreign: bool = True  # words that translate the Chinese around the term are not its English
     sure_variants: bool = True  # a variant renders the whole term, twice (or word for word once)
+    lists: bool = True  # an enumeration is whole up to its last member (“water, electricity, gas, and heating”)
+    neighbours: bool = True  # no gloss for the term, all for the Chinese around it: the neighbours' English
+    participles: bool = True  # a trailing unexplained participle is a clause, not the term ("…, providing")
+    speaker: bool = True  # we / our / you are in no term's English ("express our sincere gratitude")
+    adjectives: bool = True  # English ending on an adjective is a modifier cut from its noun ("non-public")
+    longer_renderings: bool = True  # an occurrence inside a longer rendering (a name continued,
+    # a coordinated member) counts for that one ("East Sixth Ring Road High Line Park")
 
 _ZH_QUOTE = re.compile(r"“([^“”]{1,24})”")
 
@@ -60,26 +67,8 @@ class EnglishText:
         self.quotes = signals.quote_pairs
         self.numerals = signals.numerals
         self.windows = signals.windows
-        self.closed_extends = __import__("os").environ.get("ZHTM_B", "1") == "1"
-        self.lists = __import__("os").environ.get("ZHTM_LISTS", "1") == "1"
-        self.neighbours = __import__("os").environ.get("ZHTM_NB", "1") == "1"
-        self.participles = __import__("os").environ.get("ZHTM_PART", "1") == "1"
-        self.shaped = __import__("os").environ.get("ZHTM_SHAPE", "1") == "1"
-        self.pronouns = __import__("os").environ.get("ZHTM_PRON", "1") == "1"
-        self.adjectives = __import__("os").environ.get("ZHTM_ADJ", "1") == "1"
         self._windows: dict[int, list] = {}
         self._zh_of: dict[tuple[int, int, int], str] = {}
-        self.word_links = None
-        import os
-        if self.zh_texts is not None and os.environ.get("ZHTM_LINKS", "1") == "1":
-            from .wordlinks import WordLinks
-            from .chinese import jieba_segmenter
-            got = jieba_segmenter()
-            for unit in range(len(self.texts)):
-                self._windows[unit] = clause_windows(self.zh_texts[unit], self.texts[unit])
-            self.word_links = WordLinks(self.zh_texts, self.tokens,
-                                        [self._windows[u] for u in range(len(self.texts))],
-                                        got[0] if got else None)
 
     def window_ranges(self, zh: str, unit: int) -> list[tuple[int, int]]:
         """Token ranges [lo, hi) of the English aligned to the clauses of `unit` holding `zh`
