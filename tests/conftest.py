@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.guard import changes, checkout_state
 from tests.paths import GOLDEN_DIR, ROOT
 
 if str(ROOT / "src") not in sys.path:  # run from a checkout without installing
@@ -19,6 +20,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="Rewrite golden files under tests/golden/ instead of comparing "
                           "(review the diff before committing).")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_untouched():
+    """Fails the run when anything in the checkout changed while the tests ran: a test that
+    writes outside its tmp_path (say ./zhtm.db, the user's store) is a bug."""
+    before = checkout_state(ROOT)
+    yield
+    if before is None:  # not a git checkout: nothing to compare with
+        return
+    changed = changes(before, checkout_state(ROOT) or {})
+    if changed:
+        pytest.fail("the test run changed the checkout (tests may write only to their "
+                    "tmp_path):\n  " + "\n  ".join(changed[:50]), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_store_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's $ZHTM_DB must never be the store a test writes to."""
+    monkeypatch.delenv("ZHTM_DB", raising=False)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ def test_committed_assets_are_reproduced_byte_for_byte(tmp_path):
                                        "--db", str(tmp_path / "tm.db")])
     assert result.exit_code == 0, result.output
     # The main job ends with a lookup in the store it just built.
-    assert f"{tmp_path / 'tm.db'}: 348 units from 1 TMX file(s)" in result.output
+    assert f"{tmp_path / 'tm.db'}: 349 units from 1 TMX file(s)" in result.output
     assert "  89%  [一]是深入落实首都城市战略定位,京津冀协同发展[不断]走深走实。\n" \
            "        First, leveraging Beijing’s strategic status as the capital of China" in result.output
     assert list(tmp_path.glob(".tm.db*")) == []

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from .paths import write_error
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -42,13 +44,19 @@ def atomic_output(dest: str | Path, mode: str = "w", encoding: str | None = "utf
     """Yield a temporary file beside `dest`; it replaces `dest` only if the block succeeds.
 
     The temporary file is `.NAME.PID.XXXX.part` (hidden, and no CAT tool loads `.part`); one
-    left by a killed writer is removed by the next successful write of `dest`."""
+    left by a killed writer is removed by the next successful write of `dest`. The folder
+    must exist (it is not created). A file that cannot be written (no such folder,
+    permission, read-only or full disk) raises `WriteError` and leaves `dest` as it was.
+    """
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}.", suffix=".part",
-                               dir=dest.parent)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+    existed = dest.exists()
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}.", suffix=".part",
+                                   dir=dest.parent)
+    except OSError as exc:
+        raise write_error(dest, exc, existed=existed) from None
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
@@ -56,9 +64,12 @@ def atomic_output(dest: str | Path, mode: str = "w", encoding: str | None = "utf
             os.fsync(handle.fileno())
         os.replace(tmp, dest)
         _remove_stale_parts(dest)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        # Only errors of this file (a write has no file name); others are the caller's.
+        if isinstance(exc, OSError) and exc.filename in (None, tmp, str(dest)):
+            raise write_error(dest, exc, existed=existed) from None
         raise

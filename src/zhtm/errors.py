@@ -32,8 +32,18 @@ class InputError(ZhtmError):
         return f"{place}: {self.message}"
 
 
+class WriteError(InputError):
+    """An output or the store cannot be written (permission, read-only, disk full, no such
+    folder): exit 1. Whatever was there before is unchanged."""
+
+
 class StoreBusyError(ZhtmError):
     """Another import holds the TM store's write lock (exit 1; nothing was imported)."""
+
+
+class ConflictError(ZhtmError):
+    """A review change refused because what it edits changed meanwhile (another reviewer, or
+    an older view of the page): nothing was changed; reload and decide again."""
 
 
 class UsageError(ZhtmError):

@@ -9,13 +9,17 @@ from hypothesis import strategies as st
 
 from zhtm.align.aligner import AlignSettings, align_blocks
 from zhtm.align.evaluate import micro_average, parse_links, score_alignment
+from zhtm.align.pipeline import REVIEW_BELOW
 from zhtm.records import Bead
 
 from tests.paths import BEIJING, MAC
 
 
 # Written for these tests (not from any corpus): a 1-1, a 1-3 split, a 2-1 merge,
-# an English-only sentence (0-1), then two 1-1 beads.
+# an English-only sentence (0-1), then two 1-1 beads. With its null-bead cost calibrated on
+# published novels (where a sentence without translation is rare and a false 1-0 costs two
+# beads), the aligner may fold the English-only sentence into its neighbour's bead; it must
+# then flag that bead for review.
 ZH = ["我昨天在北京见到了老朋友王明。",
       "他给我讲了三个故事：一个关于他的父亲，一个关于他的学校，还有一个关于一条河。",
       "天很冷。",
@@ -48,18 +52,29 @@ def assert_partition(beads: list[Bead], n: int, m: int) -> None:
         assert 0.0 <= b.score <= 1.0
 
 
+def assert_insertion_handled(beads: list[Bead], insertion: int) -> None:
+    """The English-only sentence is a 0-1 bead, or the bead that holds it is flagged."""
+    [holder] = [b for b in beads if insertion in b.en]
+    assert holder.zh == () or holder.score < REVIEW_BELOW, holder
+    others = [b for b in beads if b is not holder]
+    assert min(b.score for b in others) >= REVIEW_BELOW
+
+
 def test_hand_made_split_merge_and_insertion() -> None:
     [beads] = align_blocks([(ZH, EN)])
-    assert links(beads) == EXPECTED
-    scores = {b.kind: b.score for b in beads}
-    assert scores["0-1"] < 0.2          # the insertion is flagged for review
-    assert min(b.score for b in beads if b.zh and b.en) > 0.5
+    assert_partition(beads, len(ZH), len(EN))
+    expected = [bead for bead in EXPECTED if 5 not in bead[1] and 3 not in bead[0]]
+    assert [bead for bead in links(beads) if 5 not in bead[1] and 3 not in bead[0]] == expected
+    assert ((2, 3), (4,)) in links(beads) or ((2, 3), (4, 5)) in links(beads)
+    assert_insertion_handled(beads, insertion=5)
 
 
 def test_blocks_are_independent_and_ids_local() -> None:
     out = align_blocks([(ZH[:2], EN[:4]), (ZH[2:], EN[4:])])
     assert links(out[0]) == [((0,), (0,)), ((1,), (1, 2, 3))]
-    assert links(out[1]) == [((0, 1), (0,)), ((), (1,)), ((2,), (2,)), ((3,), (3,))]
+    assert links(out[1])[-2:] == [((2,), (2,)), ((3,), (3,))]
+    assert_partition(out[1], 4, 4)
+    assert_insertion_handled(out[1], insertion=1)
 
 
 def test_empty_sides_give_null_beads() -> None:
@@ -85,9 +100,10 @@ def test_progress_reports_every_block() -> None:
 
 def test_describe_is_a_short_signature() -> None:
     sig = AlignSettings().describe()
-    assert sig.startswith("zhtm-align v1 max=4x9")
-    assert "dict=cedict" in sig
+    assert sig.startswith("zhtm-align v2 max=4x9")
+    assert "dict=cedict" in sig and "table=ibm1-em" in sig and "quotes=on" in sig
     assert "dict=none" in AlignSettings(use_dictionary=False).describe()
+    assert "table=seed" in AlignSettings(learn_table=False).describe()
 
 
 def test_length_only_mode_still_partitions() -> None:
@@ -165,5 +181,5 @@ def test_mac_dev_regression() -> None:
     assert m.lax_f1 >= LAX_FLOOR
 
 
-STRICT_FLOOR = 0.84   # achieved value minus a small margin; see bench/bench_align.py
-LAX_FLOOR = 0.975
+STRICT_FLOOR = 0.90   # the target (achieved: see bench/bench_align.py)
+LAX_FLOOR = 0.995

@@ -67,9 +67,10 @@ def test_match_json_and_stdin(db):
                                 input="推进京津冀协同发展。\n\n全年地区生产总值增长5.4%。\n")
     assert result.exit_code == 0, result.output
     objs = [json.loads(line) for line in result.output.splitlines()]
-    assert [o["matches"][0]["score"] for o in objs] == [100, 93]   # 1 - 1/15
+    assert [o["line"] for o in objs] == [1, 2, 3]      # the blank line keeps its record
+    assert [[m["score"] for m in o["matches"]] for o in objs] == [[100], [], [93]]  # 1 - 1/15
     assert objs[0]["matches"][0]["origins"][0]["file"].endswith("beijing.tmx")
-    assert objs[1]["matches"][0]["penalties"]["numbers_only_in_query"] == ["5.4%"]
+    assert objs[2]["matches"][0]["penalties"]["numbers_only_in_query"] == ["5.4%"]
 
 
 def test_match_with_a_tsv_termbase(db, tmp_path):
@@ -103,6 +104,7 @@ def test_pretranslate_prints_bands(db, tmp_path):
     doc = tmp_path / "new.txt"
     doc.write_text("推进京津冀协同发展。城镇新增就业2300万人。\n\n今天天气很好。\n", encoding="utf-8")
     out = tmp_path / "omegat" / "tm" / "new.tmx"
+    out.parent.mkdir(parents=True)  # an OmegaT project has its tm/ folder
     result = CliRunner().invoke(pretranslate_cmd, [str(doc), "-o", str(out), "--db", str(db)])
     assert result.exit_code == 0, result.output
     rows = {line[:10].strip(): int(line[10:20]) for line in result.output.splitlines()[1:7]}
@@ -166,7 +168,7 @@ def test_db_that_is_not_a_store(tmp_path, tmx):
 
 def test_missing_store(tmp_path):
     line = error_line(CliRunner().invoke(match_cmd, ["句子", "--db", str(tmp_path / "no.db")]))
-    assert "no such store" in line
+    assert ": no such file (create a store with: zhtm import" in line
 
 
 def test_two_imports_at_once(db, tmp_path):

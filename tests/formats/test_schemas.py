@@ -149,10 +149,8 @@ def test_zhtm_build(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(main, ["build", str(ROOT / "corpus"), "--tmx-dir",
                                        str(tmp_path / "tmx"), "--termbase-dir",
-                                       str(tmp_path / "termbase"), "-q"])
-    if result.exit_code == 2 and "termbase-dir" in result.output:  # before issue 3 landed
-        result = CliRunner().invoke(main, ["build", str(ROOT / "corpus"), "--tmx-dir",
-                                           str(tmp_path / "tmx"), "-q"])
+                                       str(tmp_path / "termbase"), "--db", str(tmp_path / "tm.db"),
+                                       "-q"])
     assert result.exit_code == 0, result.output
     for path in sorted((tmp_path / "tmx").glob("*.tmx")):
         assert_tmx(path)

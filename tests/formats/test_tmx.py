@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from zhtm.errors import InputError, UsageError
+from zhtm.errors import InputError, UsageError, WriteError
 from zhtm.formats.tmx import TmxHeader, TmxWarning, lang_base, read_tmx, read_tmx_header, tuid_for, write_tmx
 from zhtm.formats.xmlsafe import clean_xml_text, parse_xml, safe_parser
 from zhtm.records import Unit
@@ -165,8 +165,12 @@ def test_atomic_write_keeps_previous_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tmx"]
 
 
-def test_write_into_missing_directory_creates_it(tmp_path: Path) -> None:
-    dest = tmp_path / "new" / "x.tmx"
+def test_write_into_a_missing_folder_creates_no_folder(tmp_path: Path) -> None:
+    dest = tmp_path / "new" / "deeper" / "x.tmx"
+    with pytest.raises(WriteError, match=r"new/deeper: no such folder \(create it first\)"):
+        write_tmx(UNITS, dest, header=HEADER)
+    assert list(tmp_path.iterdir()) == []
+    dest = tmp_path / "x.tmx"
     assert write_tmx(UNITS, dest, header=HEADER) == len(UNITS)
     assert sorted(p.name for p in dest.parent.iterdir()) == ["x.tmx"]
     assert dest.stat().st_mode & 0o044  # an ordinary readable file, not mkstemp's 0600

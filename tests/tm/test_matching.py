@@ -120,6 +120,7 @@ def test_pretranslate_writes_omegat_tmx_and_bands(matcher, tmp_path):
     near = PAIRS[5][0][:-3] + "。"
     doc.write_text(f"{exact}{near}\n\n完全是一个新的句子,与旧的没有关系。\n", encoding="utf-8")
     out = tmp_path / "tm" / "new.tmx"
+    out.parent.mkdir()
     result = pretranslate(matcher, doc, out, min_percent=70)
     assert [s for s, _ in result.segments] == [exact, near, "完全是一个新的句子,与旧的没有关系。"]
     counts = {b.label: b.segments for b in result.bands}

@@ -145,7 +145,7 @@ def test_an_sqlite_database_of_another_application_is_refused(tmp_path):
 
 
 def test_missing_store_is_a_clear_error(tmp_path):
-    with pytest.raises(InputError, match="no such store"):
+    with pytest.raises(InputError, match="none.db: no such file"):
         Store.open(tmp_path / "none.db")
 
 

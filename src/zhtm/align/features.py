@@ -1,21 +1,29 @@
-"""Sentence vectors for the aligner: both languages in one space of English terms.
+"""What the aligner knows about each sentence: tokens, lengths, quotes, translation tables.
 
-An English unit is the set of its content stems and anchors, idf-weighted. A Chinese unit is
-the set of English terms its words translate to (CC-CEDICT glosses, plus a lexicon learned
-from the document itself) and its anchors, weighted the same way. Products between the two are
-computed only inside the search band, in chunks, so a long document never builds an n x m
-matrix.
+A Chinese sentence is the set of its dictionary words (forward maximum matching on CC-CEDICT,
+function words dropped) and anchor tokens: numbers (``#21``), Latin strings (``lat:cbd``) and
+romanised names (``py:chen``, when some run of its characters reads as a capitalised word of
+the English side). An English sentence is the set of its content stems and the same anchors.
+Both sides get a background probability per token (its share of all sentence-token
+incidences), against which the translation evidence of a bead is weighed.
+
+Translation tables are row-sparse p(en | zh) and p(zh | en). The seed table comes from
+CC-CEDICT (a zh word's glosses, uniform) and the anchors (a token translates itself); the
+learned table is IBM Model 1 trained by EM on the beads of a first alignment, seeded with it
+(``zhtm.align.ttable``).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
 from ..text import anchors
-from .lexicon import STOPWORDS, en_content_stems, load_cedict, nfkc
+from .ttable import Ragged, SparseTable, sorted_unique, train_ibm1_ragged
+from .lexicon import STOPWORDS, en_content_stems, load_cedict, nfkc, stem
 
 # Chinese function words whose dictionary glosses are noise for alignment.
 ZH_STOP = frozenset("""
@@ -24,8 +32,40 @@ ZH_STOP = frozenset("""
 但是 因为 所以 如果 已经 得 地 给 让 对 向 从 到 说 上 下 里 中 来 去 会 能 要 想 可以 一个
 """.split())
 
-ANCHOR_WEIGHT = {"#": 2.0, "py:": 1.5, "&q": 3.0, "&qo": 3.0, "&qc": 3.0}
-LEARN = {"min_count": 2, "min_dice": 0.3, "per_unit": 3, "weight": 0.5, "residual": True}
+# A sentence that ends a quotation: a closing quote mark at its very end.
+_ZH_QUOTE_END = re.compile(r"[”」』\"]\s*$")
+_EN_QUOTE_END = re.compile(r"[’'\"”]\s*$")
+# Quotation marks that open or close speech. In English a mark opens after a space (or at the
+# start) before a word, and closes after a word or punctuation before a space (or at the end);
+# an apostrophe inside a word (don't, Xi'an) does neither.
+_ZH_OPEN_MARK = re.compile(r"[“「『]")
+_ZH_CLOSE_MARK = re.compile(r"[”」』]")
+_EN_OPEN_MARK = re.compile(r"(?:^|(?<=[\s(\[—–-]))[‘'\"“](?=\S)")
+_EN_CLOSE_MARK = re.compile(r"(?<=\S)[’'\"”](?=$|[\s)\]—–,.;:!?-])")
+
+
+def quote_event(text: str, zh: bool) -> int:
+    """+1 if the sentence leaves a quotation open (its last quote mark opens one), -1 if its
+    last mark closes one, 0 if it has none."""
+    opens, closes = (_ZH_OPEN_MARK, _ZH_CLOSE_MARK) if zh else (_EN_OPEN_MARK, _EN_CLOSE_MARK)
+    last_open = max((m.start() for m in opens.finditer(text)), default=-1)
+    last_close = max((m.start() for m in closes.finditer(text)), default=-1)
+    if last_open < 0 and last_close < 0:
+        return 0
+    return 1 if last_open > last_close else -1
+
+
+def inside_quotes(events: np.ndarray) -> np.ndarray:
+    """inside[k]: whether a quotation is open after the first k sentences (inside[0] = False)."""
+    out = np.zeros(len(events) + 1, dtype=bool)
+    state = False
+    for k, e in enumerate(events.tolist()):
+        if e:
+            state = e > 0
+        out[k + 1] = state
+    return out
+# Learned probabilities below this are dropped from the scoring tables (noise, and cost).
+MIN_PROB = 0.01
 
 
 @dataclass(slots=True)
@@ -37,229 +77,214 @@ class Rows:
     data: np.ndarray
 
     @classmethod
-    def from_dicts(cls, rows: Sequence[dict[int, float]]) -> "Rows":
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        idx: list[int] = []
-        val: list[float] = []
-        for r, row in enumerate(rows):
-            for t in sorted(row):
-                idx.append(t)
-                val.append(row[t])
-            indptr[r + 1] = len(idx)
-        return cls(indptr, np.asarray(idx, dtype=np.int64), np.asarray(val, dtype=np.float64))
+    def from_lists(cls, rows: Sequence[Sequence[int]]) -> "Rows":
+        """Rows of ones over the given column ids (each list sorted, no duplicates)."""
+        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        flat = [c for r in rows for c in r]
+        indices = np.asarray(flat, dtype=np.int64)
+        return cls(indptr, indices, np.ones(len(indices)))
+
+    @classmethod
+    def from_table(cls, table: SparseTable) -> "Rows":
+        return cls(table.indptr, table.targets, table.probs)
 
     def slice(self, start: int, stop: int) -> "Rows":
         a, b = self.indptr[start], self.indptr[stop]
         return Rows(self.indptr[start:stop + 1] - a, self.indices[a:b], self.data[a:b])
 
+    def row_ids(self) -> np.ndarray:
+        """The row of every stored entry."""
+        return np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.indptr))
+
     def __len__(self) -> int:
         return len(self.indptr) - 1
 
-    def dense(self, local: np.ndarray, size: int) -> np.ndarray:
-        """Rows as a dense matrix over a local vocabulary (``local`` maps global ids; -1 = drop)."""
-        out = np.zeros((len(self), size))
-        lids = local[self.indices]
-        keep = lids >= 0
-        rows = np.repeat(np.arange(len(self)), np.diff(self.indptr))
-        out[rows[keep], lids[keep]] = self.data[keep]
-        return out
-
 
 @dataclass(slots=True)
-class DocText:
-    """Per-unit features of a whole document (all blocks flattened)."""
+class DocTokens:
+    """Per-sentence features of a whole document (all blocks flattened)."""
 
-    zh_len: np.ndarray
-    en_len: np.ndarray
-    zh_units: list[list[int]]            # unit ids per zh sentence (dictionary words)
-    zh_anchor: list[dict[int, float]]    # anchor term id -> weight
-    en_rows: Rows
-    unit_names: list[str]
-    term_names: list[str]
-    idf: np.ndarray
-    en_terms: list[np.ndarray]           # content term ids per en sentence (for learning)
+    zh: Rows                  # sentence x zh token incidence
+    en: Rows                  # sentence x en token incidence
+    zh_vocab: list[str]
+    en_vocab: list[str]
+    zh_len: np.ndarray        # non-space characters
+    en_len: np.ndarray        # characters
+    zh_quote_end: np.ndarray  # bool: the sentence ends a quotation
+    en_quote_end: np.ndarray
+    zh_quote_event: np.ndarray  # +1 leaves a quotation open, -1 closes one, 0 neither
+    en_quote_event: np.ndarray
+    zh_bg: np.ndarray         # background probability of each zh token
+    en_bg: np.ndarray
 
 
 def zh_length(text: str) -> int:
     return sum(1 for c in text if not c.isspace())
 
 
-def build_doc(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool,
-              lexical: bool = True) -> DocText:
-    if not lexical:  # lengths only
-        return DocText(np.asarray([zh_length(s) for s in zh], dtype=np.float64),
-                       np.asarray([len(s.strip()) for s in en], dtype=np.float64),
-                       [], [], Rows.from_dicts([{} for _ in en]), [], [], np.zeros(0), [])
-    cedict = load_cedict()
-    vocab: dict[str, int] = {}
-    en_sets: list[dict[int, float]] = []
-    en_terms: list[np.ndarray] = []
-    name_forms: set[str] = set()
+def tokenize(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool = True,
+             lexical: bool = True) -> DocTokens:
+    """Tokens of every sentence; ``lexical=False`` keeps only lengths and quote ends."""
+    zh_len = np.asarray([zh_length(s) for s in zh], dtype=np.float64)
+    en_len = np.asarray([len(s.strip()) for s in en], dtype=np.float64)
+    zq = np.asarray([bool(_ZH_QUOTE_END.search(s)) for s in zh], dtype=bool)
+    eq = np.asarray([bool(_EN_QUOTE_END.search(s)) for s in en], dtype=bool)
+    zev = np.asarray([quote_event(s, True) for s in zh], dtype=np.int8)
+    eev = np.asarray([quote_event(s, False) for s in en], dtype=np.int8)
+    if not lexical:
+        empty = Rows.from_lists([[] for _ in zh]), Rows.from_lists([[] for _ in en])
+        return DocTokens(empty[0], empty[1], [], [], zh_len, en_len, zq, eq, zev, eev,
+                         np.zeros(0), np.zeros(0))
+    en_vocab: dict[str, int] = {}
+    en_rows: list[list[int]] = []
+    names: set[str] = set()
     for text in en:
-        terms = en_content_stems(text)
-        ids = {vocab.setdefault(t, len(vocab)) for t in terms}
-        en_terms.append(np.asarray(sorted(ids), dtype=np.int64))
-        row = {t: 1.0 for t in ids}
+        toks = set(en_content_stems(text))
         if use_anchors:
-            for v in anchors.en_numbers(text):
-                row[vocab.setdefault(anchors.number_token(v), len(vocab))] = ANCHOR_WEIGHT["#"]
-            for f in anchors.en_name_forms(text, STOPWORDS):
-                name_forms.add(f)
-                row[vocab.setdefault("py:" + f, len(vocab))] = ANCHOR_WEIGHT["py:"]
-            for q in anchors.quote_marks(text, zh=False):
-                row[vocab.setdefault(q, len(vocab))] = ANCHOR_WEIGHT[q]
-        en_sets.append(row)
-    n_terms = len(vocab)
-    df = np.zeros(n_terms)
-    for row in en_sets:
-        for t in row:
-            df[t] += 1
-    idf = np.log(1.0 + len(en) / np.maximum(df, 1.0))
-    en_rows = Rows.from_dicts([{t: w * idf[t] for t, w in row.items()} for row in en_sets])
-
-    prefixes = anchors.name_prefixes(name_forms)
-    units: dict[str, int] = {}
-    zh_units: list[list[int]] = []
-    zh_anchor: list[dict[int, float]] = []
+            toks.update(anchors.number_token(v) for v in anchors.en_numbers(text))
+            forms = anchors.en_name_forms(text, STOPWORDS)
+            names.update(forms)
+            toks.update("py:" + f for f in forms)
+        en_rows.append(sorted({en_vocab.setdefault(t, len(en_vocab)) for t in toks}))
+    cedict = load_cedict()
+    prefixes = anchors.name_prefixes(names)
+    zh_vocab: dict[str, int] = {}
+    zh_rows: list[list[int]] = []
     for text in zh:
         t = nfkc(text)
-        ids = [units.setdefault(u, len(units)) for u in cedict.segment(t) if u not in ZH_STOP]
-        zh_units.append(ids)
-        row: dict[int, float] = {}
+        toks = {u for u in cedict.segment(t) if u not in ZH_STOP}
         if use_anchors:
-            for v in anchors.zh_numbers(t):
-                tid = vocab.get(anchors.number_token(v))
-                if tid is not None:
-                    row[tid] = ANCHOR_WEIGHT["#"] * idf[tid]
-            for w in anchors.latin_strings(t):
-                tid = vocab.get(w)
-                if tid is not None:
-                    row[tid] = idf[tid]
-            for f in anchors.zh_name_forms(t, cedict.pinyin, name_forms, prefixes=prefixes):
-                tid = vocab["py:" + f]
-                row[tid] = ANCHOR_WEIGHT["py:"] * idf[tid] * (0.5 if len(f) <= 3 else 1.0)
-            for q in anchors.quote_marks(t, zh=True):
-                tid = vocab.get(q)
-                if tid is not None:
-                    row[tid] = ANCHOR_WEIGHT[q] * idf[tid]
-        zh_anchor.append(row)
-    unit_names = [""] * len(units)
-    for u, i in units.items():
-        unit_names[i] = u
-    term_names = [""] * len(vocab)
+            toks.update(anchors.number_token(v) for v in anchors.zh_numbers(t))
+            toks.update("lat:" + w for w in anchors.latin_strings(t))
+            toks.update("py:" + f for f in
+                        anchors.zh_name_forms(t, cedict.pinyin, names, prefixes=prefixes))
+        zh_rows.append(sorted({zh_vocab.setdefault(x, len(zh_vocab)) for x in toks}))
+    zr, er = Rows.from_lists(zh_rows), Rows.from_lists(en_rows)
+    return DocTokens(zr, er, _names(zh_vocab), _names(en_vocab), zh_len, en_len, zq, eq, zev,
+                     eev, _background(zr, len(zh_vocab)), _background(er, len(en_vocab)))
+
+
+def _names(vocab: dict[str, int]) -> list[str]:
+    out = [""] * len(vocab)
     for w, i in vocab.items():
-        term_names[i] = w
-    return DocText(np.asarray([zh_length(s) for s in zh], dtype=np.float64),
-                   np.asarray([len(s.strip()) for s in en], dtype=np.float64),
-                   zh_units, zh_anchor, en_rows, unit_names, term_names, idf, en_terms)
+        out[i] = w
+    return out
 
 
-def dictionary_table(doc: DocText) -> list[dict[int, float]]:
-    """Per unit: English term id -> weight from CC-CEDICT glosses (only terms the English
-    side of this document uses)."""
-    cedict = load_cedict()
-    vocab = {w: i for i, w in enumerate(doc.term_names)}
-    table: list[dict[int, float]] = []
-    for u in doc.unit_names:
-        row = {}
-        for g in cedict.glosses(u):
-            tid = vocab.get(g)
-            if tid is not None:
-                row[tid] = 1.0
-        table.append(row)
-    return table
+# A short text says little about how rare its words are: below this many token occurrences,
+# background probabilities are estimated as if the text were this long (a word seen once in a
+# ten-sentence document is still a rare word).
+MIN_BACKGROUND_TOKENS = 1000
 
 
-def zh_rows(doc: DocText, tables: Sequence[list[dict[int, float]]]) -> Rows:
-    """Chinese vectors: for each term, the best weight any unit of the sentence gives it."""
-    idf = doc.idf
-    rows = []
-    for ids, extra in zip(doc.zh_units, doc.zh_anchor):
-        row: dict[int, float] = {}
-        for table in tables:
-            for u in ids:
-                for t, w in table[u].items():
-                    if w > row.get(t, 0.0):
-                        row[t] = w
-        out = {t: w * idf[t] for t, w in row.items()}
-        for t, w in extra.items():
-            out[t] = max(out.get(t, 0.0), w)
-        rows.append(out)
-    return Rows.from_dicts(rows)
+def _background(rows: Rows, size: int) -> np.ndarray:
+    counts = np.bincount(rows.indices, minlength=size).astype(np.float64)
+    return (counts + 0.5) / max(counts.sum() + 0.5 * max(size, 1), MIN_BACKGROUND_TOKENS)
 
 
-def learn_lexicon(doc: DocText, beads: Sequence[tuple[Sequence[int], Sequence[int]]],
-                  known: list[dict[int, float]] | None = None) -> list[dict[int, float]]:
-    """Unit -> term Dice associations from beads believed correct (document-level ids).
+def seed_allowed(doc: DocTokens, use_dictionary: bool) -> Ragged:
+    """For each zh token, the en token ids the seed lets it translate to: CC-CEDICT glosses
+    present in the document, and anchors to themselves."""
+    en_id = {w: i for i, w in enumerate(doc.en_vocab)}
+    cedict = load_cedict() if use_dictionary else None
+    out: list[list[int]] = []
+    for w in doc.zh_vocab:
+        if w.startswith(("#", "py:")):
+            ids = [en_id[w]] if w in en_id else []
+        elif w.startswith("lat:"):
+            ids = sorted({en_id[x] for x in (w[4:], stem(w[4:])) if x in en_id})
+        elif cedict is not None:
+            ids = sorted({en_id[g] for g in cedict.glosses(w) if g in en_id})
+        else:
+            ids = []
+        out.append(ids)
+    return Ragged.from_lists(out)
 
-    With ``known`` (the dictionary table) and LEARN["residual"], pairs the dictionary already
-    explains are removed from each bead first, so learning goes to what it lacks (names,
-    free renderings) instead of re-counting common words."""
-    min_count, min_dice, per_unit = LEARN["min_count"], LEARN["min_dice"], LEARN["per_unit"]
-    n_units = len(doc.unit_names)
-    n_terms = len(doc.term_names)
-    keys = []
-    uc = np.zeros(n_units)
-    tc = np.zeros(n_terms)
-    for zs, es in beads:
-        u = np.unique(np.asarray([x for s in zs for x in doc.zh_units[s]], dtype=np.int64))
-        t = np.unique(np.concatenate([doc.en_terms[s] for s in es])) if es else np.zeros(0, np.int64)
-        if known is not None and LEARN["residual"] and len(u) and len(t):
-            covered_t = set()
-            keep_u = []
-            tset = set(t.tolist())
-            for x in u.tolist():
-                hit = tset.intersection(known[x])
-                if hit:
-                    covered_t |= hit
-                else:
-                    keep_u.append(x)
-            u = np.asarray(keep_u, dtype=np.int64)
-            t = np.asarray([y for y in t.tolist() if y not in covered_t], dtype=np.int64)
-        if not len(u) or not len(t):
-            continue
-        uc[u] += 1
-        tc[t] += 1
-        keys.append((u[:, None] * n_terms + t[None, :]).ravel())
-    table: list[dict[int, float]] = [{} for _ in range(n_units)]
-    if not keys:
-        return table
-    pair, count = np.unique(np.concatenate(keys), return_counts=True)
-    keep = count >= min_count
-    pair, count = pair[keep], count[keep]
-    u = pair // n_terms
-    t = pair % n_terms
-    dice = 2.0 * count / (uc[u] + tc[t])
-    keep = dice >= min_dice
-    for uu, tt, dd in sorted(zip(u[keep].tolist(), t[keep].tolist(), dice[keep].tolist()),
-                             key=lambda x: (x[0], -x[2], x[1])):
-        row = table[uu]
-        if len(row) < per_unit:
-            row[tt] = dd * LEARN["weight"]
-    return table
+
+def invert(allowed: Ragged, n_en: int) -> Ragged:
+    """The same relation seen from the English side."""
+    source = np.repeat(np.arange(len(allowed.ptr) - 1), allowed.lengths())
+    order = np.lexsort((source, allowed.flat))
+    counts = np.bincount(allowed.flat, minlength=n_en)
+    return Ragged(np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), source[order])
+
+
+@dataclass(slots=True)
+class Tables:
+    """p(en | zh) rows per zh token and p(zh | en) rows per en token."""
+
+    en_given_zh: Rows
+    zh_given_en: Rows
+
+
+def seed_tables(doc: DocTokens, allowed: Ragged) -> Tables:
+    """Uniform over the allowed translations (the dictionary's, or the anchor itself)."""
+    return Tables(_uniform(allowed), _uniform(invert(allowed, len(doc.en_vocab))))
+
+
+def _uniform(allowed: Ragged) -> Rows:
+    lengths = allowed.lengths()
+    return Rows(allowed.ptr, allowed.flat, np.repeat(1.0 / np.maximum(lengths, 1), lengths))
+
+
+def _bead_tokens(rows: Rows, starts: np.ndarray, stops: np.ndarray) -> Ragged:
+    """The set of tokens of sentences [starts[k], stops[k]) for each k (sentence ranges)."""
+    a, b = rows.indptr[starts], rows.indptr[stops]
+    lengths = b - a
+    total = int(lengths.sum())
+    bead = np.repeat(np.arange(len(starts)), lengths)
+    pos = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(a, lengths)
+    size = int(rows.indices.max()) + 1 if len(rows.indices) else 1
+    keys = sorted_unique(bead * size + rows.indices[pos])
+    counts = np.bincount(keys // size, minlength=len(starts))
+    return Ragged(np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), keys % size)
+
+
+def learn_tables(doc: DocTokens, beads: np.ndarray, allowed: Ragged, *,
+                 prior_weight: float = 1.0, iterations: int = 5) -> Tables:
+    """IBM Model 1 both ways over the tokens of ``beads`` ((zh0, zh1, en0, en1) document
+    sentence ranges, both sides non-empty), seeded by ``allowed``; probabilities under
+    MIN_PROB are dropped."""
+    beads = np.asarray(beads, dtype=np.int64).reshape(-1, 4)
+    zh = _bead_tokens(doc.zh, beads[:, 0], beads[:, 1])
+    en = _bead_tokens(doc.en, beads[:, 2], beads[:, 3])
+    n_zh, n_en = len(doc.zh_vocab), len(doc.en_vocab)
+    forward = train_ibm1_ragged(zh, en, n_zh, n_en, prior=allowed, prior_weight=prior_weight,
+                                iterations=iterations)
+    backward = train_ibm1_ragged(en, zh, n_en, n_zh, prior=invert(allowed, n_en),
+                                 prior_weight=prior_weight, iterations=iterations)
+    return Tables(_prune(forward), _prune(backward))
+
+
+def _prune(table: SparseTable) -> Rows:
+    keep = table.probs >= MIN_PROB
+    rows = np.repeat(np.arange(len(table.indptr) - 1), np.diff(table.indptr))[keep]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(table.indptr) - 1))])
+    return Rows(indptr.astype(np.int64), table.targets[keep], table.probs[keep])
 
 
 def band_products(zr: Rows, er: Rows, slo: np.ndarray, width: int, m: int,
-                  chunk: int = 2048) -> np.ndarray:
-    """S[s, k] = zh row s . en row (slo[s] + k) for k < width (0 outside 0..m-1).
+                  chunk: int = 32768) -> np.ndarray:
+    """S[s, k] = row s of ``zr`` . row (slo[s] + k) of ``er`` for k < width (0 outside 0..m-1).
 
-    A sparse join, not a matrix product: every (zh entry, en entry) pair that shares a term
-    and falls inside the band is found with binary search over (term, row)-sorted en entries,
-    so the cost is the number of such pairs and no BLAS threads are involved."""
+    A sparse join, not a matrix product: every (zr entry, er entry) pair that shares a column
+    and falls inside the window is found by binary search over (column, row)-sorted ``er``
+    entries, so the cost is the number of such pairs and no BLAS threads are involved."""
     n = len(zr)
     S = np.zeros(n * width)
     if n == 0 or len(er) == 0 or not len(zr.indices) or not len(er.indices):
         return S.reshape(n, width)
-    e_rows = np.repeat(np.arange(len(er), dtype=np.int64), np.diff(er.indptr))
+    e_rows = er.row_ids()
     stride = len(er) + 1
     e_key = er.indices * stride + e_rows
     order = np.argsort(e_key, kind="stable")
     e_key = e_key[order]
     e_row_sorted = e_rows[order]
     e_val = er.data[order]
-    z_rows_all = np.repeat(np.arange(n, dtype=np.int64), np.diff(zr.indptr))
-    for p0 in range(0, len(zr.indices), chunk * 16):
-        p1 = min(len(zr.indices), p0 + chunk * 16)
+    z_rows_all = zr.row_ids()
+    for p0 in range(0, len(zr.indices), chunk):
+        p1 = min(len(zr.indices), p0 + chunk)
         zs = z_rows_all[p0:p1]
         zt = zr.indices[p0:p1]
         zv = zr.data[p0:p1]
@@ -277,31 +302,3 @@ def band_products(zr: Rows, er: Rows, slo: np.ndarray, width: int, m: int,
         flat = rows * width + (e_row_sorted[pos] - slo[rows])
         S += np.bincount(flat, weights=zv[owner] * e_val[pos], minlength=n * width)
     return S.reshape(n, width)
-
-
-def adjacent_products(rows: Rows, max_d: int) -> np.ndarray:
-    """P[i, d] = row i . row (i + d) for d < max_d (0 past the end)."""
-    n = len(rows)
-    if n == 0:
-        return np.zeros((0, max(max_d, 1)))
-    return band_products(rows, rows, np.arange(n), max(max_d, 1), n)
-
-
-def span_norms(adj: np.ndarray, n: int, max_a: int) -> np.ndarray:
-    """N[a, i] = |sum of rows i-a .. i-1|^2 for i >= a (NaN elsewhere).
-
-    Adding row p = i-a to the span p+1 .. i-1 adds |row p|^2 + 2 * row p . (rest)."""
-    out = np.full((max_a + 1, n + 1), np.nan)
-    out[0, :] = 0.0
-    cross = np.cumsum(adj[:, 1:], axis=1) if adj.shape[1] > 1 else np.zeros((n, 0))
-    for a in range(1, max_a + 1):
-        i = np.arange(a, n + 1)
-        p = i - a
-        inc = adj[p, 0].copy()
-        if a > 1:
-            d = min(a - 1, cross.shape[1])
-            if d:
-                inc += 2.0 * cross[p, d - 1]
-        prev = out[a - 1, i] if a > 1 else 0.0
-        out[a, i] = prev + inc
-    return out

@@ -98,18 +98,31 @@ def en_words(text: str) -> list[str]:
 
 def en_content_stems(text: str) -> list[str]:
     """Stems of the content words of an English text, in order."""
+    cache = _CONTENT_STEM
     out = []
     for w in _EN_WORD.findall(text):
-        lw = w.lower().replace("’", "'")
-        if lw.endswith("n't"):
-            out.append("not")  # 不/没 gloss as "not"
-            continue
-        if lw in STOPWORDS or len(lw) < 2:
-            continue
-        s = stem(lw.split("'")[0])
-        if s not in STOPWORDS:
-            out.append(s)
+        got = cache.get(w, _MISSING)
+        if got is _MISSING:
+            if len(cache) > 200_000:
+                cache.clear()
+            got = cache[w] = _content_stem(w)
+        if got is not None:
+            out.append(got)
     return out
+
+
+_MISSING = object()
+_CONTENT_STEM: dict[str, str | None] = {}
+
+
+def _content_stem(word: str) -> str | None:
+    lw = word.lower().replace("’", "'")
+    if lw.endswith("n't"):
+        return "not"  # 不/没 gloss as "not"
+    if lw in STOPWORDS or len(lw) < 2:
+        return None
+    s = stem(lw.split("'")[0])
+    return None if s in STOPWORDS else s
 
 
 def nfkc(text: str) -> str:
@@ -127,7 +140,7 @@ class Cedict:
     """CC-CEDICT as the aligner needs it: a word set for maximum matching, per-word gloss
     stems (lazy) and toneless pinyin per character (lazy)."""
 
-    __slots__ = ("_raw", "max_len", "_gloss_cache", "_pinyin_cache")
+    __slots__ = ("_raw", "max_len", "_gloss_cache", "_pinyin_cache", "_starts")
 
     def __init__(self, lines: dict[str, str]) -> None:
         # word -> its raw "[pinyin] /defs/" entries, "\n"-joined: one string per word keeps the
@@ -136,6 +149,7 @@ class Cedict:
         self.max_len = 4
         self._gloss_cache: dict[str, frozenset[str]] = {}
         self._pinyin_cache: dict[str, tuple[str, ...]] = {}
+        self._starts: frozenset[str] | None = None  # first two characters of longer words
 
     def __contains__(self, word: str) -> bool:
         return word in self._raw
@@ -180,22 +194,26 @@ class Cedict:
     def segment(self, text: str) -> list[str]:
         """Forward maximum matching over dictionary words; runs of Han characters only.
         Unknown characters come out as single-character units."""
+        if self._starts is None:  # built on first use (a few hundredths of a second)
+            self._starts = frozenset(w[:2] for w in self._raw if len(w) >= 2)
+        starts = self._starts
         units: list[str] = []
         n = len(text)
-        i = 0
         raw = self._raw
-        while i < n:
-            ch = text[i]
-            if not _is_han(ch):
-                i += 1
-                continue
-            for size in range(min(self.max_len, n - i), 0, -1):
-                piece = text[i:i + size]
-                if size == 1 or piece in raw:
-                    units.append(piece)
-                    i += size
-                    break
+        m = _HAN_CHAR.search(text)
+        while m is not None:
+            i = m.start()
+            size = 1
+            if text[i:i + 2] in starts:
+                for size in range(min(self.max_len, n - i), 0, -1):
+                    if size == 1 or text[i:i + size] in raw:
+                        break
+            units.append(text[i:i + size])
+            m = _HAN_CHAR.search(text, i + size)
         return units
+
+
+_HAN_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _is_han(ch: str) -> bool:

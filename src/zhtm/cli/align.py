@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from .common import Progress, friendly_errors, say
+from .common import Progress, friendly_errors, say, unchecked_path
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file (written atomically).")
+@click.argument("inputs", nargs=-1, type=unchecked_path())
+@click.option("-o", "--output", required=True, type=unchecked_path(),
+              help="Output file (written atomically); in a batch, the folder for one output per "
+                   "document, or with --combined the one output file.")
 @click.option("--format", "fmt", type=click.Choice(["tmx", "tsv", "links"]), default="tmx",
               show_default=True, help="tmx: TMX 1.4b; tsv: zh/en pairs; links: [zh ids]:[en ids] per bead.")
 @click.option("--layout", type=click.Choice(["interleaved", "two-files", "pre-split"]),
@@ -24,26 +25,46 @@ from .common import Progress, friendly_errors, say
 @click.option("--max-en", type=click.IntRange(1, 12), help="Most English sentences in one bead.")
 @click.option("--date", "created", help="Creation date for the TMX header (YYYYMMDDThhmmssZ); "
               "omitted by default so reruns are byte-identical.")
+@click.option("--batch", is_flag=True,
+              help="Each input is its own document (interleaved), also when there are two.")
+@click.option("--pairs", type=click.Path(dir_okay=False, path_type=Path),
+              help="A list of documents, one per line: ZH<TAB>EN, or one interleaved file.")
+@click.option("--combined", is_flag=True, help="Batch: write all documents into the one file -o.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Batch: documents aligned at once (worker processes).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary, no progress bar.")
 @friendly_errors
 def align(inputs: tuple[Path, ...], output: Path, fmt: str, layout: str | None, encoding: str | None,
           min_score: float, max_zh: int | None, max_en: int | None, created: str | None,
-          quiet: bool) -> None:
-    """Align a bilingual document into sentence pairs.
+          batch: bool, pairs: Path | None, combined: bool, jobs: int, quiet: bool) -> None:
+    """Align a bilingual document, or a batch of them, into sentence pairs.
 
     INPUT is one interleaved file (a Chinese line, then its English), or a Chinese file and
-    its English translation (one paragraph per line, or one sentence per line).
+    its English translation (one paragraph per line, or one sentence per line). A folder
+    (its .txt files), more than two files, --pairs or --batch make a batch: every document is
+    aligned (a bad one is reported and the others go on; exit 1 if any failed), with a
+    summary of the weak beads of each.
 
     \b
     Example:
       zhtm align corpus/beijing-gwr-2024.zh-en.txt -o beijing.tmx
       zhtm align zh.txt en.txt --layout pre-split --format links -o out.align
+      zhtm align reports/ -o tmx/ --jobs 2
+      zhtm align a.txt b.txt c.txt --combined -o all.tmx
+      zhtm align --pairs list.tsv -o tmx/
     """
     from ..build import align_to_file, settings_for
 
-    if len(inputs) > 2:
-        raise click.UsageError("give one interleaved file, or a Chinese file and its English file")
     settings = settings_for(max_zh, max_en)
+    if batch or pairs is not None or len(inputs) > 2 or (len(inputs) == 1 and inputs[0].is_dir()):
+        _align_batch(inputs, pairs, output, combined, jobs, fmt, layout, encoding, settings,
+                     min_score, created, quiet)
+        return
+    if not inputs:
+        raise click.UsageError("give a document to align (or --pairs LIST)")
+    if combined or jobs > 1:
+        raise click.UsageError("--combined and --jobs are for batches (folders, several "
+                               "documents, --pairs or --batch)")
     progress = Progress("aligning", quiet)
     try:
         report = align_to_file(list(inputs), output, fmt=fmt, layout=layout, encoding=encoding,
@@ -56,12 +77,51 @@ def align(inputs: tuple[Path, ...], output: Path, fmt: str, layout: str | None, 
         print_align_summary(report)
 
 
+def _align_batch(inputs, pairs, output, combined, jobs, fmt, layout, encoding, settings,
+                 min_score, created, quiet) -> None:
+    from ..build import BatchJob, align_batch, batch_items
+
+    items = batch_items(list(inputs), pairs)
+    if not combined and output.exists() and not output.is_dir():
+        raise click.UsageError(f"{output}: a batch writes one file per document into a folder "
+                               "(or use --combined for one file)")
+    job = BatchJob(None if combined else output, fmt, layout, encoding, settings, min_score,
+                   created)
+    progress = Progress("aligning documents", quiet, min_total=2)
+    try:
+        outcomes = align_batch(items, job, combined=output if combined else None, jobs=jobs,
+                               progress=progress)
+    finally:
+        progress.close()
+    failed = [o for o in outcomes if o.error is not None]
+    for outcome in outcomes:
+        for warning in outcome.warnings:
+            say(f"Warning: {warning}")
+        if outcome.error is None and not quiet:
+            where = outcome.output if outcome.output is not None else outcome.item.label()
+            say(f"{where}: {outcome.written} {outcome.what}, {outcome.beads} beads, "
+                f"{len(outcome.weak)} to review" + (": " + "; ".join(outcome.weak[:5]) +
+                                                    ("; ..." if len(outcome.weak) > 5 else "")
+                                                    if outcome.weak else ""))
+    good = len(outcomes) - len(failed)
+    if combined and good and not quiet:
+        say(f"{output}: {sum(o.written for o in outcomes if o.error is None)} "
+            f"{'pairs' if fmt == 'tsv' else 'TUs'} from {good} document(s)")
+    for outcome in failed:
+        say(f"Error: {outcome.error}")
+    if failed:
+        say(f"{len(failed)} of {len(outcomes)} document(s) failed; the others were written")
+        raise click.exceptions.Exit(1)
+
+
 def print_warnings(report) -> None:
     for warning in report.alignment.document.warnings:
         say(f"Warning: {warning}")
 
 
 def print_align_summary(report) -> None:
+    from ..align.pipeline import REVIEW_BELOW
+
     alignment = report.alignment
     say(f"{report.output}: {report.written} {report.what} written "
          f"({len(alignment.zh)} Chinese, {len(alignment.en)} English sentences)")
@@ -77,7 +137,7 @@ def print_align_summary(report) -> None:
              f"({len(notes)} notes)")
     review = alignment.to_review()
     if review:
-        say(f"to review ({len(review)} bead(s) with confidence < 0.50):")
+        say(f"to review ({len(review)} bead(s) with confidence < {REVIEW_BELOW:.2f}):")
         for bead in review[:50]:
             zh, en = alignment.text_of(bead)
             say(f"  {bead.score:.2f} {bead.kind:>4}  {alignment.location(bead)}: "

@@ -17,7 +17,7 @@ class _LazyGroup(click.Group):
 
     LAZY = {"align": "align:align", "build": "build:build", "terms": "terms:terms",
             "import": "tm:import_cmd", "match": "tm:match_cmd", "concord": "tm:concord_cmd",
-            "pretranslate": "tm:pretranslate_cmd"}
+            "pretranslate": "tm:pretranslate_cmd", "serve": "serve:serve"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(self.LAZY)
@@ -40,6 +40,7 @@ def main() -> None:
     Example:
       zhtm build corpus          # align the bundled report into tmx/ and termbase/
       zhtm align report.txt -o report.tmx
+      zhtm serve --db zhtm.db .  # review alignments and glossaries in a browser
     """
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import click
 
-from .common import friendly_errors
+from ..errors import InputError
+from ..paths import check_inputs, check_output
+from .common import db_option, friendly_errors, unchecked_path
 
 
 class _DefaultToExtract(click.Group):
@@ -46,21 +48,21 @@ def _format_for(output: Path, fmt: str | None) -> str:
 
 
 @terms.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("inputs", nargs=-1, required=True, type=unchecked_path())
+@click.option("-o", "--output", required=True, type=unchecked_path(),
               help="Glossary to write (atomically).")
 @click.option("--format", "fmt", type=click.Choice(_FORMATS),
               help="tbx: TBX-Basic 2008 <martif> (OmegaT); tbx3: ISO 30042:2019; tsv: OmegaT "
                    "glossary (zh<TAB>en<TAB>comment, .utf8); csv. Default: from the output name "
                    "(.utf8/.tsv/.txt → tsv, .csv → csv, else tbx).")
-@click.option("--keep", type=click.Path(dir_okay=False, exists=False, path_type=Path),
+@click.option("--keep", type=unchecked_path(),
               help="An earlier glossary whose manual edits (changed English, deleted or added "
                    "entries) are kept.")
 @click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True,
               help="Most entries to write.")
 @click.option("--min-frequency", type=click.IntRange(1, 1000), default=2, show_default=True,
               help="Least occurrences of an unquoted candidate.")
-@click.option("--notes", "notes_from", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--notes", "notes_from", multiple=True, type=unchecked_path(),
               help="A bilingual document whose English-only notes define terms (for TMX input).")
 @click.option("--layout", type=click.Choice(["interleaved", "two-files", "pre-split"]),
               help="Layout of a bilingual document (detected when omitted).")
@@ -91,6 +93,8 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
     from ..text.layouts import read_document
 
     fmt = _format_for(output, fmt)
+    check_inputs([*inputs, *notes_from, *([keep] if keep else [])])
+    check_output(output, inputs=[*inputs, *notes_from], keep=keep)  # before any work
     kept = None
     if keep is not None:
         kept = read_kept(keep)  # read (and validated) before any work, and before writing
@@ -113,8 +117,8 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
 
 
 @terms.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--termbase", "-t", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("inputs", nargs=-1, required=True, type=unchecked_path())
+@click.option("--termbase", "-t", required=True, type=unchecked_path(),
               help="Glossary to check against (TBX 2008/v3, TSV or CSV).")
 @click.option("--layout", type=click.Choice(["interleaved", "two-files", "pre-split"]),
               help="Layout of a bilingual document (detected when omitted).")
@@ -133,7 +137,11 @@ def check(inputs: tuple[Path, ...], termbase: Path, layout: str | None, encoding
     from ..terms.check import check_terms
     from ..terms.extract import load_units, read_kept
 
+    check_inputs([termbase, *inputs])
     entries, _ = read_kept(termbase)
+    if not entries:
+        raise InputError(termbase, "no glossary terms in it (expected TBX with Chinese terms, "
+                         "or lines of zh<TAB>en)")
     units, _ = load_units(list(inputs), layout=layout, encoding=encoding)
     count = 0
     for issue in check_terms(entries, units):
@@ -150,12 +158,10 @@ _LOOKUP_LIMIT = 5
 
 @terms.command()
 @click.argument("queries", nargs=-1)
-@click.option("--tm", "sources", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--tm", "sources", multiple=True, type=unchecked_path(),
               help="A TMX file or bilingual document to look in (repeatable). Without it, the "
                    "TM store (--db) is searched.")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="ZHTM_DB",
-              default="zhtm.db", show_default=True, show_envvar=True,
-              help="The TM store searched when no --tm is given.")
+@db_option("The TM store searched when no --tm is given.")
 @click.option("-n", "--limit", type=click.IntRange(1, 50), default=_LOOKUP_LIMIT, show_default=True,
               help="Most renderings per query.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per query (JSON lines).")
@@ -212,12 +218,13 @@ def _lookup_source(sources: tuple[Path, ...], db: Path):
     if sources:
         from ..terms.extract import load_units
 
+        check_inputs(sources)
         units, _ = load_units(list(sources))
         return lambda query: units
     from ..tm.matching import Matcher, origin_label
     from ..tm.store import Store
 
-    matcher = Matcher(Store.open(db))
+    matcher = Matcher(Store.open(db, readonly=True))
 
     def units_for(query: str) -> list[Unit]:
         _, stored = matcher.concord(query, 10**9)

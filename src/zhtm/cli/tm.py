@@ -14,35 +14,29 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..tm.store import DB_ENV, DEFAULT_DB
-from .common import friendly_errors, say
+from .common import Progress, db_option, friendly_errors, say, unchecked_path, use_color
 
-_DB_HELP = (f"The TM store (an SQLite file). Default: ${DB_ENV} if set, else ./{DEFAULT_DB}.")
-
-
-
-
-def _db_option(func: Callable) -> Callable:
-    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
-                        envvar=DB_ENV, default=DEFAULT_DB, show_envvar=True, help=_DB_HELP)(func)
-
-
+_db_option = db_option()
 
 
 def _open_matcher(db: Path, termbase: Path | None = None):
+    """Lookups only: the store is opened read-only (a TM on a read-only share works)."""
     from ..tm.matching import Matcher, read_termbase
     from ..tm.store import Store
 
     glossary = read_termbase(termbase) if termbase else ()
-    store = Store.open(db)
-    return Matcher(store, glossary)
+    store = Store.open(db, readonly=True)
+    try:
+        return Matcher(store, glossary)
+    except BaseException:
+        store.close()
+        raise
 
 
 # --- import -------------------------------------------------------------------------------
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=unchecked_path())
 @_db_option
 @click.option("-q", "--quiet", is_flag=True, help="No summary.")
 @friendly_errors
@@ -61,11 +55,18 @@ def import_cmd(files: tuple[Path, ...], db: Path, quiet: bool) -> None:
       zhtm import tmx/*.tmx --db beijing.db
       zhtm import project_save.tmx          # into $ZHTM_DB or ./zhtm.db
     """
+    from ..paths import check_inputs, refuse_overwriting
     from ..tm.store import Store
 
+    check_inputs(files)
+    refuse_overwriting(db, inputs=files, option="--db")
     warnings: list[object] = []
-    with Store.open(db, create=True) as store:
-        report = store.import_tmx(list(files), on_warning=warnings.append)
+    progress = Progress("importing", quiet)
+    try:
+        with Store.open(db, create=True) as store:
+            report = store.import_tmx(list(files), on_warning=warnings.append, progress=progress)
+    finally:
+        progress.close()
     if quiet:
         return
     for item in report.files:
@@ -124,20 +125,25 @@ def print_match(result, color: bool) -> None:
               help="How many matches per query.")
 @click.option("--min", "min_percent", type=click.IntRange(0, 100), default=70, show_default=True,
               help="Lowest score shown, in percent.")
-@click.option("--termbase", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--termbase", type=unchecked_path(),
               help="Glossary whose terms found in the query are listed: TBX (2008 or v3), or "
                    "OmegaT's TSV (zh<TAB>en<TAB>comment; .txt/.tab/.utf8/.tsv) or CSV.")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines: one object per query.")
+@click.pass_context
 @friendly_errors
-def match_cmd(query: str | None, db: Path, top_k: int, min_percent: int, termbase: Path | None,
-              as_json: bool) -> None:
+def match_cmd(ctx: click.Context, query: str | None, db: Path, top_k: int, min_percent: int,
+              termbase: Path | None, as_json: bool) -> None:
     """Find the best earlier translations of a Chinese sentence.
 
     The score is OmegaT's per-character one: 1 - Levenshtein / longer length on normalised
     text (NFKC, lower case, spaces collapsed), rounded down. The k best at or above --min are
-    exactly those a full scan would give. Without QUERY, reads one query per line on stdin.
+    exactly those a full scan would give. Without QUERY, reads one query per line on stdin
+    and writes one record per line (a blank line gets one without matches, a line that
+    cannot be looked up an error record with its line number; exit status 1 if any could
+    not).
     TM text that differs from the query is shown [in brackets] ({-text} = query text the TM
-    lacks; colours on a terminal); numbers that differ by value are flagged apart from the score.
+    lacks; colours on a terminal unless NO_COLOR is set); numbers that differ by value are
+    flagged apart from the score.
 
     \b
     Example:
@@ -145,28 +151,76 @@ def match_cmd(query: str | None, db: Path, top_k: int, min_percent: int, termbas
       zhtm match --min 50 -k 3 --json < sentences.txt
     """
     from ..errors import InputError
-    from ..tm.results import match_json
+    from ..tm.matching import MatchResult, check_query
 
-    if query is None:
-        queries = [line.strip() for line in sys.stdin.read().splitlines() if line.strip()]
-        if not queries:
-            raise InputError("<stdin>", "no query (give one as an argument or one per line)")
-    else:
-        queries = [query]
-    from ..tm.matching import check_query
-    for q in queries:
-        check_query(q)
+    if query is not None:
+        check_query(query)  # a bad query fails before the index is loaded
     matcher = _open_matcher(db, termbase)
-    color = sys.stdout.isatty()
+    color = use_color()
     try:
-        for q in queries:
-            result = matcher.match(q, top_k, min_percent)
-            if as_json:
-                click.echo(json.dumps(match_json(result), ensure_ascii=False))
-            else:
-                print_match(result, color)
+        if query is not None:
+            _print_result(matcher.match(query, top_k, min_percent), as_json, color)
+            return
+        failed = lines = 0
+        for lines, text in enumerate(_stdin_lines(), 1):
+            try:
+                if isinstance(text, InputError):
+                    raise text
+                # a blank line has nothing to look up: an empty record keeps lines paired
+                result = (matcher.match(text, top_k, min_percent) if text.strip()
+                          else MatchResult(text, ()))
+            except InputError as exc:
+                failed += 1
+                _print_failure(lines, text if isinstance(text, str) else "", exc.message,
+                               as_json)
+                continue
+            _print_result(result, as_json, color, line=lines)
     finally:
         matcher.store.close()
+    if lines == 0:
+        raise InputError("<stdin>", "no query (give one as an argument or one per line)")
+    if failed:
+        say(f"Error: <stdin>: {failed} of {lines} line(s) could not be looked up")
+        ctx.exit(1)
+
+
+def _stdin_lines():
+    """Each line of stdin (UTF-8, BOM and CR dropped, ends trimmed), or an InputError for a
+    line that is not UTF-8: read as it comes, so a long batch answers as it goes."""
+    from ..errors import InputError
+
+    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+    for number, raw in enumerate(stream, 1):
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogateescape")
+        if number == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        try:
+            yield raw.decode("utf-8").strip()
+        except UnicodeDecodeError as exc:
+            yield InputError("<stdin>", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                             line=number)
+
+
+def _print_result(result, as_json: bool, color: bool, line: int | None = None) -> None:
+    if as_json:
+        from ..tm.results import match_json
+
+        record = match_json(result)
+        if line is not None:
+            record = {"line": line, **record}
+        click.echo(json.dumps(record, ensure_ascii=False))
+    else:
+        print_match(result, color)
+
+
+def _print_failure(line: int, query: str, message: str, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"line": line, "query": query, "error": message},
+                              ensure_ascii=False))
+    else:
+        click.echo(f"» {query}")
+        click.echo(f"  error (line {line}): {message}")
 
 
 # --- concord ------------------------------------------------------------------------------
@@ -177,10 +231,15 @@ def match_cmd(query: str | None, db: Path, top_k: int, min_percent: int, termbas
 @click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True,
               help="Most TUs listed.")
 @click.option("--en", "english", is_flag=True, help="Search the English side instead.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (whole segments).")
+@click.option("--full", is_flag=True, help="Print whole segments, not a window around the hit.")
 @friendly_errors
-def concord_cmd(text: str, db: Path, limit: int, english: bool, as_json: bool) -> None:
+def concord_cmd(text: str, db: Path, limit: int, english: bool, as_json: bool,
+                full: bool) -> None:
     """List the TUs whose Chinese contains TEXT (normalised, so ，and , are the same).
+
+    Each hit is shown in a window of its segment (about 40 characters either side), the
+    translation up to 120 characters; --full prints both whole.
 
     \b
     Example:
@@ -199,25 +258,57 @@ def concord_cmd(text: str, db: Path, limit: int, english: bool, as_json: bool) -
 
         click.echo(json.dumps(concordance_json(text, total, units), ensure_ascii=False))
         return
-    color = sys.stdout.isatty()
+    color = use_color()
     for u in units:
-        shown = u.en if english else u.zh
-        at = shown.find(text)
-        if color and at >= 0:
-            shown = (shown[:at] + click.style(text, fg="red", bold=True)
-                     + shown[at + len(text):])
+        searched, other = (u.en, u.zh) if english else (u.zh, u.en)
+        before, hit, after = hit_window(searched, text, None if full else CONCORD_WINDOW)
+        if color:
+            hit = click.style(hit, fg="red", bold=True)
+        if not full and len(other) > CONCORD_OTHER:
+            other = other[:CONCORD_OTHER - 1] + "…"
         origin = origin_label(u.origins[0]) if u.origins else ""
-        click.echo(f"#{u.id}  {shown}")
-        click.echo(f"      {u.zh if english else u.en}")
+        click.echo(f"#{u.id}  {before}{hit}{after}")
+        click.echo(f"      {other}")
         click.echo(f"      from {origin}" + (f" ×{u.count}" if u.count > 1 else ""))
     say(f"{total} TU(s) contain {text!r}" + (f"; first {limit} shown" if total > limit else ""))
+
+
+CONCORD_WINDOW = 40   # characters shown either side of a concordance hit
+CONCORD_OTHER = 120   # characters of the translation shown
+
+
+def hit_window(text: str, needle: str, width: int | None) -> tuple[str, str, str]:
+    """(before, hit, after) of the first place `needle` occurs in `text` after normalisation,
+    in `text`'s own characters; with a `width`, at most that many either side, cut with "…".
+    """
+    from ..text.normalize import normalize, normalize_with_map
+
+    norm, origin = normalize_with_map(text)
+    target = normalize(needle)
+    at = norm.find(target) if target else -1
+    start = end = 0
+    if at >= 0 and origin and len(origin) == len(norm):
+        start = origin[at]
+        end = origin[at + len(target)] if at + len(target) < len(origin) else len(text)
+        if target not in normalize(text[start:end]):  # a composed sequence moved things
+            start = end = 0
+    if end <= start:  # not located: show the beginning
+        return (text if width is None or len(text) <= 2 * width
+                else text[:2 * width] + "…"), "", ""
+    before, hit, after = text[:start], text[start:end], text[end:]
+    if width is not None:
+        if len(before) > width:
+            before = "…" + before[-width:]
+        if len(after) > width:
+            after = after[:width] + "…"
+    return before, hit, after
 
 
 # --- pretranslate -------------------------------------------------------------------------
 
 @click.command("pretranslate")
-@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("document", type=unchecked_path())
+@click.option("-o", "--output", required=True, type=unchecked_path(),
               help="TMX to write (atomically), e.g. into an OmegaT project's tm/ folder.")
 @_db_option
 @click.option("--min", "min_percent", type=click.IntRange(50, 100), default=70, show_default=True,
@@ -236,13 +327,18 @@ def pretranslate_cmd(document: Path, output: Path, db: Path, min_percent: int,
     Example:
       zhtm pretranslate report-2025.txt -o project/tm/report-2025.tmx --db beijing.db
     """
+    from ..paths import check_input, check_output
     from ..tm.matching import pretranslate
 
+    check_input(document)
+    check_output(output, inputs=[document], store=db)  # before the index is loaded
     matcher = _open_matcher(db)
+    progress = Progress("pretranslating", as_json)
     try:
         result = pretranslate(matcher, document, output, min_percent=min_percent,
-                              tool_version=__version__)
+                              tool_version=__version__, progress=progress)
     finally:
+        progress.close()
         matcher.store.close()
     total_segments = sum(b.segments for b in result.bands) or 1
     total_chars = sum(b.characters for b in result.bands) or 1

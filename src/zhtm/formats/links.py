@@ -1,7 +1,7 @@
 """Alignment links in the MAC / Bertalign text format (gold files, `--format links`).
 
 One bead per line, ``[zh ids]:[en ids]`` with zero-based ids, e.g. ``[8,9]:[8]`` or ``[5]:[]``
-for a null bead.
+for a null bead. Lines starting with ``#`` are comments (a gold file says how it was made).
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ def _ids(field: str) -> tuple[int, ...]:
 
 
 def parse_links(text: str, path: str | Path | None = None) -> list[Bead]:
-    """Parse the link format; blank lines are skipped. Raises ``InputError`` naming the line."""
+    """Parse the link format; blank lines and ``#`` comments are skipped. Raises ``InputError``
+    naming the line."""
     beads: list[Bead] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+        if not line.strip() or line.lstrip().startswith("#"):
             continue
         m = _LINE.match(line)
         try:

@@ -25,6 +25,7 @@ from lxml import etree
 
 from ..atomic import atomic_output
 from ..errors import InputError, UsageError
+from ..paths import check_input, read_error
 from ..records import Unit
 from ..text.segment import JAVA_WHITESPACE
 from .xmlsafe import XmlSource, clean_xml_text, safe_iterparse, source_name
@@ -369,15 +370,14 @@ def _local(tag: Any) -> str | None:
 
 def _open(src: XmlSource) -> tuple[Any, str, IO[bytes] | None]:
     name = source_name(src)
+    if isinstance(src, (str, Path)):
+        check_input(src)  # missing, a folder, unreadable: the wording every command uses
     if isinstance(src, (str, Path)) and str(src).endswith(".gz"):
         try:
             fh = gzip.open(src, "rb")
         except OSError as err:
-            raise InputError(name, f"cannot read: {err.strerror or err}") from err
+            raise read_error(name, err) from err
         return fh, name, fh
-    if isinstance(src, (str, Path)) and not Path(src).is_file():
-        raise InputError(name, "cannot read: no such file" if not Path(src).exists()
-                         else "cannot read: not a regular file")
     return src, name, None
 
 

@@ -22,6 +22,7 @@ from typing import IO, Any, Final
 from lxml import etree
 
 from ..errors import InputError
+from ..paths import check_input, read_error
 
 __all__ = [
     "SAFE_PARSER_OPTIONS",
@@ -120,11 +121,13 @@ def safe_iterparse(src: XmlSource, events: Iterable[str] = ("start", "end"), *,
     events = tuple(events)
     want_start = "start" in events
     ev_all = events if want_start else ("start", *events)
+    if isinstance(src, (str, Path)):
+        check_input(src)  # missing, a folder, unreadable: the wording every command uses
     source: Any = str(src) if isinstance(src, Path) else src
     try:
         it = etree.iterparse(source, events=ev_all, tag=tag, **options, **SAFE_PARSER_OPTIONS)
     except OSError as err:  # pragma: no cover - lxml opens lazily, kept for safety
-        raise InputError(path, f"cannot read: {err}") from err
+        raise read_error(path, err) from err
     checked = False
     try:
         for event, elem in it:
@@ -137,18 +140,20 @@ def safe_iterparse(src: XmlSource, events: Iterable[str] = ("start", "end"), *,
     except etree.XMLSyntaxError as err:
         raise _syntax_error(path, err) from err
     except OSError as err:
-        raise InputError(path, f"cannot read: {err.strerror or err}") from err
+        raise read_error(path, err) from err
 
 
 def parse_xml(src: XmlSource, **options: Any) -> etree._ElementTree:
     """Parse a whole (small) document safely; same errors as ``safe_iterparse``."""
     path = source_name(src)
+    if isinstance(src, (str, Path)):
+        check_input(src)
     try:
         tree = etree.parse(str(src) if isinstance(src, Path) else src, safe_parser(**options))
     except etree.XMLSyntaxError as err:
         raise _syntax_error(path, err) from err
     except OSError as err:
-        raise InputError(path, f"cannot read: {err.strerror or err}") from err
+        raise read_error(path, err) from err
     check_no_entities(tree, path)
     return tree
 

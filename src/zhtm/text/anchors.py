@@ -37,6 +37,10 @@ _EN_SCALE_ORD = {w + "th": v for w, v in _EN_SCALES.items()}  # hundredth, milli
 _EN_RUN_TOGETHER = re.compile(
     "(" + "|".join(_EN_TENS) + ")(" + "|".join(sorted([*_EN_UNITS, *_EN_UNIT_ORD], key=len,
                                                        reverse=True)) + ")")
+# Every single-word number form, run-together tens and units included ("sixtyfour").
+_EN_NUMBER_FORMS = frozenset([*_EN_UNITS, *_EN_UNIT_ORD, *_EN_TENS, *_EN_TENS_ORD, *_EN_SCALES,
+                              *_EN_SCALE_ORD, "dozen"]) | frozenset(
+    t + u for t in _EN_TENS for u in [*_EN_UNITS, *_EN_UNIT_ORD])
 _EN_WORD = re.compile(r"[A-Za-z]+")
 _EN_JOIN = re.compile(r"[ \t\u00a0-]+(?:and[ \t\u00a0-]+)?")  # "twenty-one", "hundred and five"
 
@@ -88,9 +92,11 @@ def _en_word_numbers(text: str) -> list[float]:
         run.clear()
         total = current = 0.0
 
+    if not _EN_NUMBER_FORMS.intersection(_EN_WORD.findall(text.lower())):
+        return values  # most sentences: one scan in C, no number word
     for m in _EN_WORD.finditer(text):
         word = m.group(0).lower()
-        got = _en_number_word(word)
+        got = _en_number_word(word) if word in _EN_NUMBER_FORMS else None
         if got is None:
             if word != "and":
                 flush()
@@ -225,6 +231,8 @@ def zh_name_forms(text: str, pinyin: Callable[[str], tuple[str, ...]], wanted: s
         run = m.group(0)
         readings = [pinyin(c) for c in run]
         for start in range(len(run)):
+            if not any(r in prefixes for r in readings[start]):
+                continue  # no name starts with this character's reading
             partial = [""]
             for size in range(1, max_chars + 1):
                 if start + size > len(run):

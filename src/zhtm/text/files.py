@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError
+from ..paths import read_error
 
 MAX_LINE_BYTES = 1 << 20  # a "line" longer than 1 MiB is not a paragraph of a document
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -113,12 +114,8 @@ def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
     path = Path(path)
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not a text file") from None
     except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from None
+        raise read_error(path, exc) from None
 
     if encoding is not None:
         used = normalise_encoding(encoding)

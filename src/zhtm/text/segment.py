@@ -190,6 +190,18 @@ _EN_CANDIDATE: Final = re.compile(
         (?=\s+(?P<next>\S))""",
     re.VERBOSE,
 )
+# A full stop with the space after it lost, as in text copied from bilingual web pages
+# ("...abroad.However, ..."): a lower-case word or a number, the mark, and a capitalised word
+# right after. Initialisms (U.S.The), titles (Mr.Li), decimals and "No.1" never match here;
+# abbreviations and domains are refused in _is_en_break.
+_EN_GLUED: Final = re.compile(
+    r"""(?<=[a-z0-9%][a-z0-9%])
+        (?P<term>[.?!])
+        (?P<close>["'”’)]?)
+        (?=(?P<next>[“‘]?[A-Z])(?:[a-z]|\s))""",
+    re.VERBOSE,
+)
+_DOMAIN_HINT: Final = re.compile(r"www\.|://|@|\.[a-z]{2,4}(?:\W|$)")
 _EN_TRIGGER: Final = re.compile(r"[.?!…]")
 _LOOKBACK: Final = 40  # characters examined before a period (abbreviations are short)
 _MAX_LABEL: Final = 24  # a list label ("XXXVIII." / "(12)") is shorter than this
@@ -245,6 +257,8 @@ def _is_en_break(text: str, seg_start: int, m: re.Match[str]) -> bool:
         return False  # "II." / "1." / "A." heading labels are not sentences
     near = text[max(seg_start, start - _LOOKBACK):start].split()
     word = near[-1].lstrip(_OPENERS) if near else ""
+    if m.re is _EN_GLUED and _looks_like_address(text, start):
+        return False
     if close:
         return True  # '."' '.)' '.[1]': the period ends a quoted or bracketed sentence
     if word.lower() in _ALWAYS_ABBR or word in _TITLES:
@@ -263,6 +277,27 @@ def _is_en_break(text: str, seg_start: int, m: re.Match[str]) -> bool:
     return True
 
 
+def _looks_like_address(text: str, dot: int) -> bool:
+    """Whether the whitespace-delimited token around ``text[dot]`` is a web or mail address
+    (www.Gov.cn, http://X.org/Index, a@B.com)."""
+    left = dot
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    right = dot
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    return bool(_DOMAIN_HINT.search(text, left, right))
+
+
+def _en_candidates(paragraph: str) -> list[re.Match[str]]:
+    """Possible sentence ends, in order: a mark followed by whitespace, or a glued one."""
+    found = list(_EN_CANDIDATE.finditer(paragraph))
+    glued = list(_EN_GLUED.finditer(paragraph))
+    if glued:
+        found = sorted(found + glued, key=lambda m: m.start())
+    return found
+
+
 def split_en(paragraph: str) -> list[str]:
     """Split an English paragraph into sentences (official translations: abbreviations,
     decimals, initials, list labels such as ``II.``/``1.``, closing quotes, footnote markers).
@@ -275,7 +310,7 @@ def split_en(paragraph: str) -> list[str]:
         return [t] if t else []
     out: list[str] = []
     seg_start = 0
-    for m in _EN_CANDIDATE.finditer(paragraph):
+    for m in _en_candidates(paragraph):
         if _is_en_break(paragraph, seg_start, m):
             seg = paragraph[seg_start:m.end()].strip()
             if seg:

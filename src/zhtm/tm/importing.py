@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, ZhtmError
+from ..errors import ZhtmError
+from ..paths import check_inputs, read_error
 from .schema import WriteTxn, now
-from .segments import checkpoint, index_new_units
+from .segments import checkpoint, index_new_units, reindex_without
 
 _JAVA_WS = "".join(chr(c) for c in range(0x21))  # OmegaT trims with Java's String.trim()
 
@@ -43,6 +44,7 @@ class ImportReport:
     units: int               # units in the store afterwards
     segments: int            # index segments afterwards
     index_seconds: float
+    removed_units: int = 0   # units only the replaced sources held (`replacing`)
 
 
 def pair_key(zh: str, en: str) -> int:
@@ -50,57 +52,126 @@ def pair_key(zh: str, en: str) -> int:
     return int.from_bytes(digest.digest(), "big", signed=True)
 
 
-def _file_sha256(path: Path) -> str:
+def _file_sha256(path: Path) -> tuple[str, int]:
+    """The file's SHA-256 and its number of lines (for the progress of its import)."""
     h = hashlib.sha256()
+    lines = 0
     try:
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
+                lines += block.count(b"\n")
     except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    return h.hexdigest()
+        raise read_error(path, exc) from None
+    return h.hexdigest(), lines + 1
 
 
-def _report(conn: sqlite3.Connection, files: tuple[FileImport, ...], seconds: float
-            ) -> ImportReport:
+def _ticking(tus: Iterable, tick: Callable[[int], None], every: int = 2000) -> Iterator:
+    """The TUs, calling `tick(line)` every `every` of them."""
+    for number, tu in enumerate(tus, 1):
+        if number % every == 0:
+            tick(tu.line or 0)
+        yield tu
+
+
+def _report(conn: sqlite3.Connection, files: tuple[FileImport, ...], seconds: float,
+            removed: int = 0) -> ImportReport:
     units = conn.execute("SELECT count(*) FROM units").fetchone()[0]
     segments = conn.execute("SELECT count(*) FROM index_segments").fetchone()[0]
-    return ImportReport(files, units, segments, seconds)
+    return ImportReport(files, units, segments, seconds, removed)
 
 
 def import_tmx(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path], *,
                on_warning: Callable[[object], None] | None = None,
-               progress: Callable[[int, int], None] | None = None) -> ImportReport:
+               progress: Callable[[int, int], None] | None = None,
+               replacing: Iterable[int] = ()) -> ImportReport:
     """Import TMX files into the store at `path` in one transaction (all or nothing), then
-    index the new units."""
+    index the new units. `progress(done, total)` counts bytes of the files.
+
+    `replacing`: ids of earlier sources these files replace (a reviewed TMX replaces the one
+    it was reviewed from). In the same transaction their occurrences go first; units that
+    no source holds afterwards leave the store and the index, the others stay as they are."""
+    with WriteTxn(path, conn):
+        affected = forget_sources(conn, list(replacing))
+        before = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+        reports = [report for report, _ in import_files(conn, path, files, on_warning,
+                                                        progress)]
+        started = time.perf_counter()
+        index_new_units(conn, path, before)
+        removed = delete_orphans(conn, path, affected)
+        seconds = time.perf_counter() - started
+    checkpoint(conn)
+    return _report(conn, tuple(reports), seconds, removed)
+
+
+def sources_matching(conn: sqlite3.Connection, sha256: Iterable[str], paths: Iterable[str]
+                     ) -> list[int]:
+    """Ids of imported sources with one of these contents or paths."""
+    wanted_sha, wanted_path = set(sha256), set(paths)
+    return [r[0] for r in conn.execute("SELECT id, sha256, path FROM sources ORDER BY id")
+            if r[1] in wanted_sha or r[2] in wanted_path]
+
+
+def forget_sources(conn: sqlite3.Connection, source_ids: list[int]) -> list[int]:
+    """Inside the write: forget these sources and their occurrences (counts go down).
+    Returns the units they held (`delete_orphans` removes those left with none)."""
+    if not source_ids:
+        return []
+    marks = ",".join("?" * len(source_ids))
+    dropped = conn.execute(f"SELECT unit_id, count(*) FROM origins WHERE source_id IN ({marks}) "
+                           "GROUP BY unit_id", source_ids).fetchall()
+    conn.execute(f"DELETE FROM origins WHERE source_id IN ({marks})", source_ids)
+    conn.execute(f"DELETE FROM sources WHERE id IN ({marks})", source_ids)
+    conn.executemany("UPDATE units SET count = count - ? WHERE id=?",
+                     [(times, unit_id) for unit_id, times in dropped])
+    return [unit_id for unit_id, _ in dropped]
+
+
+def delete_orphans(conn: sqlite3.Connection, path: Path, unit_ids: list[int]) -> int:
+    """Inside the write: delete those of `unit_ids` no source holds any more and rebuild the
+    index segments that held them. Returns how many were deleted."""
+    gone = [u for u in unit_ids
+            if not conn.execute("SELECT 1 FROM origins WHERE unit_id=? LIMIT 1", (u,)).fetchone()]
+    conn.executemany("DELETE FROM units WHERE id=?", [(u,) for u in gone])
+    if gone:
+        reindex_without(conn, path, sorted(gone))
+    return len(gone)
+
+
+def import_files(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path],
+                 on_warning: Callable[[object], None] | None = None,
+                 progress: Callable[[int, int], None] | None = None
+                 ) -> list[tuple[FileImport, int]]:
+    """Inside a write transaction: each file's report and the id of the source holding its
+    content (an earlier one when it was imported before). The new units are not indexed."""
     from ..formats.tmx import read_tmx  # formats sit below the store; imported late (lxml)
 
-    reports: list[FileImport] = []
-    with WriteTxn(path, conn):
-        before = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
-        for number, file in enumerate(files):
-            file = Path(file)
-            if not file.is_file():
-                raise InputError(file, "no such file" if not file.exists() else "not a file")
-            sha = _file_sha256(file)
-            if conn.execute("SELECT 1 FROM sources WHERE sha256=?", (sha,)).fetchone():
-                reports.append(FileImport(str(file), already_imported=True))
-                continue
+    out: list[tuple[FileImport, int]] = []
+    paths = check_inputs(files)  # missing, folders, unreadable: before any work
+    sizes = [p.stat().st_size for p in paths]
+    total, done = sum(sizes) or 1, 0  # progress in bytes, estimated from the TU's line
+    for file, size in zip(paths, sizes):
+        sha, lines = _file_sha256(file)
+        known = conn.execute("SELECT id FROM sources WHERE sha256=?", (sha,)).fetchone()
+        if known:
+            out.append((FileImport(str(file), already_imported=True), known[0]))
+        else:
             source_id = conn.execute(
                 "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
                 "VALUES (?, ?, ?, 0, 0, 0)", (str(file), sha, now())).lastrowid
-            report = _import_units(conn, path, file, source_id,
-                                   read_tmx(file, on_warning=on_warning))
+            tus = read_tmx(file, on_warning=on_warning)
+            if progress:
+                start = done
+                tus = _ticking(tus, lambda line: progress(
+                    start + size * min(line, lines) // lines, total))
+            report = _import_units(conn, path, file, source_id, tus)
             conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
                          (report.tus, report.pairs, report.new_units, source_id))
-            reports.append(report)
-            if progress:
-                progress(number + 1, len(files))
-        started = time.perf_counter()
-        index_new_units(conn, path, before)
-        seconds = time.perf_counter() - started
-    checkpoint(conn)
-    return _report(conn, tuple(reports), seconds)
+            out.append((report, source_id))
+        done += size
+        if progress:
+            progress(done, total)
+    return out
 
 
 def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, str]], *,

@@ -16,6 +16,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from ..errors import InputError
+from ..paths import check_output
 from ..records import Unit
 from ..text.normalize import NumberPenalty, normalize, normalize_with_map, number_penalty
 from .fuzzy import FuzzyIndex
@@ -169,6 +170,9 @@ def read_termbase(path: str | Path) -> list[tuple[str, tuple[str, ...]]]:
     for entry in entries:
         bucket = merged.setdefault(entry.zh, [])
         bucket.extend(e for e in entry.renderings if e not in bucket)
+    if not merged:
+        raise InputError(path, "no glossary terms in it (expected TBX with Chinese terms, or "
+                         "lines of zh<TAB>en)")
     return [(zh, tuple(ens)) for zh, ens in merged.items()]
 
 
@@ -239,6 +243,7 @@ def pretranslate(matcher: Matcher, document: str | Path, output: str | Path, *,
     from ..formats.tmx import TmxHeader, write_tmx
     from ..text.segment import split_zh
 
+    check_output(output, inputs=[document], store=matcher.store.path)
     started = time.perf_counter()
     segments = [s for paragraph in read_paragraphs(document) for s in split_zh(paragraph)]
     results: list[tuple[str, Match | None]] = []
@@ -271,7 +276,6 @@ def pretranslate(matcher: Matcher, document: str | Path, output: str | Path, *,
     header = TmxHeader(tool_version=tool_version or "0", created=created,
                        props=(("x-zhtm-pretranslate", Path(document).name),
                               ("x-zhtm-min", str(min_percent))))
-    Path(output).parent.mkdir(parents=True, exist_ok=True)
     written = write_tmx(units(), output, header=header)
     return Pretranslation(tuple(results), bands, written, time.perf_counter() - started)
 

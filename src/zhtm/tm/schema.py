@@ -15,7 +15,10 @@ import sqlite3
 import time
 from pathlib import Path
 
-from ..errors import InputError, StoreBusyError
+from ..errors import InputError, WriteError
+from ..paths import check_output, read_error
+from .access import (NOTHING_IMPORTED, can_open_immutable, cannot_write, not_a_database,
+                     sqlite_connect, store_error)
 
 ZHTM_APP_ID = 0x7A68746D  # "zhtm"
 MAGIC = "zhtm translation memory"
@@ -49,16 +52,17 @@ def now() -> str:
     return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
 
 
-def connect(path: Path, *, create: bool) -> sqlite3.Connection:
-    """An open, checked connection to the store at `path` (made when `create` and missing).
+def connect(path: Path, *, create: bool, readonly: bool = False) -> sqlite3.Connection:
+    """An open, checked connection to the store at `path` (made when `create` and missing);
+    with `readonly`, for lookups only (works on read-only media and folders: see `access`).
 
     Refuses (InputError, file untouched) a file that is not a zhtm store.
     """
     exists = path.exists()
     if exists and path.is_dir():
-        raise InputError(path, "is a directory, not a zhtm store")
+        raise InputError(path, "is a folder, not a file")
     if not exists and not create:
-        raise InputError(path, "no such store (create one with: zhtm import FILE.tmx --db "
+        raise InputError(path, "no such file (create a store with: zhtm import FILE.tmx --db "
                          f"{path})")
     fresh = not exists or path.stat().st_size == 0
     if not fresh:
@@ -66,22 +70,37 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
             with open(path, "rb") as fh:
                 head = fh.read(len(_SQLITE_HEADER))
         except OSError as exc:
-            raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+            raise read_error(path, exc) from None
         if head != _SQLITE_HEADER:
             raise InputError(path, "not a zhtm store (not an SQLite database)")
     elif not create:
         raise InputError(path, "empty file, not a zhtm store")
+    if not exists:
+        check_output(path, option="--db")  # its folder exists and can be written
     try:
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0,
-                               check_same_thread=False)
+        conn = _checked(path, fresh, readonly and not fresh)
+        conn.execute("PRAGMA foreign_keys=ON")
     except sqlite3.Error as exc:
-        raise InputError(path, f"cannot open store: {exc}") from None
+        raise store_error(path, exc) from None
+    return conn
+
+
+def _checked(path: Path, fresh: bool, readonly: bool) -> sqlite3.Connection:
+    conn = sqlite_connect(path, readonly=readonly)
     try:
         if fresh:
             _initialise(path, conn)
         else:
-            check_identity(path, conn)
-        conn.execute("PRAGMA foreign_keys=ON")
+            check_identity(path, conn, readonly=readonly)
+        return conn
+    except BaseException as exc:
+        conn.close()
+        if not (readonly and isinstance(exc, sqlite3.Error) and cannot_write(exc)
+                and can_open_immutable(path)):
+            raise
+    conn = sqlite_connect(path, immutable=True)  # a read-only folder: see access
+    try:
+        check_identity(path, conn, readonly=True)
     except BaseException:
         conn.close()
         raise
@@ -89,12 +108,9 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
 
 
 def _initialise(path: Path, conn: sqlite3.Connection) -> None:
-    try:
-        # before any table: lets an import give back the pages its merges freed
-        conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
-        conn.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.DatabaseError as exc:
-        raise InputError(path, f"cannot create store: {exc}") from None
+    # before any table: lets an import give back the pages its merges freed
+    conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+    conn.execute("PRAGMA journal_mode=WAL")
     with WriteTxn(path, conn):
         # Another process may have initialised it meanwhile.
         existing = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -109,12 +125,14 @@ def _initialise(path: Path, conn: sqlite3.Connection) -> None:
         check_identity(path, conn)
 
 
-def check_identity(path: Path, conn: sqlite3.Connection) -> None:
+def check_identity(path: Path, conn: sqlite3.Connection, *, readonly: bool = False) -> None:
     try:
         app = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
+        if not not_a_database(exc):  # read-only, disk full, busy: said as such by connect
+            raise
         raise InputError(path, f"not a zhtm store ({exc})") from None
     if app != ZHTM_APP_ID or "meta" not in tables:
         raise InputError(path, "not a zhtm store (an SQLite database without zhtm's tables)")
@@ -128,7 +146,7 @@ def check_identity(path: Path, conn: sqlite3.Connection) -> None:
     if schema > SCHEMA:
         raise InputError(path, f"store schema {schema} is newer than this zhtm "
                          f"understands ({SCHEMA}): upgrade zhtm")
-    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+    if not readonly and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         try:
             conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.OperationalError:  # pragma: no cover - read-only media
@@ -136,24 +154,37 @@ def check_identity(path: Path, conn: sqlite3.Connection) -> None:
 
 
 class WriteTxn:
-    """``BEGIN IMMEDIATE`` without waiting: a busy store raises `StoreBusyError`."""
+    """``BEGIN IMMEDIATE`` without waiting: a busy store raises `StoreBusyError`. Every
+    writer (import, build, add_pairs) goes through here, so they share one lock. SQLite
+    errors inside become zhtm errors (read-only, disk full...) after the rollback."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
-        self.path, self.conn = path, conn
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool = False) -> None:
+        self.path, self.conn, self.readonly = path, conn, readonly
 
     def __enter__(self) -> None:
         conn = self.conn
-        conn.execute("PRAGMA busy_timeout=0")
+        if self.readonly:
+            raise WriteError(self.path, f"opened read-only; {NOTHING_IMPORTED}")
         try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:
-            raise StoreBusyError(f"{self.path}: another import is writing to this store; "
-                                 "nothing was imported (try again when it has finished)") from None
-        finally:
-            conn.execute("PRAGMA busy_timeout=5000")
+            conn.execute("PRAGMA busy_timeout=0")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            finally:
+                conn.execute("PRAGMA busy_timeout=5000")
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc, doing=NOTHING_IMPORTED) from None
 
     def __exit__(self, kind, exc, tb) -> None:
         if kind is None:
-            self.conn.execute("COMMIT")
-        elif self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
+            try:
+                self.conn.execute("COMMIT")
+                return
+            except sqlite3.Error as failed:
+                exc = failed
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error:  # pragma: no cover - SQLite rolled back by itself
+            pass
+        if isinstance(exc, sqlite3.Error):
+            raise store_error(self.path, exc, doing=NOTHING_IMPORTED) from None

@@ -78,6 +78,34 @@ def index_new_units(conn: sqlite3.Connection, path: Path, before: int) -> None:
     _give_back_pages(conn)
 
 
+def reindex_without(conn: sqlite3.Connection, path: Path, unit_ids: Sequence[int]) -> None:
+    """Rebuild the segments whose unit range holds one of `unit_ids` (sorted; units deleted)
+    from the units left in it. A rebuilt segment's range shrinks to the units it holds, so
+    an id SQLite later reuses (max + 1) never falls inside an older segment."""
+    import bisect
+
+    for seg, first, last in conn.execute(
+            "SELECT id, first_unit, last_unit FROM index_segments ORDER BY first_unit").fetchall():
+        at = bisect.bisect_left(unit_ids, first)
+        if at == len(unit_ids) or unit_ids[at] > last:
+            continue
+        conn.execute("DELETE FROM index_arrays WHERE segment_id=?", (seg,))
+        conn.execute("DELETE FROM index_segments WHERE id=?", (seg,))
+        parts, low = [], first - 1
+        while True:
+            rows = conn.execute("SELECT id, zh FROM units WHERE id > ? AND id <= ? ORDER BY id "
+                                "LIMIT ?", (low, last, BUILD_CHUNK)).fetchall()
+            if not rows:
+                break
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            index = FuzzyIndex.build(ids, [normalize(r[1]) for r in rows])
+            parts.append(_save_segment(conn, index, int(ids[0]), int(ids[-1])))
+            low = int(ids[-1])
+        if len(parts) > 1:
+            _merge(conn, path, parts)
+    _give_back_pages(conn)
+
+
 def checkpoint(conn: sqlite3.Connection) -> None:
     """After an import: copy the WAL into the database and truncate it (skipped, not
     waited for, while readers hold an older snapshot)."""

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import StoreBusyError  # noqa: F401 - re-exported: callers catch it from here
+from ..errors import WriteError
+from ..paths import DB_ENV, DEFAULT_DB
+from .access import NOTHING_IMPORTED
 from . import importing
 from .fuzzy import FuzzyIndex
 from .importing import FileImport, ImportReport
@@ -25,8 +28,6 @@ from .segments import load_segments
 __all__ = ["Store", "StoreBusyError", "Origin", "StoredUnit", "StoreStats", "FileImport", "ImportReport",
            "default_db", "DEFAULT_DB", "DB_ENV", "MAGIC", "SCHEMA", "ZHTM_APP_ID"]
 
-DEFAULT_DB = "zhtm.db"
-DB_ENV = "ZHTM_DB"
 
 
 def default_db() -> Path:
@@ -69,20 +70,22 @@ class StoreStats:
 class Store:
     """An open zhtm store. Use `Store.open` (or `Store.create`); close it, or use ``with``."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool = False) -> None:
         self.path = path
         self.conn = conn
+        self.readonly = readonly
 
     # --- opening ----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = False) -> Store:
-        """Open an existing store (read and write); with `create`, make it if missing.
+    def open(cls, path: str | Path, *, create: bool = False, readonly: bool = False) -> Store:
+        """Open an existing store (read and write); with `create`, make it if missing; with
+        `readonly`, for lookups only (a store on a read-only share or folder works).
 
         Refuses (InputError, file untouched) a file that is not a zhtm store.
         """
         path = Path(path)
-        return cls(path, connect(path, create=create))
+        return cls(path, connect(path, create=create, readonly=readonly), readonly=readonly)
 
     def close(self) -> None:
         self.conn.close()
@@ -95,8 +98,12 @@ class Store:
 
     # --- transactions -----------------------------------------------------------------
 
+    def _check_writable(self) -> None:
+        if self.readonly:
+            raise WriteError(self.path, f"opened read-only; {NOTHING_IMPORTED}")
+
     def _write(self) -> WriteTxn:
-        return WriteTxn(self.path, self.conn)
+        return WriteTxn(self.path, self.conn, readonly=self.readonly)
 
     # --- reading ----------------------------------------------------------------------
 
@@ -140,11 +147,19 @@ class Store:
 
     def import_tmx(self, files: Sequence[str | Path], *,
                    on_warning: Callable[[object], None] | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> ImportReport:
-        """Import TMX files in one transaction (all or nothing), then index the new units."""
+                   progress: Callable[[int, int], None] | None = None,
+                   replacing: Iterable[int] = ()) -> ImportReport:
+        """Import TMX files in one transaction (all or nothing), then index the new units;
+        `replacing`: earlier sources these files replace (see `importing.import_tmx`)."""
+        self._check_writable()
         return importing.import_tmx(self.conn, self.path, files, on_warning=on_warning,
-                                    progress=progress)
+                                    progress=progress, replacing=replacing)
+
+    def sources_matching(self, *, sha256: Iterable[str] = (), paths: Iterable[str] = ()) -> list[int]:
+        """Ids of imported sources with one of these contents (SHA-256) or paths."""
+        return importing.sources_matching(self.conn, sha256, paths)
 
     def add_pairs(self, pairs: Iterable[tuple[str, str]], *, source: str = "<api>") -> ImportReport:
         """Import (zh, en) pairs directly (benchmarks, tests): same rules as `import_tmx`."""
+        self._check_writable()
         return importing.add_pairs(self.conn, self.path, pairs, source=source)

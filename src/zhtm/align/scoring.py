@@ -1,0 +1,291 @@
+"""Bead scores inside a band: translation evidence, length, bead-type prior, quote boundaries.
+
+The translation evidence of a bead (zh sentences Z, en sentences E) is a log-likelihood ratio
+summed over the tokens of both sides, each token judged against the whole other side (so a
+2-3 bead is scored as one unit, and competes fairly with a chain of smaller beads):
+
+    sum over en tokens e of E:  log(1 + kappa * sum_{f in Z} t(e | f) / ((|Z| + 1)^gamma * bg(e)))
+  + sum over zh tokens f of Z:  log(1 + kappa * sum_{e in E} t(f | e) / ((|E| + 1)^gamma * bg(f)))
+
+This is IBM Model 1 with a NULL word, mixed with a background unigram model and taken
+relative to it (|Z| is the number of zh tokens; gamma = 1 is Model 1's uniform alignment).
+A token the other side does not explain scores 0, so a sentence nobody translated costs
+nothing in its own 1-0 bead and dilutes every bead it joins: that is the untranslated-sentence
+test. Both sums decompose over the sentences of the side being explained, so they are
+computed per sentence against every span of the other side that can end inside the band,
+once, and the DP only adds them up.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dp import NEG, Band
+from .features import Rows, band_products
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreParams:
+    """Scale of each term of a bead's score. Fitted on MAC-Dev by random search over these
+    nine numbers; the same setting wins with every chapter held out in turn (see
+    bench/bench_align.py), so none of them is tuned to one chapter."""
+
+    kappa: float = 1.54          # weight of the translation model against the background
+    gamma: float = 0.93          # how much a longer other side dilutes each token's evidence
+    lex_weight: float = 0.22     # scale of the translation evidence
+    len_weight: float = 0.85     # scale of the length term
+    sigma: float = 0.35          # spread of log(en chars / (ratio x zh chars))
+    skip: float = -6.9           # a 1-0 or 0-1 bead
+    merge: float = 2.05          # each sentence beyond 1-1
+    both_merged: float = 0.18    # extra for m-n beads with m, n > 1
+    quote_match: float = 1.05    # both sides end a quotation at the bead's end
+    quote_mismatch: float = 1.16  # only one side does
+    quote_state: float = 2.0     # the bead ends inside an open quotation on one side only
+    untranslated: float = 0.0    # x log(1 + kappa) per token a null bead leaves unpaired (off: see bench)
+
+
+def transpose(rows: Rows, n_cols: int) -> Rows:
+    """The same sparse matrix with rows and columns swapped."""
+    r = rows.row_ids()
+    order = np.lexsort((r, rows.indices))
+    counts = np.bincount(rows.indices, minlength=n_cols)
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return Rows(indptr, r[order], rows.data[order])
+
+
+def _entry_rows(sent: Rows, table_t: Rows) -> Rows:
+    """One row per token occurrence of ``sent``: that token's column of the table."""
+    tok = sent.indices
+    starts = table_t.indptr[tok]
+    lengths = table_t.indptr[tok + 1] - starts
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    total = int(indptr[-1])
+    pos = np.arange(total) - np.repeat(indptr[:-1], lengths) + np.repeat(starts, lengths)
+    return Rows(indptr, table_t.indices[pos], table_t.data[pos])
+
+
+def side_scores(sent: Rows, other: Rows, table_t: Rows, bg: np.ndarray, other_tokens: np.ndarray,
+                wlo: np.ndarray, width: int, kmax: int, params: ScoreParams) -> np.ndarray:
+    """out[s, k, t]: evidence for the tokens of sentence s given the span of k sentences of the
+    other side ending at ``wlo[s] + t`` (0 where t < k).
+
+    ``table_t`` holds, for each token of this side, p(token | other token) over the other
+    side's tokens; ``other_tokens`` is the token count of each other-side sentence. Only tokens
+    with some translation mass inside their window are evaluated."""
+    n = len(sent)
+    out = np.zeros((n, kmax + 1, width + 1))
+    if n == 0 or not len(sent.indices) or len(other) == 0:
+        return out
+    entries = _entry_rows(sent, table_t)
+    owner = sent.row_ids()
+    m = len(other)
+    # mass[q, t] = sum of p(token q | e) over the tokens e of other sentence wlo + t
+    mass = band_products(entries, other, wlo[owner], width, m)
+    active = np.flatnonzero(mass.any(axis=1))          # tokens with some translation around
+    if not len(active):
+        return out
+    owner = owner[active]
+    cum = np.zeros((len(active), width + 1))
+    np.cumsum(mass[active], axis=1, out=cum[:, 1:])
+    scale = (params.kappa / bg[sent.indices[active]])[:, None]
+    starts = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))
+    sentences = owner[starts]
+    tok_cum = np.concatenate([[0.0], np.cumsum(other_tokens)])
+    col = wlo[:, None] + np.arange(width + 1)[None, :]            # span end, per sentence
+    colc = np.clip(col, 0, m)
+    for k in range(1, kmax + 1):
+        # 1 / (tokens of the span + NULL)^gamma, 0 where the span leaves the text
+        length = tok_cum[colc] - tok_cum[np.clip(col - k, 0, m)] + 1.0
+        inv = np.where((col - k >= 0) & (col <= m), length ** -params.gamma, 0.0)
+        v = cum[:, k:] - cum[:, :-k]                               # spans ending at t >= k
+        w = np.log1p(v * scale * inv[owner, k:])
+        out[sentences, k, k:] = np.add.reduceat(w, starts, axis=0)
+    return out
+
+
+@dataclass(slots=True)
+class Lexical:
+    """Both directions' evidence for one band (see ``side_scores``)."""
+
+    fe: np.ndarray     # (n, bmax + 1, wz + 1): zh sentence s given en spans, by end column
+    fe_lo: np.ndarray  # (n,) column of window index 0
+    ef: np.ndarray     # (m, amax + 1, we + 1): en sentence j given zh spans, by end row
+    ef_lo: np.ndarray  # (m,) row of window index 0
+
+
+@dataclass(frozen=True, slots=True)
+class TablePart:
+    """Which table scores which sentences: zh rows [zh0, zh1) and en rows [en0, en1) of a block
+    use p(en | zh) transposed (rows per en token) and p(zh | en) transposed (rows per zh token).
+    Parts cover the block; with cross-fitting each part uses a table learned elsewhere."""
+
+    zh0: int
+    zh1: int
+    en0: int
+    en1: int
+    en_given_zh_t: Rows
+    zh_given_en_t: Rows
+
+
+def lexical(zh: Rows, en: Rows, parts: list[TablePart], zh_bg: np.ndarray, en_bg: np.ndarray,
+            band: Band, amax: int, bmax: int, params: ScoreParams) -> Lexical:
+    """Evidence arrays for a block whose zh/en sentences are ``zh``/``en`` (block-local rows)."""
+    n, m, lo, width = band.n, band.m, band.lo, band.width
+    s = np.arange(n)
+    fe_lo = lo[np.minimum(s + 1, n)] - bmax
+    fe_hi = lo[np.minimum(s + amax, n)] + width
+    wz = int((fe_hi - fe_lo).max()) + 1 if n else 1
+    first, last = band.rows_of_column()
+    j = np.arange(m)
+    ef_lo = first[np.minimum(j + 1, m)] - amax
+    ef_hi = last[np.minimum(j + bmax, m)] + 1
+    we = int((ef_hi - ef_lo).max()) + 1 if m else 1
+    zh_tok = np.diff(zh.indptr).astype(np.float64)
+    en_tok = np.diff(en.indptr).astype(np.float64)
+    fe = np.zeros((n, bmax + 1, wz + 1))
+    ef = np.zeros((m, amax + 1, we + 1))
+    for part in parts:
+        if part.zh1 > part.zh0:
+            fe[part.zh0:part.zh1] = side_scores(zh.slice(part.zh0, part.zh1), en,
+                                                part.zh_given_en_t, zh_bg, en_tok,
+                                                fe_lo[part.zh0:part.zh1], wz, bmax, params)
+        if part.en1 > part.en0:
+            ef[part.en0:part.en1] = side_scores(en.slice(part.en0, part.en1), zh,
+                                                part.en_given_zh_t, en_bg, zh_tok,
+                                                ef_lo[part.en0:part.en1], we, amax, params)
+    return Lexical(fe, fe_lo, ef, ef_lo)
+
+
+class BeadScorer:
+    """``scorer(i)`` -> (amax, bmax + 1, width) bead scores for DP row i (see align.dp).
+
+    Rows are scored in chunks with numpy (a few thousand rows at a time, so a long block
+    never holds all its scores at once)."""
+
+    CHUNK_CELLS = 2_000_000
+
+    def __init__(self, band: Band, amax: int, bmax: int, params: ScoreParams, prior: np.ndarray,
+                 zh_len: np.ndarray, en_len: np.ndarray, ratio: float,
+                 zh_quote_end: np.ndarray, en_quote_end: np.ndarray,
+                 lex: Lexical | None, zh_tokens: np.ndarray | None = None,
+                 en_tokens: np.ndarray | None = None, zh_inside: np.ndarray | None = None,
+                 en_inside: np.ndarray | None = None) -> None:
+        self.band, self.amax, self.bmax, self.p = band, amax, bmax, params
+        self.nb = bmax + 1
+        self.prior = prior                       # (amax, nb): NEG where a bead is not allowed
+        self.zc = np.concatenate([[0.0], np.cumsum(zh_len)])
+        self.ec = np.concatenate([[0.0], np.cumsum(en_len)])
+        self.ratio = ratio
+        self.zq = np.concatenate([[False], zh_quote_end])
+        self.eq = np.concatenate([[False], en_quote_end])
+        self.zin = np.zeros(band.n + 1, bool) if zh_inside is None else zh_inside
+        self.ein = np.zeros(band.m + 1, bool) if en_inside is None else en_inside
+        self.lex = lex
+        # A null bead's tokens are background text; a paired bead pays log(1 + kappa) for each
+        # token its other side does not explain (the mixture's (1 - lambda)). So a sentence
+        # nobody translated gains that much, per token, by standing alone.
+        self.zt = np.zeros(band.n) if zh_tokens is None else zh_tokens
+        self.et = np.zeros(band.m) if en_tokens is None else en_tokens
+        self._null_scores()
+        self.rows_per_chunk = max(1, self.CHUNK_CELLS // (amax * self.nb * band.width))
+        self._chunk_start = -1
+        self._chunk: np.ndarray | None = None
+
+    def _null_scores(self) -> None:
+        p = self.p
+        credit = p.untranslated * p.lex_weight * np.log1p(p.kappa) if self.lex else 0.0
+        self.delete = p.skip + credit * np.concatenate([[0.0], self.zt])  # 1-0 bead ending at row i
+        self.insert = p.skip + credit * np.concatenate([[0.0], self.et])  # 0-1 bead ending at col j
+
+    def variant(self, params: ScoreParams, prior: np.ndarray) -> "BeadScorer":
+        """The same band, texts and evidence scored with other constants."""
+        other = copy.copy(self)
+        other.p, other.prior = params, prior
+        other._null_scores()
+        other._chunk, other._chunk_start = None, -1
+        return other
+
+    def __call__(self, i: int) -> np.ndarray:
+        chunk, start = self._chunk, self._chunk_start
+        if chunk is None or not start <= i < start + len(chunk):
+            backwards = chunk is not None and i < start
+            start = max(1, i - self.rows_per_chunk + 1) if backwards else i
+            stop = min(self.band.n + 1, start + self.rows_per_chunk)
+            self._chunk = self.rows(start, stop)
+            self._chunk_start = start
+        return self._chunk[i - self._chunk_start]
+
+    def rows(self, r0: int, r1: int) -> np.ndarray:
+        """Scores of rows r0 .. r1-1: (rows, amax, nb, width)."""
+        band, amax, nb, p = self.band, self.amax, self.nb, self.p
+        m = band.m
+        rows = np.arange(r0, r1)
+        cols = band.lo[rows][:, None] + np.arange(band.width)[None, :]          # (R, W)
+        colc = np.minimum(cols, m)
+        start_row = rows[:, None] - np.arange(1, amax + 1)[None, :]             # (R, amax)
+        start_col = cols[:, None, :] - np.arange(nb)[None, :, None]             # (R, nb, W)
+        zl = self.zc[rows][:, None] - self.zc[np.maximum(start_row, 0)]
+        el = self.ec[colc][:, None, :] - self.ec[np.clip(start_col, 0, m)]
+        x = np.log((el[:, None, :, :] + 10.0) / (self.ratio * zl[:, :, None, None] + 10.0))
+        sc = self.prior[None, :, :, None] - (p.len_weight / (2.0 * p.sigma ** 2)) * x * x
+        zq = self.zq[rows][:, None]
+        eq = self.eq[colc]
+        sc += (p.quote_match * (zq & eq) - p.quote_mismatch * (zq ^ eq)
+               - p.quote_state * (self.zin[rows][:, None] ^ self.ein[colc]))[:, None, None, :]
+        if self.lex is not None:
+            sc += p.lex_weight * self._evidence(rows, cols)
+        sc[:, 0, 0, :] = self.delete[rows][:, None]                              # 1-0 beads
+        ok = (start_row >= 0)[:, :, None, None] & (start_col >= 0)[:, None, :, :] \
+            & (cols <= m)[:, None, None, :] & (self.prior > NEG / 2)[None, :, :, None]
+        return np.where(ok, sc, NEG)
+
+    def evidence_of(self, beads: list[tuple[int, int, int, int]]) -> np.ndarray:
+        """Translation evidence (before ``lex_weight``) of each bead; 0 for null beads and
+        beads larger than the band allows."""
+        out = np.zeros(len(beads))
+        if self.lex is None or not beads:
+            return out
+        b = np.asarray(beads, dtype=np.int64).reshape(-1, 4)
+        a, bb = b[:, 1] - b[:, 0], b[:, 3] - b[:, 2]
+        ok = (a >= 1) & (a <= self.amax) & (bb >= 1) & (bb <= self.bmax)
+        if not ok.any():
+            return out
+        ev = self._evidence(b[ok, 1], b[ok, 3][:, None])                       # (R, amax, nb, 1)
+        out[ok] = ev[np.arange(int(ok.sum())), a[ok] - 1, bb[ok], 0]
+        return out
+
+    def _evidence(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        amax, bmax, nb = self.amax, self.bmax, self.nb
+        lex = self.lex
+        m, n = self.band.m, self.band.n
+        R, W = cols.shape
+        out = np.zeros((R, amax, nb, W))
+        # zh sentences i-1, i-2, ... each given the en span ending at every column, added up.
+        fe_w = lex.fe.shape[2]
+        acc = np.zeros((R, nb, W))
+        for a in range(1, amax + 1):
+            s = rows - a
+            good_s = s >= 0
+            sc_ = np.maximum(s, 0)
+            t = cols - lex.fe_lo[sc_][:, None]
+            good = good_s[:, None] & (t >= 0) & (t < fe_w)
+            got = lex.fe[sc_[:, None], :, np.clip(t, 0, fe_w - 1)]                 # (R, W, nb)
+            acc += np.where(good[:, :, None], got, 0.0).transpose(0, 2, 1)
+            out[:, a - 1] += acc
+        # en sentences j-1, j-2, ... each given the zh span ending at row i, added up.
+        ef_w = lex.ef.shape[2]
+        acc2 = np.zeros((R, amax, W))
+        for d in range(1, bmax + 1):
+            jj = cols - d
+            good = (jj >= 0) & (jj < m)
+            jc = np.clip(jj, 0, max(m - 1, 0))
+            t = rows[:, None] - lex.ef_lo[jc]
+            good &= (t >= 0) & (t < ef_w)
+            got = lex.ef[jc[:, :, None], np.arange(1, amax + 1)[None, None, :],
+                         np.clip(t, 0, ef_w - 1)[:, :, None]]                      # (R, W, amax)
+            acc2 += np.where(good[:, :, None], got, 0.0).transpose(0, 2, 1)
+            out[:, :, d, :] += acc2
+        return out

@@ -1,0 +1,90 @@
+"""What a running workbench holds: the store (one connection per worker thread), the lock
+that serialises its writes, the loaded fuzzy index, glossaries for term lookups.
+
+Reads run in parallel on their own connections (WAL: they see the last committed state).
+Writes of this server wait for each other on `write_lock`, then take the store's own write
+lock (``BEGIN IMMEDIATE``), which also keeps them apart from imports by other processes.
+The fuzzy index is loaded once and reloaded when the store's index segments change.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..tm.matching import Matcher, read_termbase
+from ..tm.review import Review
+from ..tm.store import Store
+from .files import Project
+from .settings import ServeSettings
+
+
+class Workbench:
+    def __init__(self, settings: ServeSettings) -> None:
+        self.settings = settings
+        Store.open(settings.db, create=True).close()  # refuses a file that is not a store
+        self.project = Project(settings.project, settings.files, store=settings.db)
+        self.page_token = secrets.token_urlsafe(24)
+        self.write_lock = threading.Lock()
+        self._local = threading.local()
+        self._opened: list[Store] = []
+        self._opened_lock = threading.Lock()
+        self._matcher: Matcher | None = None
+        self._matcher_key: tuple[int, ...] | None = None
+        self._matcher_lock = threading.Lock()
+        self._termbases: dict[str, tuple[float, list]] = {}
+
+    # --- the store ----------------------------------------------------------------------
+
+    def store(self) -> Store:
+        """This thread's connection to the store."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store.open(self.settings.db)
+            self._local.store = store
+            with self._opened_lock:
+                self._opened.append(store)
+        return store
+
+    def review(self) -> Review:
+        return Review(self.store())
+
+    @contextmanager
+    def writing(self) -> Iterator[Review]:
+        """A review to change, one writer of this server at a time."""
+        with self.write_lock:
+            yield self.review()
+
+    def close(self) -> None:
+        with self._opened_lock:
+            for store in self._opened:
+                store.close()
+            self._opened.clear()
+
+    # --- lookups ------------------------------------------------------------------------
+
+    def matcher(self, termbase: Path | None = None) -> Matcher:
+        """A matcher over the current index on this thread's connection."""
+        store = self.store()
+        key = tuple(r[0] for r in store.conn.execute("SELECT id FROM index_segments ORDER BY id"))
+        with self._matcher_lock:
+            if self._matcher is None or key != self._matcher_key:
+                self._matcher = Matcher(store)
+                self._matcher_key = key
+            shared = self._matcher
+        view = copy.copy(shared)  # the loaded segments are shared, read-only
+        view.store = store
+        view.glossary = self._glossary(termbase) if termbase is not None else ()
+        return view
+
+    def _glossary(self, path: Path) -> list:
+        stamp = path.stat().st_mtime
+        cached = self._termbases.get(str(path))
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, read_termbase(path))
+            self._termbases[str(path)] = cached
+        return cached[1]

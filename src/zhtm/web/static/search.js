@@ -1,0 +1,128 @@
+// TM search: the match view and the concordance, as you type.
+"use strict";
+
+(() => {
+  const { api, el, status, debounce, ready } = zhtm;
+  const q = document.getElementById("q");
+  const results = document.getElementById("results");
+  const info = document.getElementById("search-info");
+  let asked = 0;  // answers to older queries are dropped
+
+  const mode = () => document.querySelector('input[name="mode"]:checked').value;
+
+  function showOptions() {
+    document.body.classList.toggle("mode-concord", mode() === "concord");
+  }
+
+  async function search() {
+    const text = q.value.trim();
+    const mine = ++asked;
+    if (!text) {
+      results.replaceChildren();
+      info.textContent = "";
+      return;
+    }
+    try {
+      if (mode() === "match") {
+        const data = await api("/api/match", { params: {
+          q: text, k: document.getElementById("k").value, min: document.getElementById("min").value,
+          termbase: document.getElementById("termbase").value,
+        } });
+        if (mine === asked) showMatches(data);
+      } else {
+        const data = await api("/api/concord", { params: { q: text, limit: 50, en: document.getElementById("en").checked } });
+        if (mine === asked) showConcordance(data);
+      }
+    } catch (error) {
+      if (mine !== asked) return;
+      results.replaceChildren();
+      info.textContent = error.message;
+      info.className = "error";
+    }
+  }
+
+  function diff(spans) {
+    // TM source against the query: changed text marked, query text the TM lacks struck out.
+    return spans.map((s) => {
+      if (s.kind === "equal") return document.createTextNode(s.text);
+      if (s.kind === "changed") return el("mark", { class: "changed", title: "not in your sentence" }, s.text);
+      return el("del", { class: "missing", title: "in your sentence, not in the TM" }, s.text);
+    });
+  }
+
+  function origin(o) {
+    const name = o.file.split(/[\\/]/).pop();
+    return o.line ? `${name}:${o.line}` : name;
+  }
+
+  function showMatches(data) {
+    info.className = "muted";
+    info.textContent = data.matches.length ? `${data.matches.length} match(es)` : "no match at or above the lowest score";
+    const cards = data.matches.map((m) => {
+      const penalties = [];
+      if (m.penalties.numbers_only_in_query && m.penalties.numbers_only_in_query.length) {
+        penalties.push(`numbers only in your sentence: ${m.penalties.numbers_only_in_query.join(", ")}`);
+      }
+      if (m.penalties.numbers_only_in_match && m.penalties.numbers_only_in_match.length) {
+        penalties.push(`numbers only in the TM: ${m.penalties.numbers_only_in_match.join(", ")}`);
+      }
+      const origins = m.origins.slice(0, 3).map(origin).join(", ") + (m.origins.length > 3 ? ` (+${m.origins.length - 3})` : "");
+      return el("article", { class: "match" },
+        el("div", { class: `pct ${m.score >= 95 ? "p-high" : m.score >= 75 ? "p-mid" : "p-low"}` }, `${m.score}%`),
+        el("div", { class: "match-body" },
+          el("div", { class: "src", lang: "zh-CN" }, ...diff(m.diff)),
+          el("div", { class: "tgt", lang: "en" }, m.en),
+          el("div", { class: "muted small" }, `from ${origins}`, m.count > 1 ? ` · ×${m.count}` : "",
+            m.date ? ` · ${m.date}` : "", ` · #${m.id}`),
+          penalties.length ? el("div", { class: "penalty" }, `! ${penalties.join("; ")}`) : null));
+    });
+    const blocks = [...cards];
+    if (data.terms && data.terms.length) {
+      blocks.push(el("section", { class: "terms" }, el("h2", {}, "Glossary terms"),
+        el("ul", {}, ...data.terms.map((t) => el("li", {}, el("span", { lang: "zh-CN" }, t.zh), " = ", t.en.join(" / ") || "?")))));
+    }
+    if (Array.isArray(data.fragments) && data.fragments.length) {
+      blocks.push(el("section", { class: "fragments" }, el("h2", {}, "Fragments"),
+        el("ul", {}, ...data.fragments.map((f) => el("li", {}, JSON.stringify(f))))));
+    }
+    results.replaceChildren(...blocks);
+  }
+
+  function highlight(text, needle, english) {
+    // Occurrences of the search text marked (case-insensitively on the English side).
+    const hay = english ? text.toLowerCase() : text;
+    const find = english ? needle.toLowerCase() : needle;
+    const parts = [];
+    let at = 0;
+    let next = find ? hay.indexOf(find) : -1;
+    while (next >= 0) {
+      parts.push(document.createTextNode(text.slice(at, next)));
+      parts.push(el("mark", {}, text.slice(next, next + find.length)));
+      at = next + find.length;
+      next = hay.indexOf(find, at);
+    }
+    parts.push(document.createTextNode(text.slice(at)));
+    return parts;
+  }
+
+  function showConcordance(data) {
+    const english = document.getElementById("en").checked;
+    info.className = "muted";
+    info.textContent = `${data.total} TU(s) contain it` + (data.total > data.units.length ? `; first ${data.units.length} shown` : "");
+    results.replaceChildren(...data.units.map((u) => el("article", { class: "hit" },
+      el("div", { class: "src", lang: "zh-CN" }, ...(english ? [u.zh] : highlight(u.zh, data.text, false))),
+      el("div", { class: "tgt", lang: "en" }, ...(english ? highlight(u.en, data.text, true) : [u.en])),
+      el("div", { class: "muted small" }, u.origins.length ? `from ${origin(u.origins[0])}` : "", u.count > 1 ? ` · ×${u.count}` : "", ` · #${u.id}`))));
+  }
+
+  const later = debounce(search, 150);
+  q.addEventListener("input", later);
+  document.getElementById("search-form").addEventListener("change", () => { showOptions(); search(); });
+  document.getElementById("search-form").addEventListener("submit", (e) => { e.preventDefault(); search(); });
+  showOptions();
+  q.focus();
+  const initial = new URLSearchParams(location.search).get("q");
+  if (initial) { q.value = initial; search(); }
+  status("Type: results follow as you type");
+  ready();
+})();
