@@ -217,15 +217,12 @@ def main() -> None:
     base = TermOptions()
     variants = [("all signals", base)]
     for name in ("quotes", "closed", "word_closure", "variety", "verb_edges", "soft_edges", "forms",
-                 "boundaries", "specificity", "generic", "nested", "bound_edges", "quantities",
-                 "addresses"):
+                 "boundaries", "specificity", "generic", "nested", "bound_edges", "addresses"):
         variants.append((f"- zh {name}", replace(base, signals=replace(ZhSignals(), **{name: False}))))
     for name in ("windows", "association", "numerals", "quote_pairs", "derived", "foreign", "sure_variants",
-                 "lists", "neighbours", "participles", "speaker", "adjectives", "longer_renderings"):
+                 "lists", "adjectives", "longer_renderings"):
         variants.append((f"- en {name}", replace(base, english=replace(EnSignals(), **{name: False}))))
     variants.append(("- competitive linking", replace(base, competitive=False)))
-    variants.append(("- exact owner (competitive)", replace(base, exact_owner=False)))
-    variants.append(("- pairs (nesting)", replace(base, pairs=False)))
     variants.append(("- english rerank", replace(base, english_rerank=False)))
     variants.append(("segmenter=sentencepiece", replace(base, segmenter="sentencepiece")))
     variants.append(("segmenter=none", replace(base, segmenter="none")))

@@ -105,7 +105,6 @@ class ZhSignals:
     soft_edges: bool = True  # False: a bad edge drops the candidate (the old hard filter)
     forms: bool = True  # False: only Chinese characters in a term, at most 14 of them
     bound_edges: bool = True  # an edge piece the rest never occurs without is part of the term
-    quantities: bool = True  # a number and measure word around a term do not absorb it
     addresses: bool = True  # a string only ever opening a unit as an address (各位代表！) is no term
 
 
@@ -386,8 +385,6 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
                     and agree[longer] < 0.5 * counts[longer]:
                 continue  # a cut word: take the rest of it
             added = longer[:len(longer) - len(s)] if side == "l" else longer[len(s):]
-            if signals.quantities and set(added) <= _QUANTITY:
-                break  # 5.8万亩 / 12万亩高标准农田: a quantity before a term is not part of it
             if signals.word_closure and side == "r" and added in _POLICY_VERB_SET and len(s) >= 4:
                 break  # 美丽乡村 + 建设: the activity, not a longer term (高质量 + 发展 still is)
             return longer

@@ -50,9 +50,6 @@ class TermOptions:
     english_rerank: bool = True  # terms with a consistent English rank higher
     pool: int = 600  # Chinese candidates ranked together (a tier); the ranking never depends on limit
     competitive: bool = True  # one English span, one term (the better-linked one)
-    # ... and the one it translates most characters of (a string or a longer one around it)
-    exact_owner: bool = True
-    pairs: bool = True  # a member of a pair stays beside it (东西部协作 in 东西部协作和支援合作)
     english: EnSignals = field(default_factory=EnSignals)
     # Phrases known to recur in other documents (e.g. long pieces of a sentencepiece model of
     # many reports): candidates even when this document has them once.
@@ -148,7 +145,7 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
                    else choose(c) for c in tier]
         choices = initial
         if options.competitive:
-            choices = _link_competitively(english, tier, initial, taken, options.exact_owner)
+            choices = _link_competitively(english, tier, initial, taken)
         for cand, first_choice, choice in zip(tier, initial, choices):
             if choice is not None:
                 # absorption is judged on the English each string finds on its own
@@ -167,7 +164,7 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
             entry = _entry(cand, choice, units, note.text if note else "")
             ranked.append((score + (DEFINED_BONUS if entry.definition else 0.0), entry))
         ranked.sort(key=lambda se: (-round(se[0], 9), se[1].zh))
-        out = _drop_nested(out + [e for _, e in ranked], pairs=options.pairs)
+        out = _drop_nested(out + [e for _, e in ranked])
         if len(out) >= options.limit:
             break
     return out[: options.limit]
@@ -281,53 +278,38 @@ def _entry(cand: ZhCandidate, choice: EnChoice, units: list[Unit], definition: s
         doc=unit.doc, location=unit.location, definition=definition)
 
 
-def _link_competitively(english: EnglishSide, candidates, choices, taken=frozenset(), exact=True):
+def _link_competitively(english: EnglishSide, candidates, choices, taken=frozenset()):
     """One English span, one term: when two terms pick the same span, the one it belongs to
     less strongly takes its next best (“一业一证” and “一件事” both see “All-in-One-Go”, the
     quote at 一件事's position; 科技创新 does not mean "international innovation center",
-    国际科技创新中心 does). Between a string and a longer one around it, the span belongs to
-    the one it translates exactly (党中央决策部署's "decisions and plans", not 党中央决策's;
-    危旧楼房's "old and dilapidated buildings", not 危旧楼房改建's)."""
-    claims: dict[tuple[str, ...], list[tuple]] = {}
+    国际科技创新中心 does)."""
+    owner: dict[tuple[str, ...], tuple[float, str]] = {}
     for cand, choice in zip(candidates, choices):
         if choice is not None and choice.key:
-            # the string it translates most characters of; of equals, the shorter (the
-            # longer one's extra characters are not translated), then the better linked
-            strength = (round(choice.coverage * len(cand.text), 2), -len(cand.text)) if exact else ()
-            claims.setdefault(choice.key, []).append((*strength, round(choice.score, 9), cand.score, cand.text))
-    owner = {key: max(got)[-1] for key, got in claims.items()}
+            best = owner.get(choice.key)
+            if best is None or (choice.score, cand.text) > best:
+                owner[choice.key] = (choice.score, cand.text)
     out = list(choices)
     for n, (cand, choice) in enumerate(zip(candidates, choices)):
-        if choice is None or not choice.key or owner[choice.key] == cand.text:
+        if choice is None or not choice.key:
+            continue
+        rival = owner[choice.key][1]
+        if rival == cand.text:
             continue
         out[n] = english.choose(cand.text, cand.units, quoted=cand.quoted > 0,
                                 exclude=taken | {choice.key})
     return out
 
 
-def _drop_nested(entries: list[TermEntry], *, pairs: bool = True) -> list[TermEntry]:
-    """A term inside a higher-ranked term with the same frequency and English adds nothing,
-    unless it is one member of a pair (东西部协作 in 东西部协作和支援合作 "east-west
-    collaboration and paired-up assistance")."""
+def _drop_nested(entries: list[TermEntry]) -> list[TermEntry]:
+    """A term inside a higher-ranked term with the same frequency and English adds nothing."""
     kept: list[TermEntry] = []
     for entry in entries:
-        if any(entry.zh in k.zh and entry.frequency == k.frequency and _inside_en(entry.en, k.en, pairs)
+        if any(entry.zh in k.zh and entry.frequency == k.frequency and entry.en.lower() in k.en.lower()
                for k in kept):
             continue
         kept.append(entry)
     return kept
-
-
-def _inside_en(inner: str, outer: str, pairs: bool) -> bool:
-    inner, outer = inner.lower(), outer.lower()
-    at = outer.find(inner)
-    if at < 0:
-        return False
-    if not pairs or inner == outer:
-        return True
-    rest = outer[at + len(inner):].lstrip()
-    before = outer[:at].rstrip()
-    return not (rest.startswith(("and ", "or ", ",")) or before.endswith((" and", " or", ",")))
 
 
 # --------------------------------------------------------------------------- inputs

@@ -27,9 +27,6 @@ MAX_UNEXPLAINED = 5  # longest span without gloss support (and longest lead befo
 
 FOREIGN_FACTOR = 0.6  # per word of a span that translates a neighbour of the term
 
-# The speaker and the audience are in no term's English.
-SPEAKER = frozenset(("we", "our", "ours", "us", "you", "your", "i", "my"))
-
 MAX_LIST_COMMAS = 3
 
 # A term's English is a noun phrase: one ending on an adjective is a modifier cut from its
@@ -117,8 +114,8 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     if not inner or lw == "“":
                         break
                     inner, closing = 0, True
-                elif lw in HARD or lw in QUOTES or text.signals.speaker and lw in SPEAKER:
-                    break  # ("express our sincere gratitude": the speaker is in no term)
+                elif lw in HARD or lw in QUOTES:
+                    break
                 if lw == ",":
                     commas += 1
                     last_comma, joined = j, False
@@ -154,9 +151,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     seen_here.add(key)
                     co[key] += 1
                 if not covered:  # judged by association alone, once we know how often
-                    if key not in unexplained and not (text.signals.neighbours and content and foreign == content):
-                        # (not when every word translates the Chinese around the term:
-                        # “Three Schools” beside 雄安新区 is 三校一院's)
+                    if key not in unexplained:
                         unexplained[key] = (unit, i, j, words, 0.8 if commas else 1.0)
                     if words >= MAX_UNEXPLAINED:
                         break
@@ -185,8 +180,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                 if lw in _NUMBER_WORDS or lw.isdigit():
                     prior *= 0.3  # "seven ... and two": a noun phrase ends on its noun
                 elif not explained[end] and caps[end] != 2:
-                    prior *= 0.4 if lw.endswith("ly") or text.signals.participles and lw.endswith(("ing", "ed")) \
-                        else 0.75
+                    prior *= 0.75 if not lw.endswith("ly") else 0.4
                 if lowers[i][:1].isdigit() and not explained[i]:
                     prior *= 0.3  # "27 quasi-museums": the count is not the term
                 if not explained[i] and not _name_start(toks, i):
@@ -241,9 +235,6 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
             if part not in out or extra in EDGE_STOP or not extra[0].isalpha() \
                     or co[part] != co[key]:
                 continue
-            if text.signals.participles and part == key[:-1] and extra.endswith(("ed", "ing")) \
-                    and where[key][5] <= where[part][5]:
-                continue  # a participle after the noun ("motions and suggestions raised")
             if text.df.get(part) == text.df.get(key) or (text.association and co[key] >= 2):
                 out[part].score *= 0.45
     # A span always followed (or preceded) by words that translate more of the term is

@@ -31,9 +31,6 @@ class EnSignals:
     foreign: bool = True  # words that translate the Chinese around the term are not its English
     sure_variants: bool = True  # a variant renders the whole term, twice (or word for word once)
     lists: bool = True  # an enumeration is whole up to its last member (“water, electricity, gas, and heating”)
-    neighbours: bool = True  # no gloss for the term, all for the Chinese around it: the neighbours' English
-    participles: bool = True  # a trailing unexplained participle is a clause, not the term ("…, providing")
-    speaker: bool = True  # we / our / you are in no term's English ("express our sincere gratitude")
     adjectives: bool = True  # English ending on an adjective is a modifier cut from its noun ("non-public")
     longer_renderings: bool = True  # an occurrence inside a longer rendering (a name continued,
     # a coordinated member) counts for that one ("East Sixth Ring Road High Line Park")
