@@ -44,7 +44,7 @@ class AlignSettings:
     max_zh: int = 4              # most Chinese units in one bead
     max_en: int = 9              # most English units in one bead (policy reports reach 1-9)
     max_total: int = 10          # most units in one bead, both sides together
-    band: int = 3                # second-pass half-width around the first-pass path
+    band: int = 2                # second-pass half-width around the first-pass path
     first_pass_width: int = 40   # first-pass half-width around the length diagonal (grows)
     use_lexical: bool = True     # False: length-only (Gale-Church-like) baseline
     use_dictionary: bool = True  # CC-CEDICT glosses seed the translation table

@@ -65,7 +65,7 @@ def inside_quotes(events: np.ndarray) -> np.ndarray:
         out[k + 1] = state
     return out
 # Learned probabilities below this are dropped from the scoring tables (noise, and cost).
-MIN_PROB = 0.01
+MIN_PROB = 0.02
 
 
 @dataclass(slots=True)
@@ -149,6 +149,7 @@ def tokenize(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool = True,
         en_rows.append(sorted({en_vocab.setdefault(t, len(en_vocab)) for t in toks}))
     cedict = load_cedict()
     prefixes = anchors.name_prefixes(names)
+    starters: dict[str, bool] = {}
     zh_vocab: dict[str, int] = {}
     zh_rows: list[list[int]] = []
     for text in zh:
@@ -158,7 +159,8 @@ def tokenize(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool = True,
             toks.update(anchors.number_token(v) for v in anchors.zh_numbers(t))
             toks.update("lat:" + w for w in anchors.latin_strings(t))
             toks.update("py:" + f for f in
-                        anchors.zh_name_forms(t, cedict.pinyin, names, prefixes=prefixes))
+                        anchors.zh_name_forms(t, cedict.pinyin, names, prefixes=prefixes,
+                                                starters=starters))
         zh_rows.append(sorted({zh_vocab.setdefault(x, len(zh_vocab)) for x in toks}))
     zr, er = Rows.from_lists(zh_rows), Rows.from_lists(en_rows)
     return DocTokens(zr, er, _names(zh_vocab), _names(en_vocab), zh_len, en_len, zq, eq, zev,

@@ -131,7 +131,7 @@ def nfkc(text: str) -> str:
 
 # --------------------------------------------------------------------------- CC-CEDICT
 
-_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b[\w|·]+\[[^\]]*\]")
+_PAREN = re.compile(r"\([^)\n]*\)|\[[^\]\n]*\]|\b[\w|·]+\[[^\]\n]*\]")
 _SKIP_DEF = ("CL:", "variant of", "old variant", "see ", "used in ", "surname ", "Japanese variant",
              "also pr.", "also written", "abbr. for", "(Tw)", "erhua variant", "same as ")
 
@@ -164,15 +164,11 @@ class Cedict:
         got = self._gloss_cache.get(word)
         if got is not None:
             return got
-        stems: set[str] = set()
-        for entry in self.entries(word):
-            defs = entry[entry.find("]") + 1:].strip().strip("/").split("/")
-            for d in defs:
-                if not d or d.startswith(_SKIP_DEF):
-                    continue
-                d = _PAREN.sub(" ", d)
-                stems.update(en_content_stems(d))
-        got = frozenset(stems)
+        kept = [d for entry in self.entries(word)
+                for d in entry[entry.find("]") + 1:].strip().strip("/").split("/")
+                if d and not d.startswith(_SKIP_DEF)]
+        # one pass over all definitions ("\n" ends every bracket the pattern could open)
+        got = frozenset(en_content_stems(_PAREN.sub(" ", "\n".join(kept))))
         self._gloss_cache[word] = got
         return got
 
@@ -198,22 +194,26 @@ class Cedict:
             self._starts = frozenset(w[:2] for w in self._raw if len(w) >= 2)
         starts = self._starts
         units: list[str] = []
+        append = units.append
         n = len(text)
         raw = self._raw
-        m = _HAN_CHAR.search(text)
-        while m is not None:
-            i = m.start()
-            size = 1
-            if text[i:i + 2] in starts:
-                for size in range(min(self.max_len, n - i), 0, -1):
-                    if size == 1 or text[i:i + size] in raw:
-                        break
-            units.append(text[i:i + size])
-            m = _HAN_CHAR.search(text, i + size)
+        longest = self.max_len
+        resume = 0  # a word may run past its run of Han characters ("卡拉OK")
+        for run in _HAN_RUN.finditer(text):
+            i, end = max(run.start(), resume), run.end()
+            while i < end:
+                size = 1
+                if text[i:i + 2] in starts:
+                    for size in range(min(longest, n - i), 0, -1):
+                        if size == 1 or text[i:i + size] in raw:
+                            break
+                append(text[i:i + size])
+                i += size
+            resume = i
         return units
 
 
-_HAN_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 def _is_han(ch: str) -> bool:

@@ -22,6 +22,10 @@ pairs whose probability in both directions is at least ``min_prob``.
 
 Tokens are whatever strings the caller uses (words, stems, anchors); the table never
 normalises them. Everything is numpy and deterministic: the same pairs give the same table.
+
+For speed on integer ids (no strings), ``train_ibm1_ragged`` takes the pairs as two ``Ragged``
+arrays and returns a row-sparse ``SparseTable``; the aligner uses that directly, with
+CC-CEDICT glosses as the prior, on the beads of its first pass.
 """
 
 from __future__ import annotations

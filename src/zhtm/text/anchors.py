@@ -218,26 +218,32 @@ def en_name_forms(text: str, stopwords: Iterable[str] = ()) -> list[str]:
 
 
 def zh_name_forms(text: str, pinyin: Callable[[str], tuple[str, ...]], wanted: set[str],
-                  max_chars: int = 3, prefixes: set[str] | None = None) -> list[str]:
+                  max_chars: int = 3, prefixes: set[str] | None = None,
+                  starters: dict[str, bool] | None = None) -> list[str]:
     """Romanisations of 1-3 consecutive Han characters that occur in ``wanted`` (the name
     forms of the English side), tried over every reading of polyphonic characters. Readings
-    are extended only while they are a prefix of some wanted form."""
+    are extended only while they are a prefix of some wanted form. ``starters`` (a dict the
+    caller keeps for one document) remembers which characters can begin a name."""
     if not wanted:
         return []
     if prefixes is None:
         prefixes = name_prefixes(wanted)
+    if starters is None:
+        starters = {}
     found: list[str] = []
     for m in _HAN_RUN.finditer(text):
         run = m.group(0)
-        readings = [pinyin(c) for c in run]
-        for start in range(len(run)):
-            if not any(r in prefixes for r in readings[start]):
+        for start, ch in enumerate(run):
+            ok = starters.get(ch)
+            if ok is None:
+                ok = starters[ch] = any(r in prefixes for r in pinyin(ch))
+            if not ok:
                 continue  # no name starts with this character's reading
             partial = [""]
             for size in range(1, max_chars + 1):
                 if start + size > len(run):
                     break
-                partial = [p + r for p in partial for r in readings[start + size - 1]
+                partial = [p + r for p in partial for r in pinyin(run[start + size - 1])
                            if p + r in prefixes]
                 if not partial:
                     break
