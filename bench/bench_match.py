@@ -282,6 +282,15 @@ def build(n: int, n_queries: int, workdir: str, english: str = "real", clauses: 
     process of its own: the generated TM must not stay resident beside the matcher)."""
     from zhtm.tm.store import Store
 
+    if english == "none":
+        # clause units cut but no English sought: the store and the clause index at scale
+        # (the English finder's own speed is the clauses s of a --english real run)
+        from zhtm.text.clauses import cut_clauses
+        from zhtm.tm import clause_units
+        from zhtm.tm.clause_english import ClauseEnglish
+
+        clause_units.english_of = lambda zh, en: (
+            [ClauseEnglish(c, (), "", 0.0) for c in cut_clauses(zh)], False)
     gen = Generator(seed=n, english=english)
     pairs = gen.pairs(n)
     tm = [zh for zh, _ in pairs]
@@ -375,9 +384,10 @@ def main() -> None:
                         help="queries whose clauses are checked against a full scan of the "
                              "clause units, per size")
     parser.add_argument("--serve", nargs=4, help=argparse.SUPPRESS)
-    parser.add_argument("--english", choices=("real", "fake"), default="real",
+    parser.add_argument("--english", choices=("real", "fake", "none"), default="real",
                         help="the TM's English: real (the clause finder works as on a real "
-                             "TM) or 'EN <i>' (the store and index alone)")
+                             "TM), 'EN <i>' (fake), or 'EN <i>' with clause units cut but no "
+                             "English sought (none: the store and index at scale)")
     parser.add_argument("--no-clauses", action="store_true", help="import without clause units")
     parser.add_argument("--build", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
