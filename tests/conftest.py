@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.guard import changes, checkout_state
-from tests.paths import GOLDEN_DIR, ROOT
+from tests.guard import changes, checkout_state, tree_state
+from tests.paths import GOLDEN_DIR, ROOT, SHARED
 
 if str(ROOT / "src") not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
@@ -27,13 +27,14 @@ def checkout_untouched():
     """Fails the run when anything in the checkout changed while the tests ran: a test that
     writes outside its tmp_path (say ./zhtm.db, the user's store) is a bug."""
     before = checkout_state(ROOT)
+    shared = tree_state(SHARED) if SHARED.is_dir() else {}
     yield
-    if before is None:  # not a git checkout: nothing to compare with
-        return
-    changed = changes(before, checkout_state(ROOT) or {})
+    changed = changes(shared, tree_state(SHARED) if SHARED.is_dir() else {})
+    if before is not None:  # else not a git checkout: nothing to compare with
+        changed += changes(before, checkout_state(ROOT) or {})
     if changed:
-        pytest.fail("the test run changed the checkout (tests may write only to their "
-                    "tmp_path):\n  " + "\n  ".join(changed[:50]), pytrace=False)
+        pytest.fail("the test run changed the checkout or ../shared (tests may write only to "
+                    "their tmp_path):\n  " + "\n  ".join(changed[:50]), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

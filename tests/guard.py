@@ -3,7 +3,8 @@
 `checkout_state` is a snapshot of everything git would show as changed, untracked or ignored
 (ignored files matter most: the user's ``zhtm.db`` is one), with each file's size and
 modification time. The caches tools write while tests run (byte code, pytest's and
-Hypothesis's) are left out: they are not the user's.
+Hypothesis's) and the virtual environment scripts/test may make are left out: they are not
+the user's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import subprocess
 from pathlib import Path
 
-TOOL_CACHES = frozenset({"__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache"})
+TOOL_CACHES = frozenset({"__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache", ".venv"})
 
 State = dict[str, tuple[str, int, int]]  # path -> (git status code, size, mtime in ns)
 
@@ -57,6 +58,17 @@ def checkout_state(root: Path) -> State | None:
             state[rel.rstrip("/") + "/"] = (code, 0, 0)
         else:
             state[rel] = (code, *_stat(path))
+    return state
+
+
+def tree_state(root: Path) -> State:
+    """Every file under `root` (the shared, read-only material) with its size and mtime."""
+    state: State = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in TOOL_CACHES]
+        for name in files:
+            path = Path(folder) / name
+            state[str(path)] = ("", *_stat(path))
     return state
 
 

@@ -18,6 +18,8 @@ def test_committed_assets_are_reproduced_byte_for_byte(tmp_path):
     assert "  89%  [一]是深入落实首都城市战略定位,京津冀协同发展[不断]走深走实。\n" \
            "        First, leveraging Beijing’s strategic status as the capital of China" in result.output
     assert list(tmp_path.glob(".tm.db*")) == []
+    assert sorted(p.name for p in tmp_path.glob("tm.db*")) == ["tm.db"]  # no -wal, -shm left
+    assert "        ! numbers differ: query 二; match 一\n" in result.output  # 二是 vs 一是
     expected = {"tmx": ["beijing-gwr-2024.zh-en.tmx"],
                 "termbase": ["beijing-gwr-2024.tbx", "beijing-gwr-2024.utf8"]}
     for folder, names in expected.items():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.guard import changes, checkout_state
+from tests.guard import changes, checkout_state, tree_state
 
 
 @pytest.fixture()
@@ -60,3 +60,12 @@ def test_guard_ignores_tool_caches(checkout: Path) -> None:
 
 def test_guard_is_off_outside_a_checkout(tmp_path: Path) -> None:
     assert checkout_state(tmp_path) is None
+
+
+def test_guard_sees_a_change_to_the_shared_material(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    (shared / "corpus").mkdir(parents=True)
+    (shared / "corpus" / "doc.txt").write_text("一\n", encoding="utf-8")
+    before = tree_state(shared)
+    (shared / "corpus" / "doc.txt").write_text("二二\n", encoding="utf-8")
+    assert changes(before, tree_state(shared)) == [f"changed {shared / 'corpus' / 'doc.txt'}"]

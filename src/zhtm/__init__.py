@@ -9,7 +9,8 @@ The package is layered by capability; imports point down only (a test checks it)
     align                 sentence aligner, lexicon, alignment pipeline, evaluation
     formats               TMX, TBX, OmegaT glossaries, exports, safe XML
     text                  segmentation, normalisation, files and layouts, anchors
-    errors, records, atomic   the base every layer uses
+    errors, records, atomic, paths
+                          the base every layer uses (paths: the checks on every file)
 
 The entry points below are importable from ``zhtm`` itself (loaded on first use, so the
 command line does not pay for what it does not run).

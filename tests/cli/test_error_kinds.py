@@ -6,6 +6,7 @@ reads one, exits 1 with ``Error: PATH: no such file`` / ``is a folder, not a fil
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,10 @@ def good(tmp_path_factory) -> dict[str, Path]:
                                      "-q"]).exit_code == 0
     doc = root / "good.txt"
     doc.write_text("推进京津冀协同发展。\n", encoding="utf-8")
-    return {"tmx": tmx, "db": db, "tbx": tbx, "doc": doc, "out": root / "out"}
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "doc.zh-en.txt").write_text(f"{PAIRS[0][0]}\n{PAIRS[0][1]}\n", encoding="utf-8")
+    return {"tmx": tmx, "db": db, "tbx": tbx, "doc": doc, "out": root / "out", "corpus": corpus}
 
 
 # Every place a command reads a file: (name, file suffix, arguments given the bad path).
@@ -60,7 +64,18 @@ READERS: list[tuple[str, str, Callable[[Path, dict[str, Path]], list[object]]]] 
                                                     "--db", g["db"]]),
     ("pretranslate --db", ".db", lambda p, g: ["pretranslate", g["doc"], "-o", g["out"] / "p.tmx",
                                                "--db", p]),
+    ("align --pairs", ".tsv", lambda p, g: ["align", "--pairs", p, "-o", g["out"]]),
+    ("import --db", ".db", lambda p, g: ["import", g["tmx"], "--db", p]),
+    ("build --db", ".db", lambda p, g: ["build", g["corpus"], "--db", p, "--tmx-dir",
+                                        g["out"] / "tmx", "--termbase-dir", g["out"] / "tb"]),
+    # serve checks its files before anything else (here: before refusing a --host without a
+    # token, so that a regression fails at once instead of serving until the timeout).
+    ("serve PATH", ".tmx", lambda p, g: ["serve", p, "--db", g["db"], "--host", "0.0.0.0"]),
+    ("serve --db", ".db", lambda p, g: ["serve", "--db", p, "--host", "0.0.0.0"]),
 ]
+# A folder is what serve opens as its project; a missing store is created.
+NOT_A_PROBLEM = {("serve PATH", "folder"), ("serve --db", "missing"), ("import --db", "missing"),
+                 ("build --db", "missing")}
 
 
 def bad_path(kind: str, folder: Path, suffix: str) -> Path:
@@ -84,6 +99,8 @@ def error_line(output: str, code: int, expected_code: int = 1) -> str:
 def test_every_command_words_a_missing_file_and_a_folder_alike(kind, good, tmp_path):
     good["out"].mkdir(exist_ok=True)
     for name, suffix, args in READERS:
+        if (name, kind) in NOT_A_PROBLEM:
+            continue
         folder = tmp_path / name.replace(" ", "_")
         folder.mkdir()
         path = bad_path(kind, folder, suffix)
@@ -119,3 +136,27 @@ def test_build_words_its_corpus_folder_alike(tmp_path):
         done = run_unprivileged("build", str(locked), "--db", db, cwd=tmp_path)
     assert error_line(done.stderr, done.returncode) == \
         f"Error: {locked}: cannot read (permission denied)"
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "unreadable"])
+def test_a_batch_words_each_bad_document_alike(kind, good, tmp_path):
+    """In a batch (a --pairs list, or several documents) a bad document gets the same line as
+    alone, the others are written, and a last line counts the failures; exit 1."""
+    bad = bad_path(kind, tmp_path, ".txt")
+    doc = tmp_path / "good.txt"
+    doc.write_text("推进京津冀协同发展。\nPromote the coordinated development of "
+                   "Beijing-Tianjin-Hebei.\n", encoding="utf-8")
+    listed = tmp_path / "list.tsv"
+    listed.write_text(f"{doc}\n{bad}\n", encoding="utf-8")
+    batches = [["align", "--pairs", listed]]
+    if kind != "folder":  # a folder given on the command line is a batch of its documents
+        batches.append(["align", "--batch", doc, bad])
+    for number, args in enumerate(batches):
+        out = tmp_path / f"out{number}"
+        out.mkdir()
+        with unreadable(bad) if kind == "unreadable" else nullcontext():
+            done = run_unprivileged(*map(str, args), "-o", str(out), "-q", cwd=tmp_path)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.splitlines() == [f"Error: {bad}: {WORDING[kind]}",
+                                            "1 of 2 document(s) failed; the others were written"]
+        assert [p.name for p in out.iterdir()] == ["good.tmx"]

@@ -180,7 +180,7 @@ def test_entity_bombs_fail_fast_in_little_memory(reader: str, bomb: str, tmp_pat
                           reader, str(src)], capture_output=True, text=True, timeout=60)
     lines = out.stdout.splitlines()
     assert len(lines) == 2, out.stderr[-2000:]
-    assert lines[0].startswith("ERR") and "declares entities" in lines[0], lines
+    assert lines[0].startswith("ERR") and "(declared in the DOCTYPE) is not allowed" in lines[0], lines
     assert int(lines[1]) < 300_000, f"peak {lines[1]} KiB"
 
 
@@ -449,3 +449,39 @@ def test_large_tmx_streams_in_bounded_memory(tmp_path: Path) -> None:
     size = path.stat().st_size
     assert int(out[0]) == 150_000 and size > 35_000_000
     assert int(out[1]) < 30_000, f"grew {out[1]} KiB reading {size / 1e6:.0f} MB"
+
+
+# ---------------------------------------------------------------------------------- one entity policy
+
+@pytest.mark.parametrize("reader", sorted(XML_READERS))
+def test_every_reader_refuses_an_entity_wherever_it_is_declared(reader: str, tmp_path: Path) -> None:
+    """&z; declared in a local DTD the document names, in the DOCTYPE, or nowhere: every
+    reader refuses it, naming the file, the line and the entity (it used to vanish from the
+    TMX text, stay literal in the TBX, and be refused only without a DOCTYPE)."""
+    root, ext = root_name(reader), "tbx" if reader == "tbx" else "tmx"
+    (tmp_path / "local.dtd").write_text('<!ENTITY z "Z">\n', encoding="utf-8")
+    cases = {
+        "external DTD": f'<!DOCTYPE {root} SYSTEM "local.dtd">\n',
+        "DOCTYPE": f'<!DOCTYPE {root} [\n<!ENTITY z "Z">\n]>\n',
+        "nothing": "",
+    }
+    for name, doctype in cases.items():
+        src = tmp_path / f"{name.replace(' ', '-')}.{ext}"
+        text = xml_doc(reader, "一二&z;。", "One, two.", doctype=doctype)
+        src.write_text(text, encoding="utf-8")
+        err = refused(reader, src)
+        assert "entity &z;" in err.message and "is not allowed" in err.message, (name, err)
+        line = next(i for i, row in enumerate(text.splitlines(), 1) if "&z;" in row or
+                    "<!ENTITY z" in row)
+        assert err.line == line, (name, err)
+
+
+@pytest.mark.parametrize("reader", sorted(XML_READERS))
+def test_an_entity_in_an_attribute_is_refused_too(reader: str, tmp_path: Path) -> None:
+    root, ext = root_name(reader), "tbx" if reader == "tbx" else "tmx"
+    text = xml_doc(reader, doctype=f'<!DOCTYPE {root} SYSTEM "local.dtd">\n')
+    text = text.replace('xml:lang="en', 'xml:lang="e&z;n', 1).replace('xml:lang="EN', 'xml:lang="E&z;N', 1)
+    src = tmp_path / f"attr.{ext}"
+    src.write_text(text, encoding="utf-8")
+    assert "&z;" in src.read_text(encoding="utf-8")
+    assert "entity &z; is not allowed" in refused(reader, src).message

@@ -204,3 +204,41 @@ def test_variants_are_sure_renderings(beijing):
     assert not _sure_variant(Span(1.0, 0, (0, 1), 0.8, share=0.5, precision=0.5, coverage=0.8), 2)
     assert _sure_variant(Span(1.0, 0, (0, 1), 0.8, share=0.5, precision=1.0, coverage=1.0), 2)
     assert not any("M101" in v or v == "way" for e in beijing for v in e.variants)
+
+
+@pytest.fixture(scope="module")
+def beijing_units():
+    units, _ = load_units([CORPUS])
+    return [u.zh for u in units], [u.en for u in units]
+
+
+@pytest.mark.parametrize("term, signal, english, without", [
+    # an enumeration is whole up to its last, joined member
+    ("水电气热", "lists", "water, electricity, gas, and heating", "water, electricity"),
+    # an occurrence inside a longer rendering (a name continued to the left) is that one's
+    ("东六环高线公园", "longer_renderings", "East Sixth Ring Road High Line Park",
+     "Sixth Ring Road High Line Park"),
+])
+def test_round_two_english_rules_on_beijing(beijing_units, term, signal, english, without):
+    zh, en = beijing_units
+    where = [i for i, t in enumerate(zh) if term in t]
+    assert EnglishSide(en, zh).choose(term, where).en == english
+    off = EnglishSide(en, zh, signals=EnSignals(**{signal: False})).choose(term, where)
+    assert off.en == without
+
+
+def test_round_two_chinese_rules_on_beijing(beijing_units):
+    zh, _ = beijing_units
+    segment, frequency = jieba_segmenter()
+
+    def candidates(**off):
+        return {c.text: c for c in find_candidates(zh, segment=segment, word_frequency=frequency,
+                                                   signals=ZhSignals(**off))}
+    on = candidates()
+    # 各位代表：/ 各位代表！ only ever opens a unit as an address
+    assert on["各位代表"].standalone
+    assert candidates(addresses=False)["各位代表"].score > 5 * on["各位代表"].score
+    # an edge the rest never occurs without belongs to the term (统筹 …, 以 … 为核心的党中央)
+    bound = candidates(bound_edges=False)
+    for term in ("统筹发展和安全", "以习近平同志为核心的党中央"):
+        assert on[term].score > 2 * bound[term].score

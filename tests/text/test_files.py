@@ -74,3 +74,34 @@ def test_astral_cjk_survives(tmp_path):
     path = tmp_path / "ext-b.txt"
     path.write_text("𠀀𪚥字\n", encoding="utf-8")
     assert read_lines(path) == ["𠀀𪚥字"]
+
+
+def report_lines(count: int) -> list[str]:
+    return [f"第{i}段:坚持稳中求进工作总基调,推动经济持续恢复向好。" for i in range(1, count + 1)]
+
+
+def test_encoding_error_names_the_line_where_the_best_encoding_breaks(tmp_path):
+    """A GBK file with one bad byte on line 41: UTF-8 breaks at once (line 3, the first
+    Chinese), GB18030 reads up to line 41: the error names line 41 and both encodings."""
+    lines = ["title", "date"] + report_lines(58)
+    data = [line.encode("gbk") for line in lines]
+    data[40] += b"\xff"
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(b"\n".join(data) + b"\n")
+    with pytest.raises(InputError) as err:
+        read_text(path)
+    assert err.value.line == 41
+    assert "not valid GB18030 (byte 0xff)" in err.value.message
+    assert "tried UTF-8 (breaks at line 3) and GB18030 (breaks at line 41)" in err.value.message
+
+
+def test_utf8_text_with_a_bad_byte_is_not_read_as_gb18030_mojibake(tmp_path):
+    data = [line.encode("utf-8") for line in report_lines(60)]
+    data[40] += b"\xff"
+    path = tmp_path / "utf8.txt"
+    path.write_bytes(b"\n".join(data) + b"\n")
+    with pytest.raises(InputError) as err:
+        read_text(path)
+    assert err.value.line == 41
+    assert "not valid UTF-8 (byte 0xff)" in err.value.message
+    assert "tried UTF-8 (breaks at line 41)" in err.value.message

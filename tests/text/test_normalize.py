@@ -34,6 +34,32 @@ def test_numbers_by_value(text, values):
             for n in extract_numbers(text)] == values
 
 
+def test_list_ordinals_are_numbers_to_a_translator():
+    """一是 vs 三是 ("First," vs "Third," in the TM's English) is a number difference."""
+    penalty = number_penalty("三是加快建设现代化产业体系。", "一是加快建设现代化产业体系。")
+    assert (penalty.only_in_query, penalty.only_in_match) == (("三",), ("一",))
+    assert "numbers differ: query 三; match 一" in penalty.describe()
+    for text, values in (("2023年,一是稳增长;二是调结构。", ["2023", "1", "2"]),
+                         ("一要坚持,二要创新", ["1", "2"]), ("(三)推进改革", ["3"]),
+                         ("四、2024年工作安排", ["4", "2024"]), ("第一,第二十", ["1", "20"])):
+        assert values_of(text) == values, text
+    # 一 inside a word, even before 是 or 要, is not one
+    assert values_of("统一是前提,唯一要求,统一大市场、一体化、一带一路") == []
+
+
+def test_chinese_decimals_are_read_by_value():
+    assert values_of("增长六点五") == ["6.5"]
+    assert number_penalty("增长六点五%", "增长6.5%").only_in_query == ()
+    assert number_penalty("百分之六点五", "6.5%").only_in_match == ()
+    assert values_of("六点五亿元") == ["650000000"]
+    assert values_of("一点一滴、一点一点地、九点半") == []  # bit by bit; half past nine
+
+
+def values_of(text: str) -> list[str]:
+    return [str(int(n.value)) if n.value == n.value.to_integral() else str(n.value)
+            for n in extract_numbers(text)]
+
+
 def test_percent_differs_from_plain_number():
     (n,) = extract_numbers("增长5%")
     assert n.percent and n.value == Decimal(5)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.paths import ROOT
-from zhtm.errors import ConflictError, StoreBusyError, UsageError
+from zhtm.errors import ConflictError, InputError, StoreBusyError, UsageError
 from zhtm.formats.tbx import read_tbx
 from zhtm.formats.tmx import TmxHeader, read_tmx, write_tmx
 from zhtm.records import Unit
@@ -88,6 +88,40 @@ def test_a_tmx_opens_as_beads_of_its_sentences_and_reopens_the_same(review, tmp_
     assert [b["score"] for b in weakest] == sorted(b["score"] for b in weakest)
     assert weakest[0]["score"] == min(b["score"] for b in beads) < 0.9
     assert weakest[0]["position"] > 0
+
+
+def test_a_tmx_opened_with_its_first_page_reads_the_rest_later_to_the_same_beads(review, tmp_path):
+    whole = ra.open_tmx(review, BEIJING_TMX, "whole.tmx", sha(BEIJING_TMX))
+    doc = ra.open_tmx(review, BEIJING_TMX, "first.tmx", sha(BEIJING_TMX), first=40)
+    assert not ra.is_complete(doc) and len(all_beads(review, doc.id)) == 40
+    assert_tiles(review, doc.id)
+    # the first page can be reviewed before the rest is read, and the edits stay
+    b = all_beads(review, doc.id)
+    ra.set_status(review, doc.id, "me", b[3]["id"], b[3]["rev"], "confirmed")
+    ra.merge(review, doc.id, "me", b[38]["id"], b[38]["rev"], b[39]["id"], b[39]["rev"])
+    with pytest.raises(ConflictError, match="first 40 TUs"):
+        ra.export(review, doc.id, "t")
+    rest = ra.read_rest(review, doc.id, BEIJING_TMX, sha(BEIJING_TMX))
+    assert ra.append_rest(review, rest) is True
+    assert ra.append_rest(review, rest) is False  # done already: nothing appended twice
+    assert ra.is_complete(review.document(doc.id))
+    assert_tiles(review, doc.id)
+    got, want = all_beads(review, doc.id), all_beads(review, whole.id)
+    assert len(got) == len(want) - 1 and got[3]["status"] == "confirmed"
+    assert got[38]["zh"] == want[38]["zh"] + want[39]["zh"]
+    strip = lambda b: (b["zh"], b["en"], b["score"], b["location"])  # noqa: E731
+    assert [strip(x) for x in got[39:]] == [strip(x) for x in want[40:]]
+    assert review.document(doc.id).info["zh_sentences"] == review.document(whole.id).info["zh_sentences"]
+
+
+def test_the_rest_of_a_tmx_changed_since_its_first_page_is_refused(review, tmp_path):
+    path = small_tmx(tmp_path / "t.tmx", PAIRS)
+    digest = sha(path)
+    doc = ra.open_tmx(review, path, "t.tmx", digest, first=2)
+    small_tmx(path, PAIRS[:3])
+    with pytest.raises(InputError, match="changed since this review began"):
+        ra.read_rest(review, doc.id, path, digest)
+    assert len(all_beads(review, doc.id)) == 2
 
 
 def test_edits_merge_split_and_move_sentences(review, doc):

@@ -105,23 +105,38 @@ def chromium_paths() -> tuple[str, str]:
     return browser, driver
 
 
-@pytest.fixture
-def browser(chromium_paths: tuple[str, str], tmp_path: Path) -> Iterator:
-    """Headless Chromium driven by Selenium, with the binary and driver named explicitly (no
-    driver download), its profile and downloads inside tmp_path."""
+def _chromium(paths: tuple[str, str], profile: Path):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    binary, driver_path = chromium_paths
+    binary, driver_path = paths
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1400,900", f"--user-data-dir={tmp_path / 'chromium-profile'}",
+                "--window-size=1400,900", f"--user-data-dir={profile}",
                 "--no-first-run", "--disable-extensions", "--lang=en-US"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.set_page_load_timeout(60)
+    return driver
+
+
+@pytest.fixture
+def browser(chromium_paths: tuple[str, str], tmp_path: Path) -> Iterator:
+    """Headless Chromium driven by Selenium, with the binary and driver named explicitly (no
+    driver download), its profile and downloads inside tmp_path."""
+    driver = _chromium(chromium_paths, tmp_path / "chromium-profile")
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def second_browser(chromium_paths: tuple[str, str], tmp_path: Path) -> Iterator:
+    """Another reviewer: a second Chromium with a profile of its own."""
+    driver = _chromium(chromium_paths, tmp_path / "chromium-profile-2")
     try:
         yield driver
     finally:

@@ -74,6 +74,48 @@ def test_alignment_review_over_the_api(client):
     assert where["index"] == weakest[0]["position"]
 
 
+def test_a_tmx_opens_with_its_first_page_and_export_reads_the_rest(client, project):
+    r = client.post("/api/align/open", json={"path": TMX, "first": 30})
+    assert r.status_code == 200 and r.json()["complete"] is False
+    doc = r.json()["id"]
+    assert r.json()["summary"]["beads"] == 30 and len(beads(client, doc)) == 30
+    b = beads(client, doc)
+    client.post(f"/api/align/{doc}/beads/{b[2]['id']}/status",
+                json={"rev": b[2]["rev"], "status": "confirmed"})
+    out = client.post(f"/api/align/{doc}/export", json={})  # reads the rest first
+    assert out.status_code == 200 and (out.json()["written"], out.json()["reviewed"]) == (351, 1)
+    info = client.get(f"/api/align/{doc}").json()
+    assert info["complete"] is True and info["summary"]["beads"] == 351
+    loaded = client.post(f"/api/align/{doc}/load", json={})  # nothing left: the same review
+    assert loaded.json()["summary"] == info["summary"]
+
+
+def test_a_bilingual_text_is_aligned_on_the_spot_as_zhtm_align_aligns_it(client, project, tmp_path):
+    from tests.paths import SHARED
+
+    lines = (SHARED / "corpus" / "beijing-2024" / "beijing-gwr-2024.zh-en.txt").read_text(
+        "utf-8").splitlines(keepends=True)[:48]
+    (project / "report.txt").write_text("".join(lines), encoding="utf-8")
+    aligned = tmp_path / "aligned.tmx"
+    cli = CliRunner().invoke(main, ["align", str(project / "report.txt"), "-o", str(aligned)])
+    assert cli.exit_code == 0, cli.output
+    want = [(u.seg("zh"), u.seg("en")) for u in read_tmx(aligned)]
+    r = client.post("/api/align/open", json={"path": "report.txt"})
+    assert r.status_code == 200, r.text
+    doc = r.json()["id"]
+    b = beads(client, doc)
+    assert len(want) > 15 and sum(1 for x in b if x["zh"] and x["en"]) == len(want)
+    client.post(f"/api/align/{doc}/beads/{b[1]['id']}/status",
+                json={"rev": b[1]["rev"], "status": "confirmed"})
+    out = client.post(f"/api/align/{doc}/export", json={"path": "report.reviewed.tmx",
+                                                         "update_store": False})
+    assert out.status_code == 200, out.text
+    tus = list(read_tmx(project / "report.reviewed.tmx"))
+    assert [(t.seg("zh"), t.seg("en")) for t in tus] == want  # the same TUs, one reviewed
+    assert [t.prop("x-zhtm-reviewed") for t in tus].count("confirmed") == 1
+    assert client.post("/api/align/open", json={"path": "report.txt"}).json()["id"] == doc
+
+
 def test_a_change_on_a_stale_view_is_refused_with_a_message(client, project, db):
     doc = opened(client)
     with client_for(make_app(project, db)) as other:  # a second server on the same store
@@ -164,6 +206,8 @@ def test_glossary_review_over_the_api(client, project):
     ("推动京津冀协同发展取得新进展。", ["--min", "50"]),
     ("各位代表:", ["-k", "3"]),
     ("深化城市更新行动。", ["--min", "0", "-k", "7"]),
+    # two clauses of two different TUs: where the store has clause units, fragments too
+    ("推动京津冀协同发展取得新进展，深化城市更新行动。", ["--min", "40"]),
 ])
 def test_match_returns_exactly_what_the_cli_prints(client, db, project, query, args):
     cli = CliRunner().invoke(main, ["match", "--db", str(db), "--json", *args, query,
@@ -291,8 +335,9 @@ def test_outputs_never_replace_inputs_or_foreign_files(client, project, db, tmp_
     doc = opened(client)
     (project / "notes.tmx").write_text("<tmx version='1.4'><header creationtool='Trados'/></tmx>")
     os.symlink(tmp_path / "target.tmx", project / "sneaky.tmx")
-    cases = {TMX: "is an input", "notes.tmx": "not written by zhtm", "sneaky.tmx": "symlink",
-             "../x.tmx": "'..'", "out.txt": ".tmx file", "missing/x.tmx": "does not exist"}
+    cases = {TMX: "is the same file as the input", "notes.tmx": "not written by zhtm",
+             "sneaky.tmx": "symlink", "../x.tmx": "'..'", "out.txt": ".tmx file",
+             "missing/x.tmx": "missing: no such folder (create it first)"}
     for path, message in cases.items():
         r = client.post(f"/api/align/{doc}/export", json={"path": path})
         assert r.status_code in (400, 403, 404) and message in r.json()["error"], (path, r.text)

@@ -143,7 +143,8 @@ def test_review_a_glossary_and_terms_keep_keeps_it(project, tmp_path, browser):
         ready(browser)
         shot(browser, tmp_path, "glossary")
         rows = browser.find_elements(By.CSS_SELECTOR, "#entries tr.entry")
-        first, second, third = (r.find_element(By.CSS_SELECTOR, ".term-zh").text for r in rows[:3])
+        first, second, third, fourth, fifth = (r.find_element(By.CSS_SELECTOR, ".term-zh").text
+                                               for r in rows[:5])
 
         keys(browser, "a")  # accept the first entry
         wait(browser, lambda d: "st-accepted" in d.find_elements(By.CSS_SELECTOR, "#entries tr")[0]
@@ -156,6 +157,12 @@ def test_review_a_glossary_and_terms_keep_keeps_it(project, tmp_path, browser):
         keys(browser, "j", "r")  # reject the third
         wait(browser, lambda d: "st-rejected" in d.find_elements(By.CSS_SELECTOR, "#entries tr")[2]
              .get_attribute("class"))
+        keys(browser, "j", "j", "x", "k", "m")  # select the fifth, merge it into the fourth
+
+        def shown_zh(d) -> list[str]:
+            return [c.text for c in d.find_elements(By.CSS_SELECTOR, "#entries tr.entry .term-zh")]
+
+        wait(browser, lambda d: fifth not in shown_zh(d) and fourth in shown_zh(d))
         shot(browser, tmp_path, "glossary-reviewed")
 
         keys(browser, "S")
@@ -167,7 +174,19 @@ def test_review_a_glossary_and_terms_keep_keeps_it(project, tmp_path, browser):
         ready(browser)
         rows = browser.find_elements(By.CSS_SELECTOR, "#entries tr.entry")
         assert "accepted" in rows[0].text and "the Four Centres" in rows[1].text
-        assert "rejected" in rows[2].text
+        assert "rejected" in rows[2].text and fifth not in shown_zh(browser)
+
+        from selenium.webdriver.support.ui import Select
+
+        Select(browser.find_element(By.ID, "sort")).select_by_value("frequency")
+
+        def frequencies(d) -> list[int]:
+            return [int(c.text) for c in d.find_elements(By.CSS_SELECTOR, "#entries tr.entry .freq")]
+
+        wait(browser, lambda d: frequencies(d) == sorted(frequencies(d), reverse=True)
+             and frequencies(d)[0] > frequencies(d)[-1])
+        browser.find_element(By.ID, "query").send_keys("Four Centres")  # filter as you type
+        wait(browser, lambda d: shown_zh(d) == [second])
 
     saved = project / "termbase" / "reviewed.tbx"
     from zhtm.cli.main import main
@@ -180,6 +199,7 @@ def test_review_a_glossary_and_terms_keep_keeps_it(project, tmp_path, browser):
     assert first in entries
     assert entries[second].en == "the Four Centres"
     assert third not in entries
+    assert fourth in entries and fifth not in entries  # merged away, stays away
 
 
 def test_search_as_you_type(project, tmp_path, browser):
@@ -287,3 +307,62 @@ def test_split_move_and_undo_with_the_keyboard(tmp_path, browser):
         browser.refresh()
         ready(browser)
         assert kinds(browser) == ["2-1", "1-4", "1-1"]
+
+
+def test_two_reviewers_see_each_others_changes_and_a_stale_change_is_refused(
+        project, tmp_path, browser, second_browser):
+    from selenium.webdriver.common.by import By
+
+    def status_of(d, row: int) -> str:
+        return bead_rows(d)[row].get_attribute("class")
+
+    with LiveServer(make_app(project, tmp_path / "store.db")) as server:
+        browser.get(f"{server.url}/align?path={TMX}")
+        ready(browser)
+        doc_url = browser.current_url
+        second_browser.get(doc_url)
+        ready(second_browser)
+        keys(browser, "j", "c")  # the first reviewer confirms the second bead
+        wait(browser, lambda d: "st-confirmed" in status_of(d, 1))
+        keys(second_browser, "j", "x")  # the second one, on the old view, rejects it
+        wait(second_browser, lambda d: "changed meanwhile" in d.find_element(By.ID, "status").text)
+        shot(second_browser, tmp_path, "align-conflict")
+        # refused, not overwritten: the second view reloaded and shows the first's change
+        wait(second_browser, lambda d: "st-confirmed" in status_of(d, 1))
+        keys(second_browser, "j", "c")  # a change on the current view goes through
+        wait(second_browser, lambda d: "st-confirmed" in status_of(d, 2))
+        browser.refresh()  # and shows in the other browser on reload
+        ready(browser)
+        assert "st-confirmed" in status_of(browser, 2) and "st-confirmed" in status_of(browser, 1)
+    with Store.open(tmp_path / "store.db", readonly=True) as store:
+        states = [r[0] for r in store.conn.execute(
+            "SELECT status FROM review_beads ORDER BY zh_start, en_start LIMIT 4")]
+    assert states == ["pending", "confirmed", "confirmed", "pending"]
+
+
+def test_a_big_tmx_is_usable_at_its_first_page_while_the_rest_is_read(tmp_path, browser):
+    from selenium.webdriver.common.by import By
+
+    project = tmp_path / "project"
+    project.mkdir()
+    base = [tu.to_unit() for tu in read_tmx(BEIJING_TMX)]
+    units = [Unit(u.zh, u.en, score=u.score, bead=u.bead, doc=u.doc,
+                  location=f"zh line {i + 1}, en line {i + 1}", props=(("copy", str(i)),))
+             for i, u in enumerate(base * 3)]
+    write_tmx(units, project / "big.tmx", header=TmxHeader(tool_version="t"))
+    with LiveServer(make_app(project, tmp_path / "store.db")) as server:
+        browser.get(f"{server.url}/align?path=big.tmx")
+        ready(browser)
+        keys(browser, "c")  # at once, whether or not the rest is read yet
+        total = len(units)
+        wait(browser, lambda d: f"of {total}" in d.find_element(By.ID, "page-info").text, 120)
+        wait(browser, lambda d: "st-confirmed" in bead_rows(d)[0].get_attribute("class"))
+        assert f"{total} beads" in browser.find_element(By.ID, "summary").text
+        keys(browser, "w")  # weakest first, over the whole file
+        wait(browser, lambda d: d.find_element(By.ID, "order").get_attribute("value") == "weakest")
+        weakest = min(u.score for u in units)  # shown with two decimals
+        wait(browser, lambda d: abs(float(bead_rows(d)[0].find_element(By.CSS_SELECTOR, ".score")
+                                          .text) - weakest) <= 0.005)
+        browser.refresh()
+        ready(browser)
+        assert "1 confirmed" in browser.find_element(By.ID, "summary").text

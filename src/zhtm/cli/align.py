@@ -27,7 +27,7 @@ from .common import Progress, friendly_errors, say, unchecked_path
               "omitted by default so reruns are byte-identical.")
 @click.option("--batch", is_flag=True,
               help="Each input is its own document (interleaved), also when there are two.")
-@click.option("--pairs", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--pairs", type=unchecked_path(),
               help="A list of documents, one per line: ZH<TAB>EN, or one interleaved file.")
 @click.option("--combined", is_flag=True, help="Batch: write all documents into the one file -o.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,

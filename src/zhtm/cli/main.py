@@ -42,6 +42,13 @@ def main() -> None:
       zhtm align report.txt -o report.tmx
       zhtm serve --db zhtm.db .  # review alignments and glossaries in a browser
     """
+    import sys
+
+    # A file name that is not UTF-8 reaches Python with lone surrogates; printing one must
+    # not end the command with a traceback (stderr already escapes them; stdout too now).
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and getattr(stream, "errors", "") == "strict":
+            stream.reconfigure(errors="backslashreplace")
 
 
 if __name__ == "__main__":  # pragma: no cover

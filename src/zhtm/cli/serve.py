@@ -13,8 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..tm.store import DB_ENV, DEFAULT_DB
-from .common import friendly_errors, say
+from .common import db_option, friendly_errors, say, unchecked_path
 
 APP = "zhtm.web.app:create_app"
 DEFAULT_HOST = "127.0.0.1"
@@ -35,11 +34,8 @@ def _is_loopback(host: str) -> bool:
 
 
 @click.command("serve")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar=DB_ENV,
-              default=DEFAULT_DB, show_envvar=True,
-              help=f"The TM store; the review state is kept in it too (created if missing). "
-                   f"Default: ${DB_ENV} if set, else ./{DEFAULT_DB}.")
+@click.argument("paths", nargs=-1, type=unchecked_path())
+@db_option("The TM store; the review state is kept in it too (created if missing).")
 @click.option("--host", default=DEFAULT_HOST, show_default=True,
               help="Address to listen on. Anything but a loopback address needs --token.")
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
@@ -63,8 +59,13 @@ def serve(paths: tuple[Path, ...], db: Path, host: str, port: int, token: str | 
       zhtm serve --db beijing.db .                 # http://127.0.0.1:8750/
       zhtm serve --host 0.0.0.0 --new-token project/    # for a team on the network
     """
-    folders = [p for p in paths if p.is_dir()]
-    files = [p for p in paths if not p.is_dir()]
+    from ..paths import check_folder, check_input
+
+    # Files first, before any other check or work, in the wording every command uses.
+    folders = [check_folder(p) for p in paths if p.is_dir()]
+    files = [check_input(p) for p in paths if not p.is_dir()]
+    if db.exists() or db.is_symlink():
+        check_input(db)  # a store that is there must be a readable file (a missing one is made)
     if len(folders) > 1:
         raise click.UsageError("give at most one project folder")
     if new_token:
@@ -79,7 +80,8 @@ def serve(paths: tuple[Path, ...], db: Path, host: str, port: int, token: str | 
     from ..tm.store import Store
 
     created = not db.exists()
-    Store.open(db, create=True).close()  # refuses a file that is not a zhtm store
+    # refuses a file that is not a zhtm store; one that cannot be written is still searched
+    Store.open(db, create=True, readonly=not created).close()
     if created:
         say(f"{db}: new empty TM store (the review state is kept in it)")
     os.environ.update({"ZHTM_DB": str(db.resolve()), "ZHTM_PROJECT": str(project.resolve()),

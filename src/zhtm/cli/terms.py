@@ -193,6 +193,11 @@ def lookup(queries: tuple[str, ...], sources: tuple[Path, ...], db: Path, limit:
         wanted = [line.strip() for line in sys.stdin if line.strip()]
     if not wanted:
         raise UsageError("no query: every string given is blank")
+    from ..text.normalize import undecodable
+
+    for query in wanted:
+        if undecodable(query):
+            raise InputError("<query>", f"not text: {undecodable(query)}")
     units_for = _lookup_source(sources, db)
     for query in wanted:
         (found,) = lookup_terms(units_for(query), [query], limit=limit)

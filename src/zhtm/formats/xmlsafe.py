@@ -7,9 +7,12 @@ Every XML reader in zhtm parses through this module:
   neither the DTD named by ``<!DOCTYPE tmx SYSTEM "tmx14.dtd">`` nor external parameter entities;
 * ``huge_tree=False``: libxml2's size limits stay on.
 
-On top of that, a document whose DOCTYPE **declares any entity** is refused with an
-``InputError``: no translation-memory or termbase format needs one, and an unexpanded entity
-reference would silently drop text from a segment.
+On top of that, one entity policy for every reader (TMX, TBX, the store's import): an entity
+that is not one of XML's five predefined ones is refused with an ``InputError`` naming the
+file, the line and the entity (`entity_refused`), whether the DOCTYPE declares it, an
+external DTD would (``<!DOCTYPE tmx SYSTEM "local.dtd">``: never loaded, so libxml2 only
+warns and leaves the reference out of the text), or nothing does. No translation-memory or
+termbase format needs one, and an unexpanded reference would silently drop text.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ __all__ = [
     "safe_iterparse",
     "parse_xml",
     "check_no_entities",
+    "entity_refused",
     "clean_xml_text",
     "source_name",
 ]
@@ -66,9 +70,34 @@ def _reject_overrides(options: dict[str, Any]) -> None:
         raise ValueError(f"cannot override safe XML options: {', '.join(clash)}")
 
 
+PREDEFINED = "&amp; &lt; &gt; &quot; &apos;"
+_UNDEFINED = re.compile(r"Entity '([^']+)' not defined")
+
+
+def entity_refused(path: str, name: str, line: int | None, *, declared: bool = False
+                   ) -> InputError:
+    """The one error for an entity in input XML, wherever it comes from."""
+    where = " (declared in the DOCTYPE)" if declared else ""
+    return InputError(path, f"entity &{name};{where} is not allowed: XML input may use only "
+                            f"the predefined {PREDEFINED} and character references", line=line)
+
+
+def _declaration_line(path: str, name: str) -> int | None:
+    """The line of ``<!ENTITY name`` in the head of the file at `path` (None if not found)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 20)
+    except OSError:
+        return None
+    m = re.search(rb"<!ENTITY\s+(?:%\s+)?" + re.escape(name.encode("utf-8", "replace")) + rb"\s",
+                  head)
+    return head.count(b"\n", 0, m.start()) + 1 if m else None
+
+
 def check_no_entities(tree: etree._ElementTree | etree._Element, path: str,
                       line: int | None = None) -> None:
-    """Raise ``InputError`` if the document's DOCTYPE declares entities."""
+    """Raise ``InputError`` if the document's DOCTYPE declares entities (the first one named,
+    at the line of its declaration)."""
     if isinstance(tree, etree._Element):
         tree = tree.getroottree()
     dtd = tree.docinfo.internalDTD
@@ -76,13 +105,19 @@ def check_no_entities(tree: etree._ElementTree | etree._Element, path: str,
         return
     names = [e.name for e in dtd.entities()]
     if names:
-        shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
-        raise InputError(
-            path,
-            f"refusing a document whose DOCTYPE declares entities ({shown}); "
-            "entities are not allowed in input XML",
-            line=line,
-        )
+        raise entity_refused(path, names[0], _declaration_line(path, names[0]) or line,
+                             declared=True)
+
+
+def _check_log(log: Any, path: str, seen: int) -> int:
+    """Refuse an undefined entity libxml2 only warned about (a DOCTYPE naming an external
+    DTD); returns how many log entries are now checked."""
+    entries = list(log)
+    for entry in entries[seen:]:
+        m = _UNDEFINED.search(entry.message or "")
+        if m:
+            raise entity_refused(path, m.group(1), entry.line if entry.line > 0 else None)
+    return len(entries)
 
 
 def _syntax_error(path: str, err: etree.XMLSyntaxError) -> InputError:
@@ -99,6 +134,9 @@ def _syntax_error(path: str, err: etree.XMLSyntaxError) -> InputError:
         last = entries[-1]
         msg = last.message.strip()
         line = last.line if last.line > 0 else line
+    undefined = _UNDEFINED.search(msg)
+    if undefined:  # no DOCTYPE: libxml2 stops at the reference
+        return entity_refused(path, undefined.group(1), line)
     if msg == "no element found" or "Document is empty" in msg:
         msg = "empty document: no XML element found"
         line = line or 1
@@ -129,14 +167,18 @@ def safe_iterparse(src: XmlSource, events: Iterable[str] = ("start", "end"), *,
     except OSError as err:  # pragma: no cover - lxml opens lazily, kept for safety
         raise read_error(path, err) from err
     checked = False
+    logged = 0
     try:
         for event, elem in it:
             if not checked:
                 checked = True
                 check_no_entities(elem, path, getattr(elem, "sourceline", None))
+            if len(it.error_log) != logged:  # cheap; the log holds warnings only here
+                logged = _check_log(it.error_log, path, logged)
             if event == "start" and not want_start:
                 continue
             yield event, elem
+        _check_log(it.error_log, path, logged)
     except etree.XMLSyntaxError as err:
         raise _syntax_error(path, err) from err
     except OSError as err:
@@ -148,13 +190,15 @@ def parse_xml(src: XmlSource, **options: Any) -> etree._ElementTree:
     path = source_name(src)
     if isinstance(src, (str, Path)):
         check_input(src)
+    parser = safe_parser(**options)
     try:
-        tree = etree.parse(str(src) if isinstance(src, Path) else src, safe_parser(**options))
+        tree = etree.parse(str(src) if isinstance(src, Path) else src, parser)
     except etree.XMLSyntaxError as err:
         raise _syntax_error(path, err) from err
     except OSError as err:
         raise read_error(path, err) from err
     check_no_entities(tree, path)
+    _check_log(parser.error_log, path, 0)
     return tree
 
 

@@ -57,6 +57,9 @@ EXTEND = 4  # characters an absorbing extension may add to reach a word boundary
 FUNCTION_EDGE_FACTOR = 0.1  # a function character as a word of its own at an edge
 VERB_EDGE_FACTOR = 0.25  # a policy verb as a word of its own at the start (or close to the end)
 VERB_END_FACTOR = 0.5  # 城市建设 "urban development": usually an activity, not a term
+# A string that only ever opens a unit as a clause of its own, closed by ：or ！, is a form of
+# address (各位代表：, 各位代表！过去一年……).
+STANDALONE_FACTOR = 0.1
 FORM_FACTOR = 0.5  # digits or 、 in an unquoted string: mostly running text (新增5G基站)
 
 # Policy verbs and adverbs that begin (or end) a clause, rarely a term.
@@ -101,6 +104,8 @@ class ZhSignals:
     nested: bool = True  # mostly inside longer candidates: a head or a fragment of them
     soft_edges: bool = True  # False: a bad edge drops the candidate (the old hard filter)
     forms: bool = True  # False: only Chinese characters in a term, at most 14 of them
+    bound_edges: bool = True  # an edge piece the rest never occurs without is part of the term
+    addresses: bool = True  # a string only ever opening a unit as an address (各位代表！) is no term
 
 
 @dataclass(slots=True)
@@ -116,6 +121,8 @@ class ZhCandidate:
     boundary_agreement: float = 1.0
     edge_split: float = 0.0  # share of occurrences where a bad edge is a word of its own
     absorbed_by: str = ""  # the extension that (nearly) always surrounds it
+    edge_freedom: float = 1.0  # how often the rest occurs without its verb / function edge
+    standalone: bool = False  # every occurrence opens a unit as a clause of its own (各位代表：)
     score: float = 0.0
 
 
@@ -244,6 +251,13 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
     formed: dict[str, bool] = {}
     pieces: dict[str, tuple[int, int]] = {}
     edge = 0  # each run edge counts as a distinct neighbour
+    # a unit opening with a clause of its own closed by ：or ！ (各位代表！) opens with an address
+    opening: dict[int, str] = {}
+    for i, text in enumerate(texts):
+        m = run_pattern.search(text)
+        if m is not None and m.start() <= 1 and text[m.end():m.end() + 1] in ("：", ":", "！", "!"):
+            opening[i] = m.group()
+    alone: Counter[str] = Counter()  # occurrences that are such an opening clause
     for unit, run in runs:
         n = len(run)
         bounds = _boundaries(run, segment if signals.boundaries else None)
@@ -269,6 +283,8 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
                     split[s] += 1
                 if not units[s] or units[s][-1] != unit:
                     units[s].append(unit)
+                if i == 0 and j == n and opening.get(unit) == run:
+                    alone[s] += 1
     out = []
     for s in sorted(units):
         f = sum(left[s].values())
@@ -278,6 +294,9 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
             continue
         cand = ZhCandidate(s, f, units[s], quoted[s], len(left[s]), len(right[s]),
                            agree[s] / f if f else 0.0, split[s] / f if f else 0.0)
+        if signals.bound_edges:
+            cand.edge_freedom = _edge_freedom(s, f, counts)
+        cand.standalone = signals.addresses and alone[s] == f
         if signals.closed and f >= 2 and not quoted[s]:
             cand.absorbed_by = _absorbed(s, f, left, right, signals, agree, counts, segment)
         cand.score = _score(cand, signals, word_frequency)
@@ -287,6 +306,24 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
         _demote_nested(out)
     out.sort(key=lambda c: (-c.score, -c.frequency, c.text))
     return out
+
+
+def _edge_freedom(s: str, f: int, counts: Counter) -> float:
+    """How free the offending edge of `s` is: the (smoothed) share of the occurrences of the
+    rest that lack it. A verb or function character the rest never occurs without belongs
+    to the term (统筹发展和安全, 以习近平同志为核心的党中央, 京津冀协同发展); one the rest often
+    occurs without is a clause's verb (推进美丽乡村, 城市建设)."""
+    start, end = edge_pieces(s)
+    if not start and not end:
+        m = _VERB_END.search(s)
+        if m is None:
+            return 1.0
+        end = len(s) - m.start()
+    inner = s[start:len(s) - end]
+    if len(inner) < MIN_LEN:
+        return 1.0
+    rest = max(f, counts.get(inner, f))
+    return (rest - f + 1) / (rest + 1)
 
 
 def make_candidate(text: str, texts: Sequence[str]) -> ZhCandidate:
@@ -365,6 +402,8 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
         score *= c.boundary_agreement if not c.quoted else 1.0
     if c.quoted:
         score *= 1.0 + QUOTE_WEIGHT * math.log2(1 + c.quoted)
+    if c.standalone:
+        score *= STANDALONE_FACTOR
     if c.absorbed_by:
         score *= ABSORBED_FACTOR
     if len(c.text) == 2:
@@ -378,9 +417,9 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
             own = c.edge_split if signals.boundaries else 1.0
             factor = FUNCTION_EDGE_FACTOR if (start == 1 and c.text[0] in BAD_START) or (
                 end == 1 and c.text[-1] in BAD_END) else VERB_EDGE_FACTOR
-            score *= 1.0 - (1.0 - factor) * own
+            score *= 1.0 - (1.0 - factor) * own * c.edge_freedom
         elif _VERB_END.search(c.text):
-            score *= VERB_END_FACTOR
+            score *= 1.0 - (1.0 - VERB_END_FACTOR) * c.edge_freedom
     if signals.generic and not c.quoted and (c.text.startswith(GENERIC_START)
                                                 or c.text.endswith(GENERIC_END)):
         score *= GENERIC_FACTOR

@@ -34,7 +34,7 @@ RERANK_FLOOR = 0.2  # a term with no credible English keeps this share of its Ch
 KEPT_COVERAGE = 0.5
 ABSORBER_CONFIDENCE = 0.3
 DEFINED_BONUS = 1.0  # a term the document's notes define is one its authors thought key
-NOTE_CANDIDATES = 15  # candidates of a unit looked at for a note (with every quoted one)  # a longer string absorbs a shorter one only when it is a term itself
+NOTE_CANDIDATES = 15  # candidates of a unit looked at for a note (with every quoted one)
 _NOTE = re.compile(r"^\s*\[(\d{1,3})\]\s*(.+)$")
 _NOTE_TERM = re.compile(r"[“\"]([^“”\"]{2,80})[”\"]")
 

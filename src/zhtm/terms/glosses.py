@@ -141,8 +141,9 @@ class TermLexicon:
                 if part and part not in STOPWORDS:
                     for p, w in _one_piece(self._by_stem(stem(part))).items():
                         got = {**got, p: max(w, got.get(p, 0.0))}
-        if token.text[:1].isupper() and token.lower.isalpha():
-            py = self.by_stem.get("py:" + token.lower)
+        name = token.lower.replace("'", "")  # Xiong’an, Xi’an: the apostrophe splits syllables
+        if token.text[:1].isupper() and name.isalpha():
+            py = self.by_stem.get("py:" + name)
             if py:
                 got = {**got, **_one_piece(py)}
         return got

@@ -27,6 +27,24 @@ MAX_UNEXPLAINED = 5  # longest span without gloss support (and longest lead befo
 
 FOREIGN_FACTOR = 0.6  # per word of a span that translates a neighbour of the term
 
+MAX_LIST_COMMAS = 3
+
+# A term's English is a noun phrase: one ending on an adjective is a modifier cut from its
+# noun ("non-public", "innovation-driven", "global economic").
+ADJECTIVE_FACTOR = 0.5
+_ADJECTIVE_ENDINGS = ("-driven", "-based", "-oriented", "-led", "-related", "-owned", "-funded",
+                      "-level", "-scale", "-intensive", "-friendly", "-efficient", "-wide")
+_ADJECTIVE_SUFFIXES = ("ic", "ical", "al", "ive", "ous")
+_NOUNS = frozenset('''
+public traffic epidemic republic topic clinic logic music graphic plastic mechanic critic panic
+fabric capital proposal approval festival hospital terminal potential material animal signal
+principal individual professional official criminal total interval removal renewal arrival
+referral disposal rental survival withdrawal trial tribunal manual journal portal canal metal
+mineral medal rival ritual appraisal chemical periodical general initiative incentive objective
+executive representative alternative directive perspective detective native relative collective
+explosive locomotive motive archive narrative dynamic characteristic classic ethic rhetoric
+'''.split())  # “water, electricity, gas, and heating” (水电气热)
+
 
 @dataclass(slots=True)
 class Span:
@@ -54,6 +72,9 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
     max_words = max(MAX_WORDS, n_chars)  # a long slogan has a long English
     numerals = [p for p, ch in enumerate(zh) if ch in _NUMERALS] if text.numerals else []
     seen_in: dict[int, set[tuple[str, ...]]] = {}
+    # per unit: coverage and unexplained words of each explained span, and where each key is
+    span_info: dict[int, dict[tuple[int, int], tuple[float, int]]] = {}
+    key_at: dict[int, dict[tuple[str, ...], list[tuple[int, int]]]] = {}
     unexplained: dict[tuple[str, ...], tuple[int, int, int, int, float]] = {}
     for unit, lo, hi in text._segments(zh, units):
         toks = text.tokens[unit]
@@ -81,6 +102,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                 start_prior *= 0.6  # a Title Case name is kept whole
             inner = 0  # an open quote inside the span: critical “minor details”
             inner_quote = False
+            last_comma, joined = -1, False
             for j in range(i, min(hi, i + max_words + 2)):
                 t = toks[j]
                 lw = lowers[j]
@@ -96,9 +118,12 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     break
                 if lw == ",":
                     commas += 1
-                    if commas > 1:
+                    last_comma, joined = j, False
+                    if commas > (MAX_LIST_COMMAS if text.signals.lists else 1):
                         break
                     continue
+                if lw in ("and", "or"):
+                    joined = True
                 if not closing:
                     words += 1
                     if not caps[j]:
@@ -116,6 +141,8 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                             lead += 1  # unexplained words (or owners) before the first explained one
                 if lw in EDGE_STOP or inner:
                     continue
+                if commas > 1 and not joined:
+                    continue  # a list is only whole once its last item is joined (“…, gas, and heating”)
                 if closing:  # judge the end on the quoted word
                     t, lw = toks[j - 1], lowers[j - 1]
                     inner_quote = True
@@ -131,6 +158,8 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     continue
                 cov = sum(covered.values()) / n_chars
                 prec = matched / content if content else 0.0
+                span_info.setdefault(unit, {})[(i, j)] = (cov, content - matched)
+                key_at.setdefault(unit, {}).setdefault(key, []).append((i, j))
                 lex = cov * (0.35 + 0.65 * prec)
                 prior = start_prior * _length_prior(words, n_chars) * (0.8 if commas else 1.0)
                 prior *= FOREIGN_FACTOR ** foreign  # "east-west collaboration and paired-up assistance"
@@ -170,16 +199,31 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
             if text.quotes:
                 prior *= text.quote_pairs(zh, unit, *text._range_of(zh, unit, i)).get((i, j), 1.0)
             where[key] = (unit, (i, j), 0.0, prior, 0.0, 0.0, 0)
+    # An occurrence inside a longer span that translates more of the term with no more
+    # unexplained words is that span's, not this one's ("Sixth Ring Road High Line Park"
+    # inside "East Sixth Ring Road High Line Park"; "lawful rights" inside "lawful rights
+    # and interests"): only the other occurrences count for it.
+    subsumed: Counter[tuple[str, ...]] = Counter()
+    if text.signals.longer_renderings:
+        for unit, infos in span_info.items():
+            for key, places in key_at[unit].items():
+                if all(_subsumed(infos, text.lowers[unit], text.caps[unit], i, j) for i, j in places):
+                    subsumed[key] += 1
     out = {}
     for key, (unit, span, lex, prior, prec, cov, _) in where.items():
         df = text.df.get(key, co[key])
-        dice = 2 * co[key] / (k + df)
+        if co[key] - subsumed[key] <= 0:
+            continue
+        dice = 2 * (co[key] - subsumed[key]) / (k + df)
         confidence = min(1.0, (lex or 0.3 * dice) * (0.5 + 0.5 * dice))
         if text.association:
             # Consistency is evidence too: the span in (nearly) every window of the term
             # and rarely elsewhere ("waste sorting", "veterans": no gloss, no doubt).
             consistent = (co[key] / k) * (co[key] / df) * k / (k + 1)
             confidence = max(confidence, consistent if co[key] >= 2 else 0.0)
+        if text.signals.adjectives and _adjective(key[-1]):
+            prior *= ADJECTIVE_FACTOR
+            confidence *= ADJECTIVE_FACTOR
         out[key] = Span(dice ** DICE_POWER * (LEX_FLOOR + lex) ** LEX_POWER * prior, unit, span,
                         confidence, co[key] / k, prec, cov)
     # English closedness: a span always extended by the same content word in the term's
@@ -234,3 +278,37 @@ def _name_prior(toks: list[Token], i: int, j: int) -> float:
     if j + 1 < len(toks) and toks[j + 1].text[:1].isupper() and toks[j + 1].text[0].isalpha():
         prior *= 0.6
     return prior
+
+
+def _adjective(word: str) -> bool:
+    """An adjective by its form (no tagger at hand): -driven, non-…, -ic, -al, -ive, -ous, with
+    the common nouns of those forms excepted."""
+    if word in _NOUNS or not word.isascii():
+        return False
+    if word.endswith(_ADJECTIVE_ENDINGS) or word.startswith("non-"):
+        return True
+    return "-" not in word and len(word) > 4 and word.endswith(_ADJECTIVE_SUFFIXES)
+
+
+def _subsumed(infos: dict[tuple[int, int], tuple[float, int]], lowers: list[str],
+              caps: list[int], i: int, j: int) -> bool:
+    """Span [i, j] lies inside a span that covers more of the term with no more unexplained
+    words: a name continued by capitalised words ("East Sixth Ring Road …", "Xiong’an New
+    Area"), or a coordinated member on the right ("lawful rights and interests")."""
+    cov, unexplained = infos[(i, j)]
+    longer = []
+    for a in range(i - 1, i - 4, -1):
+        if a < 0 or not caps[a]:
+            break
+        longer.append((a, j))
+    for b in range(j + 1, min(len(caps), j + 4)):
+        if caps[b] != 2:
+            break
+        longer.append((i, b))
+    if j + 2 < len(lowers) and lowers[j + 1] in ("and", "or"):
+        longer += [(i, b) for b in range(j + 2, j + 5)]
+    for a, b in longer:
+        got = infos.get((a, b))
+        if got is not None and got[1] == unexplained and got[0] > cov + 0.01:
+            return True
+    return False

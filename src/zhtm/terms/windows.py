@@ -30,6 +30,10 @@ class EnSignals:
     derived: bool = True  # glosses explain derived forms (revitalize → revitalization)
     foreign: bool = True  # words that translate the Chinese around the term are not its English
     sure_variants: bool = True  # a variant renders the whole term, twice (or word for word once)
+    lists: bool = True  # an enumeration is whole up to its last member (“water, electricity, gas, and heating”)
+    adjectives: bool = True  # English ending on an adjective is a modifier cut from its noun ("non-public")
+    longer_renderings: bool = True  # an occurrence inside a longer rendering (a name continued,
+    # a coordinated member) counts for that one ("East Sixth Ring Road High Line Park")
 
 _ZH_QUOTE = re.compile(r"“([^“”]{1,24})”")
 
@@ -126,7 +130,7 @@ class EnglishText:
                     break
                 if lw == ",":
                     commas += 1
-                    if commas > 1:
+                    if commas > 3:
                         break
                     continue
                 yield tuple(lowers[i:j + 1])

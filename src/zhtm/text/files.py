@@ -109,6 +109,38 @@ def _is_plausible_text(text: str) -> bool:
     return weird <= max(16, len(sample) * 0.01)
 
 
+_UTF8_EVIDENCE = 16  # non-ASCII characters read as UTF-8 before a bad byte: UTF-8 it is
+
+
+def _detect(path: Path, data: bytes) -> tuple[str, str]:
+    """Text without a BOM, not UTF-16: UTF-8, else GB18030. When neither reads the whole
+    file, the error names the line where the best of them (the one that reads furthest)
+    breaks, and each encoding tried with the line where it broke.
+
+    A file that reads as UTF-8 for a while (any Chinese in it) and then breaks is UTF-8 with
+    a bad byte: GB18030 would decode it, as mojibake, so it is not tried."""
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8 = exc
+    read_as_utf8 = data[:utf8.start].decode("utf-8")
+    if sum(1 for ch in read_as_utf8 if ord(ch) > 0x7F) < _UTF8_EVIDENCE:
+        try:
+            return data.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError as exc:
+            gb = exc
+        tried = (f"tried UTF-8 (breaks at line {_line_of(data, utf8.start)}) and GB18030 "
+                 f"(breaks at line {_line_of(data, gb.start)})")
+        best, name = (gb, "GB18030") if gb.start >= utf8.start else (utf8, "UTF-8")
+    else:
+        tried = (f"tried UTF-8 (breaks at line {_line_of(data, utf8.start)}); GB18030 not "
+                 "tried: the text before is UTF-8")
+        best, name = utf8, "UTF-8"
+    raise InputError(path, f"not valid {name} (byte 0x{data[best.start]:02x}), the encoding "
+                           f"that reads furthest; {tried}; give --encoding",
+                     line=_line_of(data, best.start))
+
+
 def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
     """Return (text, encoding used). Raises InputError on binary or undecodable input."""
     path = Path(path)
@@ -128,15 +160,7 @@ def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
             if b"\x00" in data:
                 raise InputError(path, "contains NUL bytes: a binary file, not text",
                                  line=_line_of(data, data.index(b"\x00")))
-            try:
-                text, used = data.decode("utf-8"), "utf-8"
-            except UnicodeDecodeError as exc:
-                try:
-                    text, used = data.decode("gb18030"), "gb18030"
-                except UnicodeDecodeError:
-                    raise InputError(path, "neither UTF-8, UTF-16 nor GB18030 text "
-                                           f"(byte 0x{data[exc.start]:02x}); give --encoding",
-                                     line=_line_of(data, exc.start)) from None
+            text, used = _detect(path, data)
         else:
             text = _decode(path, data, used)
     text = text.removeprefix("\ufeff")

@@ -6,7 +6,7 @@ whitespace collapsed to one space, ends trimmed. Similarity is then OmegaT's per
 score on the normalised strings.
 
 `extract_numbers` reads the numbers of a segment by value (``2315万`` = 23,150,000,
-``二十一`` = 21, ``１２.５%`` = 12.5 %), so that a match whose numbers differ from the
+``二十一`` = 21, ``１２.５%`` = 12.5 %, ``六点五`` = 6.5, the list ordinal ``三是`` = 3), so that a match whose numbers differ from the
 query's can be flagged: the edit distance alone sees ``2315万`` vs ``2300万`` as two
 characters.
 """
@@ -20,6 +20,21 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 _SPACE = re.compile(r"\s+")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def undecodable(text: str) -> str | None:
+    """What makes `text` not text, or None: a lone surrogate, which is how Python carries a
+    byte that was not UTF-8 (an argument, a file name) into a string."""
+    m = _SURROGATE.search(text)
+    if m is None:
+        return None
+    code = ord(m.group(0))
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"byte 0x{code - 0xDC00:02x} at character {m.start() + 1} is not UTF-8"
+    return f"a lone surrogate U+{code:04X} at character {m.start() + 1} is not a character"
 
 
 def normalize(text: str) -> str:
@@ -67,6 +82,11 @@ _CLASSIFIERS = "个项条种次年月日倍家所座名人件批处台辆架元"
 
 _ARABIC = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万亿|万|亿|千)?\s*(%|‰)?")
 _HANZI = re.compile(rf"[{_DIGITS}十百千万亿]+")
+# 六点五 = 6.5 (六点五亿, 百分之六点五 too); 一点一滴 and 一点一点 ("bit by bit") are not.
+_HANZI_DECIMAL = re.compile(rf"(?P<int>[{_DIGITS}十百千]+)点(?P<frac>[零〇一二三四五六七八九]+)"
+                            r"(?![滴点])(?P<unit>万亿|万|亿)?(?P<pct>%)?")
+_UNIT_VALUE = {"千": 1000, "万": 10**4, "亿": 10**8, "万亿": 10**12}
+_CLAUSE_START = "。;:,!?、\"'“”‘’「」『』《》【】[]()（）"  # after NFKC; a list ordinal follows one
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +127,21 @@ def extract_numbers(text: str) -> tuple[Number, ...]:
     """Numbers in a (raw or normalised) segment, in order, with 万/亿/千 and % applied.
 
     Chinese numerals count only when they cannot be part of a word: runs of two or more
-    numeral characters that include 十/百/千/万/亿 or are all digits (二十一, 二〇二四), or a
-    single numeral before a classifier (三个, 五年). 一体化 and 统一 are not numbers.
+    numeral characters that include 十/百/千/万/亿 or are all digits (二十一, 二〇二四), a
+    single numeral before a classifier (三个, 五年), after 第 or 百分之 (第一, 百分之三), a
+    decimal (六点五, not 一点一滴), or a list ordinal at the start of a clause (一是, 二要,
+    三、, (四)): to a translator "First," and "Third," differ as 1 and 3 do. 一体化 and 统一
+    are not numbers.
     """
     text = unicodedata.normalize("NFKC", text)
     found: list[tuple[int, Number]] = []
     taken = [False] * len(text)
+
+    def take(start: int, end: int, number: Number) -> None:
+        found.append((start, number))
+        for i in range(start, end):
+            taken[i] = True
+
     for m in _ARABIC.finditer(text):
         raw, unit, pct = m.group(1), m.group(2), m.group(3)
         try:
@@ -120,26 +149,48 @@ def extract_numbers(text: str) -> tuple[Number, ...]:
         except InvalidOperation:  # pragma: no cover - the pattern only admits valid numbers
             continue
         if unit:
-            value *= {"千": 1000, "万": 10**4, "亿": 10**8, "万亿": 10**12}[unit]
-        found.append((m.start(), Number(value.normalize(), m.group(0).strip(), bool(pct))))
-        for i in range(m.start(), m.end()):
-            taken[i] = True
+            value *= _UNIT_VALUE[unit]
+        take(m.start(), m.end(), Number(value.normalize(), m.group(0).strip(), bool(pct)))
+    for m in _HANZI_DECIMAL.finditer(text):
+        if any(taken[m.start():m.end()]):
+            continue
+        whole = _parse_hanzi(m.group("int"))
+        if whole is None:
+            continue
+        value = whole + Decimal("0." + "".join(str(_DIGIT_VALUE[c]) for c in m.group("frac")))
+        if m.group("unit"):
+            value *= _UNIT_VALUE[m.group("unit")]
+        percent = bool(m.group("pct")) or text.endswith("百分之", 0, m.start())
+        take(m.start(), m.end(), Number(value.normalize(), m.group(0), percent))
     for m in _HANZI.finditer(text):
         if any(taken[m.start():m.end()]):
             continue
         run = m.group(0)
-        after = text[m.end():m.end() + 1]
+        before, after = text[:m.start()], text[m.end():m.end() + 1]
+        percent = before.endswith("百分之")
         strong = len(run) >= 2 and (any(c in "十百千万亿" for c in run) or
                                     all(c in _DIGIT_VALUE for c in run))
-        if not strong and not (run[-1] in _DIGIT_VALUE and after and after in _CLASSIFIERS):
+        marked = (run[-1] in _DIGIT_VALUE and after and after in _CLASSIFIERS) or \
+            before.endswith("第") or percent or _is_list_ordinal(before, run, text[m.end():])
+        if not strong and not marked:
             continue
         if run in ("万", "亿", "千", "百", "十") or (len(run) >= 2 and run[0] in "万亿"):
             continue
         value = _parse_hanzi(run)
         if value is not None:
-            found.append((m.start(), Number(value.normalize(), run)))
+            found.append((m.start(), Number(value.normalize(), run, percent)))
     found.sort(key=lambda item: item[0])
     return tuple(number for _, number in found)
+
+
+def _is_list_ordinal(before: str, run: str, rest: str) -> bool:
+    """一是 / 二要 / 三、 / (四) opening a clause: the numbered points of a report."""
+    if len(run) > 3 or any(c in "百千万亿" for c in run):
+        return False
+    opens = not before or before[-1] in _CLAUSE_START or before[-1].isspace()
+    if opens and rest[:1] in ("是", "要", "、"):
+        return True
+    return before.endswith("(") and rest.startswith(")")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,8 @@ from rapidfuzz.distance import Levenshtein
 from ..errors import InputError
 from ..paths import check_output
 from ..records import Unit
-from ..text.normalize import NumberPenalty, normalize, normalize_with_map, number_penalty
+from ..text.normalize import (NumberPenalty, normalize, normalize_with_map, number_penalty,
+                              undecodable)
 from .fuzzy import FuzzyIndex
 from .scoring import Hit, TopK
 from .store import Origin, Store, StoredUnit
@@ -94,7 +95,10 @@ def band_of(percent: int | None) -> str:
 
 
 def check_query(query: str) -> str:
-    """The normalised query, or InputError for an empty or an overlong one."""
+    """The normalised query, or InputError for an empty, overlong or undecodable one."""
+    bad = undecodable(query)
+    if bad:
+        raise InputError("<query>", f"not text: {bad}")
     norm = normalize(query)
     if not norm:
         raise InputError("<query>", "empty query")
@@ -208,6 +212,9 @@ class Matcher:
         Chinese is searched through the index (bigram postings intersected, then checked),
         on normalised text; English with SQL ``instr`` on lower-cased text.
         """
+        bad = undecodable(text)
+        if bad:
+            raise InputError("<query>", f"not text: {bad}")
         needle = normalize(text)
         if not needle:
             raise InputError("<query>", "empty search string")

@@ -19,12 +19,13 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from ..align.pipeline import Alignment
-from ..errors import InputError, UsageError
-from ..formats.tmx import PROP_PREFIX, TmxHeader, read_tmx, read_tmx_header
+from ..align.pipeline import Alignment, file_digest
+from ..errors import ConflictError, InputError, UsageError
+from ..formats.tmx import PROP_PREFIX, TmxHeader, TmxUnit, read_tmx, read_tmx_header
 from ..records import Unit
 from ..text.segment import split_en, split_zh
 from .review import Change, Review, ReviewDoc, Row
@@ -73,21 +74,113 @@ def _lines_from_loc(loc: str) -> dict[str, int]:
     return {lang: int(num) for lang, num in _LOC.findall(loc or "")}
 
 
-def open_tmx(review: Review, path: Path, key: str, sha256: str) -> ReviewDoc:
-    """The review of a TMX (made on first use; the same file and content reopen it)."""
+def open_tmx(review: Review, path: Path, key: str, sha256: str, *,
+             first: int | None = None) -> ReviewDoc:
+    """The review of a TMX (made on first use; the same file and content reopen it).
+
+    With `first`, only the TUs that give the first `first` beads are read now: the review is
+    usable at once (its first pages) and `load_rest` reads the rest later; a big TMX opens in
+    the time of its first page. Without it, the whole file is read.
+    """
     found = review.find_document("alignment", key, sha256)
     if found is not None:
         return found
     header = read_tmx_header(path)
-    zh_all: list[tuple[str, int | None]] = []
-    en_all: list[tuple[str, int | None]] = []
-    beads: list[Row] = []
-    skipped = 0
-    for tu in read_tmx(path):
+    read = _TmxReading(0, 0)
+    units = read_tmx(path)
+    try:
+        for tu in units:
+            read.add(tu)
+            if first is not None and len(read.beads) >= first:
+                break
+        else:
+            read.complete = True
+    finally:
+        units.close()  # the file, when the rest is left for later
+    if not read.beads and read.complete:
+        raise InputError(path, "no translation unit with both Chinese and English to review")
+    header_props = [[t, v] for t, v in header.props if t != _REVIEW_HEADER_PROP]
+    info = {"source": "tmx", "header_props": header_props, "skipped_tus": read.skipped,
+            "srclang": header.srclang or "zh-CN", "tus_read": read.tus,
+            "complete": read.complete}
+    return _create(review, key, sha256, path.name, info, read.zh, read.en, read.beads)
+
+
+def is_complete(doc: ReviewDoc) -> bool:
+    """False while a TMX opened with `first` has TUs not read yet."""
+    return doc.info.get("complete", True)
+
+
+def load_rest(review: Review, doc_id: int, path: Path, sha256: str) -> ReviewDoc:
+    """Read the TUs of a review's TMX that `open_tmx(first=...)` left for later and append
+    their beads (`read_rest` then `append_rest`, which is one write)."""
+    rest = read_rest(review, doc_id, path, sha256)
+    if rest is not None:
+        append_rest(review, rest)
+    return review.document(doc_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Rest:
+    """The beads of a TMX's TUs after the first `after` (read, not yet in the review)."""
+
+    doc: int
+    after: int
+    reading: _TmxReading
+
+
+def read_rest(review: Review, doc_id: int, path: Path, sha256: str) -> Rest | None:
+    """The TUs not read yet (None when the review is complete); no write."""
+    doc = review.document(doc_id, "alignment")
+    if is_complete(doc):
+        return None
+    if file_digest([path]) != sha256:
+        raise InputError(path, "changed since this review began: its TUs after the first "
+                         f"{doc.info['tus_read']} cannot be read; open the file again to "
+                         "review the new content")
+    read = _TmxReading(doc.info["zh_sentences"], doc.info["en_sentences"])
+    for tu in islice(read_tmx(path), doc.info["tus_read"], None):
+        read.add(tu)
+    return Rest(doc_id, doc.info["tus_read"], read)
+
+
+def append_rest(review: Review, rest: Rest) -> bool:
+    """Append what `read_rest` read, in one write; the beads already there and their edits
+    are not touched. False when another reviewer completed the review meanwhile."""
+    read = rest.reading
+    with review.writing():
+        now = review.document(rest.doc, "alignment")
+        if is_complete(now) or now.info["tus_read"] != rest.after:
+            return False
+        _insert_rows(review, rest.doc, read.zh, read.en, read.beads,
+                     zh_from=read.zh_from, en_from=read.en_from)
+        info = {**now.info, "tus_read": rest.after + read.tus, "complete": True,
+                "skipped_tus": now.info["skipped_tus"] + read.skipped,
+                "zh_sentences": read.zh_from + len(read.zh),
+                "en_sentences": read.en_from + len(read.en)}
+        review.conn.execute("UPDATE review_docs SET info=? WHERE id=?",
+                            (json.dumps(info, ensure_ascii=False), rest.doc))
+        review._bump(rest.doc)
+    return True
+
+
+class _TmxReading:
+    """Beads and sentences of TMX TUs, numbered from the sentences already in the review."""
+
+    def __init__(self, zh_from: int, en_from: int) -> None:
+        self.zh_from, self.en_from = zh_from, en_from
+        self.zh: list[tuple[str, int | None]] = []
+        self.en: list[tuple[str, int | None]] = []
+        self.beads: list[Row] = []
+        self.tus = self.skipped = 0
+        self.complete = False
+
+    def add(self, tu: TmxUnit) -> None:
+        self.tus += 1
         unit = tu.to_unit()
         if unit is None or not unit.zh or not unit.en:
-            skipped += 1
-            continue
+            self.skipped += 1
+            return
         lines = _lines_from_loc(unit.location)
         if tu.prop(PROP_PREFIX + "bead") == "1-1":  # zhtm says: one sentence a side
             zh, en = [unit.zh], [unit.en]
@@ -101,21 +194,16 @@ def open_tmx(review: Review, path: Path, key: str, sha256: str) -> ReviewDoc:
             score = None
         reviewed = dict(unit.props).get(REVIEWED_PROP, "")
         props = [[t, v] for t, v in unit.props if t != REVIEWED_PROP]
-        beads.append({
-            "zh_start": len(zh_all), "zh_end": len(zh_all) + len(zh),
-            "en_start": len(en_all), "en_end": len(en_all) + len(en),
+        zh_at, en_at = self.zh_from + len(self.zh), self.en_from + len(self.en)
+        self.beads.append({
+            "zh_start": zh_at, "zh_end": zh_at + len(zh),
+            "en_start": en_at, "en_end": en_at + len(en),
             "score": score, "status": "confirmed" if reviewed == "confirmed" else "pending",
             "edited": int(reviewed == "edited"),
             "origin": json.dumps({"doc": unit.doc, "loc": unit.location, "bead": unit.bead,
                                   "props": props, "tuid": tu.tuid}, ensure_ascii=False)})
-        zh_all.extend((s, lines.get("zh")) for s in zh)
-        en_all.extend((s, lines.get("en")) for s in en)
-    if not beads:
-        raise InputError(path, "no translation unit with both Chinese and English to review")
-    header_props = [[t, v] for t, v in header.props if t != _REVIEW_HEADER_PROP]
-    info = {"source": "tmx", "header_props": header_props, "skipped_tus": skipped,
-            "srclang": header.srclang or "zh-CN"}
-    return _create(review, key, sha256, path.name, info, zh_all, en_all, beads)
+        self.zh.extend((s, lines.get("zh")) for s in zh)
+        self.en.extend((s, lines.get("en")) for s in en)
 
 
 def open_alignment(review: Review, alignment: Alignment, key: str, sha256: str,
@@ -150,17 +238,24 @@ def _create(review: Review, key: str, sha256: str, name: str, info: dict[str, An
             return found
         info = {**info, "zh_sentences": len(zh), "en_sentences": len(en)}
         doc = review._new_document("alignment", key, sha256, name, info)
-        conn = review.conn
-        for lang, sentences in (("zh", zh), ("en", en)):
-            conn.executemany("INSERT INTO review_sentences(doc, lang, idx, text, line) "
-                             "VALUES (?,?,?,?,?)",
-                             ((doc, lang, i, text, line) for i, (text, line) in enumerate(sentences)))
-        conn.executemany(
-            "INSERT INTO review_beads(doc, zh_start, zh_end, en_start, en_end, score, status, "
-            "edited, rev, origin) VALUES (?,?,?,?,?,?,?,?,0,?)",
-            ((doc, b["zh_start"], b["zh_end"], b["en_start"], b["en_end"], b["score"],
-              b["status"], b["edited"], b["origin"]) for b in beads))
+        _insert_rows(review, doc, zh, en, beads)
     return review.document(doc)
+
+
+def _insert_rows(review: Review, doc: int, zh: Sequence[tuple[str, int | None]],
+                 en: Sequence[tuple[str, int | None]], beads: Sequence[Row], *,
+                 zh_from: int = 0, en_from: int = 0) -> None:
+    """Inside `writing`: sentences (numbered from `zh_from`/`en_from`) and beads."""
+    conn = review.conn
+    for lang, sentences, at in (("zh", zh, zh_from), ("en", en, en_from)):
+        conn.executemany("INSERT INTO review_sentences(doc, lang, idx, text, line) "
+                         "VALUES (?,?,?,?,?)",
+                         ((doc, lang, at + i, text, line) for i, (text, line) in enumerate(sentences)))
+    conn.executemany(
+        "INSERT INTO review_beads(doc, zh_start, zh_end, en_start, en_end, score, status, "
+        "edited, rev, origin) VALUES (?,?,?,?,?,?,?,?,0,?)",
+        ((doc, b["zh_start"], b["zh_end"], b["en_start"], b["en_end"], b["score"],
+          b["status"], b["edited"], b["origin"]) for b in beads))
 
 
 # --------------------------------------------------------------------------- reading
@@ -243,13 +338,13 @@ def beads(review: Review, doc: int, *, order: str = "document", status: str = "a
                                 (doc,)).fetchone()[0]
     cols = ("id", "doc", "zh_start", "zh_end", "en_start", "en_end", "score", "status",
             "edited", "rev", "origin")
-    rows = [dict(zip(cols, r)) for r in review.conn.execute(
-        f"SELECT {', '.join(cols)} FROM {TABLE} WHERE doc=?{where} ORDER BY {_ORDER_SQL[order]} "
+    # Each bead's position in document order, counted once for the page (not per bead).
+    rows = [(dict(zip(cols, r)), r[-1]) for r in review.conn.execute(
+        f"SELECT * FROM (SELECT {', '.join(cols)}, row_number() OVER (ORDER BY zh_start, "
+        f"en_start) - 1 FROM {TABLE} WHERE doc=?) WHERE 1{where} ORDER BY {_ORDER_SQL[order]} "
         "LIMIT ? OFFSET ?", (doc, max(0, limit), max(0, offset)))]
-    plain = order == "document" and status == "all"
-    out = tuple(bead_json(review, doc, row, offset + i if plain else position_of(review, doc, row))
-                for i, row in enumerate(rows))
-    return BeadPage(total, offset, out)
+    return BeadPage(total, offset, tuple(bead_json(review, doc, row, position)
+                                         for row, position in rows))
 
 
 def locate(review: Review, doc: int, bead_id: int, *, order: str = "document",
@@ -395,6 +490,9 @@ def export(review: Review, doc: int, tool_version: str) -> Export:
     """The reviewed TUs in document order (rejected and one-sided beads left out) and a
     header that says how many were reviewed."""
     info = review.document(doc, "alignment")
+    if not is_complete(info):
+        raise ConflictError(f"{info.name}: only its first {info.info['tus_read']} TUs are read "
+                            "so far; read the rest (load_rest) before exporting")
     units: list[Unit] = []
     reviewed = rejected = 0
     for row in _all_rows(review, doc):

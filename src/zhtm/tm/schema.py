@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -77,8 +78,11 @@ def connect(path: Path, *, create: bool, readonly: bool = False) -> sqlite3.Conn
         raise InputError(path, "empty file, not a zhtm store")
     if not exists:
         check_output(path, option="--db")  # its folder exists and can be written
+    # Lookups on a store this user may write open it as usual (SQLite then tidies its -wal
+    # and -shm files away on close); only a store that cannot be written is opened read-only.
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
     try:
-        conn = _checked(path, fresh, readonly and not fresh)
+        conn = _checked(path, fresh, readonly and not fresh and not writable)
         conn.execute("PRAGMA foreign_keys=ON")
     except sqlite3.Error as exc:
         raise store_error(path, exc) from None

@@ -24,6 +24,9 @@ class OpenRequest(BaseModel):
                       "`zhtm align` reads from one file), relative to the project folder")
     en_path: str | None = Field(None, description="The English file, for a Chinese document and "
                                 "its translation in two files")
+    first: int | None = Field(None, ge=1, le=1000, description="A TMX: read only the TUs of "
+                              "the first `first` beads now (the review is usable at once); "
+                              "`POST /api/align/{doc}/load` reads the rest. Default: all")
 
 
 class StatusRequest(BaseModel):
@@ -78,6 +81,7 @@ def _doc_json(review: Review, doc_id: int) -> dict[str, Any]:
     return {"id": doc.id, "name": doc.name, "path": doc.path, "seq": doc.seq,
             "created": doc.created, "source": doc.info.get("source"),
             "zh_sentences": doc.info.get("zh_sentences"), "en_sentences": doc.info.get("en_sentences"),
+            "complete": beads_api.is_complete(doc),
             "summary": beads_api.summary(review, doc_id)}
 
 
@@ -103,7 +107,10 @@ def open_review(body: OpenRequest, request: Request) -> dict[str, Any]:
         existing = bench.review().find_document("alignment", source.key, sha)
         if existing is None:
             with bench.writing() as review:
-                existing = beads_api.open_tmx(review, source.path, source.key, sha)
+                existing = beads_api.open_tmx(review, source.path, source.key, sha,
+                                              first=body.first)
+        if body.first is None:
+            bench.read_rest(existing.id)
         return _doc_json(bench.review(), existing.id)
     from ..build import tmx_header
     from ..text.layouts import read_document
@@ -121,6 +128,14 @@ def open_review(body: OpenRequest, request: Request) -> dict[str, Any]:
         with bench.writing() as review:
             existing = beads_api.open_alignment(review, alignment, key, sha, props)
     return _doc_json(bench.review(), existing.id)
+
+
+@router.post("/{doc}/load", summary="Read the rest of a TMX opened with `first` (nothing to do "
+             "when the review is complete)")
+def load(doc: int, body: UndoRequest, request: Request) -> dict[str, Any]:
+    bench = _bench(request)
+    bench.read_rest(doc)
+    return _doc_json(bench.review(), doc)
 
 
 @router.get("/{doc}", summary="One review: sentence counts, bead counts by status")

@@ -37,6 +37,7 @@ def export_alignment(bench: Workbench, doc: int, target: str | None, *, update_s
     key = target or _default_output(bench, info.path, ".tmx")
     dest = bench.project.output(key, ".tmx", not_=_sources(bench, info.path))
     out: dict[str, Any] = {"path": bench.project.key_of(dest)}
+    bench.read_rest(doc)  # a TMX opened with its first page only
     with bench.writing() as review:
         exported = review_align.export(review, doc, tool_version)
         written = write_tmx(exported.units, dest, header=exported.header)

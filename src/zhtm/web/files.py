@@ -4,7 +4,8 @@ named on the command line. Nothing else, whatever a request says.
 A path in a request is relative to the project folder, in POSIX form. Refused: absolute
 paths (unless exactly a file named on the command line), any ``..`` part, a path that
 resolves (symlinks followed) outside the folder, an output that is a symlink, that is the
-store, that is the file under review, or that exists and was not written by zhtm.
+store, that is the file under review, or that exists and was not written by zhtm. Inputs
+and outputs get `zhtm.paths`' checks and wording, as every command's files do.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, ZhtmError
+from ..paths import check_input, check_output
 
 ALIGN_SUFFIXES = (".tmx",)
 DOCUMENT_SUFFIXES = (".txt",)
@@ -59,8 +61,10 @@ class Project:
             path = self.named[key]
         else:
             path = self._inside(key)
-            if not path.exists():
-                raise InputError(key, "no such file in the project folder")
+            try:
+                check_input(path)  # no such file, a folder, unreadable: the usual wording
+            except InputError as exc:
+                raise InputError(key, exc.message) from None
             if not path.is_file():
                 raise PathRefused(f"{key}: not a regular file")
         kind = kind_of(path)
@@ -101,17 +105,15 @@ class Project:
             if key and lexical.is_symlink():  # checked before resolving hides it
                 raise PathRefused(f"{key}: is a symlink; refused as an output")
             path = self._inside(key)
-            if not path.parent.is_dir():
-                raise InputError(key, f"folder {path.parent.relative_to(self.root).as_posix() or '.'}"
-                                 " does not exist")
         if path.suffix.lower() != suffix:
             raise PathRefused(f"{key}: the output must be a {suffix} file")
         if path.is_symlink():
             raise PathRefused(f"{key}: is a symlink; refused as an output")
-        forbidden = [p.resolve() for p in not_] + ([self.store] if self.store else [])
-        if any(_same(path, f) for f in forbidden):
-            raise PathRefused(f"{key}: is an input (the store or the file under review); "
-                              "choose another name")
+        try:  # an input or the store (links followed), a missing or unwritable folder
+            check_output(path, inputs=not_, store=self.store, option="the output")
+        except InputError as exc:
+            raise InputError(self.key_of(Path(exc.path)) if exc.path else key,
+                             exc.message) from None
         if path.exists():
             if not path.is_file():
                 raise PathRefused(f"{key}: not a regular file")
@@ -149,13 +151,6 @@ class Project:
             if kind and path not in seen:
                 found.append(ProjectFile(str(path), path, kind))
         return found
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
-    except OSError:
-        return False
 
 
 def _written_by_zhtm(path: Path) -> bool:

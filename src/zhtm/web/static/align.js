@@ -19,17 +19,23 @@
     try {
       if (state.doc === null) {
         status("Opening… (a bilingual text is aligned first)");
-        const doc = await api("/api/align/open", { method: "POST", body: { path: body.dataset.path } });
+        // A TMX: only the first page's TUs are read now, the rest right after (readRest).
+        const doc = await api("/api/align/open", { method: "POST", body: { path: body.dataset.path, first: PAGE } });
         state.doc = doc.id;
         history.replaceState(null, "", `/align/${doc.id}`);
       }
       const hash = new URLSearchParams(location.hash.slice(1));
       if (hash.get("order") === "weakest") state.order = "weakest";
       document.getElementById("order").value = state.order;
-      await Promise.all([loadPage(), loadDoc(), loadPath()]);
+      const [, doc] = await Promise.all([loadPage(), loadDoc(), loadPath()]);
       render();
       ready();
-      status(`${state.total} beads: j/k to move, c to confirm, x not a translation, m merge, s split`);
+      if (doc.complete === false) {
+        readRest().catch((error) => status(error.message, "error"));
+      } else {
+        body.dataset.complete = "1";
+        status(`${state.total} beads: j/k to move, c to confirm, x not a translation, m merge, s split`);
+      }
     } catch (error) {
       beadsBox.replaceChildren(el("p", { class: "error" }, error.message));
       status(error.message, "error");
@@ -41,6 +47,27 @@
     document.getElementById("doc-name").textContent = `${doc.name}`;
     document.title = `${doc.name} · alignment review · zhtm`;
     showSummary(doc.summary);
+    return doc;
+  }
+
+  // The rest of a TMX opened with its first page: counts, pager and picture follow. Keys
+  // work meanwhile on the beads shown (the server appends the rest in one short write); the
+  // redraw waits its turn after them, so it never shows a page older than their changes.
+  async function readRest() {
+    status("Reading the rest of the file… (the beads shown can be reviewed already)");
+    await api(`/api/align/${state.doc}/load`, { method: "POST" });
+    return enqueue(async () => {
+      const shown = pageKey();
+      await Promise.all([loadPage(), loadPath(), loadDoc()]);
+      if (pageKey() === shown) {  // the beads shown are the same: counts and picture only
+        renderPager();
+        drawPath();
+      } else {
+        render();
+      }
+      body.dataset.complete = "1";
+      status(`${state.total} beads: j/k to move, c to confirm, x not a translation, m merge, s split`);
+    });
   }
 
   function showSummary(s) {
@@ -121,14 +148,20 @@
 
   function render() {
     beadsBox.replaceChildren(...state.beads.map(beadRow));
+    renderPager();
+    drawPath();
+    scrollToFocus();
+  }
+
+  function renderPager() {
     const last = Math.min(state.offset + state.beads.length, state.total);
     document.getElementById("page-info").textContent =
       state.total ? `${state.offset + 1}–${last} of ${state.total}` : "no bead";
     document.getElementById("prev-page").disabled = state.offset === 0;
     document.getElementById("next-page").disabled = last >= state.total;
-    drawPath();
-    scrollToFocus();
   }
+
+  const pageKey = () => state.beads.map((b) => `${b.id}:${b.rev}`).join(",");
 
   function scrollToFocus() {
     const row = beadsBox.querySelector(".bead.focus");
