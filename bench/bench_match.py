@@ -59,12 +59,22 @@ def chinese_sentences(path: Path) -> list[str]:
 
 
 class Generator:
-    def __init__(self, seed: int = 1) -> None:
+    """Synthetic TMs from real material. With `english` ("real"), each TM entry carries the
+    real English of what it was made from: a sentence's TU English, or for a recombined
+    entry the English the clause finder gives each clause in its own TU (the TU's English
+    where it gives none), so that importing exercises the clause English as a real TM
+    would; ("fake"): "EN <i>" as before."""
+
+    def __init__(self, seed: int = 1, english: str = "real") -> None:
         self.base = chinese_sentences(GWR16) + chinese_sentences(BEIJING)
         self.novel = chinese_sentences(GWR17)
         self.clauses = [c for s in self.base for c in re.split(r"(?<=[，；：,;:])", s) if len(c) >= 4]
         self.chars = "".join(self.base)
         self.rng = random.Random(seed)
+        self.english = english
+        self.en_of: dict[str, str] = {}
+        if english == "real":
+            self.en_of = english_of_pieces(self.base, self.clauses)
 
     def edit(self, text: str, fraction: float) -> str:
         rng, s = self.rng, list(text)
@@ -80,13 +90,20 @@ class Generator:
         return "".join(s)
 
     def tm(self, n: int) -> list[str]:
+        return [zh for zh, _ in self.pairs(n)]
+
+    def pairs(self, n: int) -> list[tuple[str, str]]:
         rng, out = self.rng, []
-        for _ in range(n):
+        for i in range(n):
             if rng.random() < 0.3:
                 s = rng.choice(self.base)
+                en = self.en_of.get(s, "")
             else:
-                s = "".join(rng.choice(self.clauses) for _ in range(rng.randint(2, 4)))[:120]
-            out.append(self.edit(s, rng.choice((0, 0.02, 0.05, 0.1, 0.2, 0.3))))
+                picked = [rng.choice(self.clauses) for _ in range(rng.randint(2, 4))]
+                s = "".join(picked)[:120]
+                en = " ".join(self.en_of.get(c, "") for c in picked).strip()
+            zh = self.edit(s, rng.choice((0, 0.02, 0.05, 0.1, 0.2, 0.3)))
+            out.append((zh, en if self.english == "real" and en else f"EN {i}"))
         return out
 
     def queries(self, tm: list[str], n: int) -> list[tuple[str, str]]:
@@ -103,6 +120,31 @@ class Generator:
         return out
 
 
+def english_of_pieces(sentences: list[str], clauses: list[str]) -> dict[str, str]:
+    """Real English for the generator's sentences and clauses: the 2016 report and the
+    Beijing report aligned by zhtm, each clause's span from the clause finder."""
+    from zhtm.build import align_to_file
+    from zhtm.formats.tmx import read_tmx
+    from zhtm.tm.clause_english import clause_english
+
+    tus = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for source in (GWR16, BEIJING):
+            out = Path(tmp) / "x.tmx"
+            align_to_file([source], out, layout="interleaved")
+            tus += [(tu.seg("zh"), tu.seg("en")) for tu in read_tmx(out)]
+    out: dict[str, str] = {}
+    wanted = set(sentences) | set(clauses)
+    for zh, en in tus:
+        for piece in [s for s in wanted if s in zh]:
+            out.setdefault(piece, en)
+        for found in clause_english(zh, en):
+            for piece in (found.clause.text, *(c for c in wanted if c.startswith(found.clause.text))):
+                if piece in wanted and found.en:
+                    out[piece] = found.en
+    return out
+
+
 def rss_mb() -> tuple[float, float]:
     """(current, peak) resident set size of this process in MB."""
     cur = peak = 0.0
@@ -117,11 +159,12 @@ def rss_mb() -> tuple[float, float]:
 
 # --- child: serve queries -----------------------------------------------------------------
 
-def serve(db: str, queries_file: str, brute_sample: int) -> dict:
+def serve(db: str, queries_file: str, brute_sample: int, clause_sample: int) -> dict:
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
     from zhtm.text.normalize import normalize
+    from zhtm.tm.fragments import clause_hits, query_clauses
     from zhtm.tm.matching import Matcher
     from zhtm.tm.store import Store
 
@@ -131,17 +174,29 @@ def serve(db: str, queries_file: str, brute_sample: int) -> dict:
     load_s = time.perf_counter() - started
     _, load_peak = rss_mb()
     queries = json.loads(Path(queries_file).read_text(encoding="utf-8"))
+    clauses_of = [[c.text for c in query_clauses(q)] for _, q in queries]
     # warm up (page in the arrays), then measure resident memory while answering
     for _, q in queries[:20]:
         matcher.hits(q, 5, 50)
     timings: dict[int, list[float]] = {t: [] for t in THRESHOLDS}
+    both: dict[int, list[float]] = {t: [] for t in THRESHOLDS}   # sentences + fragments
+    cpu: dict[int, list[float]] = {t: [] for t in THRESHOLDS}
     results: dict[int, list[list[Fraction]]] = {t: [] for t in THRESHOLDS}
+    clause_results: dict[int, list[list[list[Fraction]]]] = {t: [] for t in THRESHOLDS}
     for t in THRESHOLDS:
-        for _, q in queries:
+        for qi, (_, q) in enumerate(queries):
             t0 = time.perf_counter()
             hits = matcher.hits(q, 5, t)
             timings[t].append(time.perf_counter() - t0)
             results[t].append([Fraction(h.length - h.distance, h.length) for h in hits])
+        for qi, (_, q) in enumerate(queries):
+            c0, t0 = time.process_time(), time.perf_counter()
+            matcher.hits(q, 5, t, ties=True)
+            found = [clause_hits(matcher.clause_segments, c, 3, t) for c in clauses_of[qi]]
+            both[t].append(time.perf_counter() - t0)
+            cpu[t].append(time.process_time() - c0)
+            clause_results[t].append([[Fraction(h.length - h.distance, h.length) for h in hs]
+                                      for hs in found])
     rss_now, rss_peak = rss_mb()
     # brute force in the same process, over the same normalised strings: the latency
     # baseline (one thread, as the index) on a sample ...
@@ -174,6 +229,26 @@ def serve(db: str, queries_file: str, brute_sample: int) -> dict:
                 agree[t] += 1
             else:
                 kinds_failed.append(f"{kind}@{t}")
+    # the clause index against a full scan of the clause units, on a sample of queries
+    ctexts = [seg.entry_text(i) for seg in matcher.clause_segments for i in range(len(seg))]
+    clengths = np.fromiter(map(len, ctexts), dtype=np.int64, count=len(ctexts))
+    clause_agree = clause_compared = 0
+    cstep = max(1, len(queries) // clause_sample)
+    for qi in range(0, len(queries), cstep) if ctexts else ():
+        ok = True
+        for ci, clause in enumerate(clauses_of[qi]):
+            qn = normalize(clause)
+            d = process.cdist([qn], ctexts, scorer=Levenshtein.distance, dtype=np.int32,
+                              workers=-1)[0].astype(np.int64)
+            big = np.maximum(clengths, len(qn))
+            for t in THRESHOLDS:
+                good = np.flatnonzero(100 * (big - d) >= t * big)
+                sims = sorted((Fraction(int(big[i] - d[i]), int(big[i])) for i in good),
+                              reverse=True)
+                want = [x for x in sims if len(sims) < 3 or x >= sims[2]]  # top 3 and ties
+                ok &= want == clause_results[t][qi][ci]
+        clause_agree += ok
+        clause_compared += 1
     stats = store.stats()
     store.close()
     ms = lambda xs, p: float(np.percentile(np.array(xs) * 1000, p))  # noqa: E731
@@ -185,6 +260,12 @@ def serve(db: str, queries_file: str, brute_sample: int) -> dict:
         "brute": {t: {"median": ms(brute_times[t], 50), "p95": ms(brute_times[t], 95)}
                   for t in THRESHOLDS},
         "exact": {t: agree[t] / len(queries) for t in THRESHOLDS}, "compared": len(queries),
+        "clause_entries": len(ctexts), "clause_segments": stats.clause_segments,
+        "both": {t: {"median": ms(both[t], 50), "p95": ms(both[t], 95),
+                     "cpu_median": ms(cpu[t], 50), "cpu_p95": ms(cpu[t], 95)}
+                 for t in THRESHOLDS},
+        "clauses_per_query": float(np.mean([len(c) for c in clauses_of])),
+        "clause_exact": clause_agree / max(1, clause_compared), "clause_compared": clause_compared,
         "brute_sample": len(sample),
         "queries": len(queries), "failed": kinds_failed[:10],
         "by_kind": {kind: float(np.median([timings[70][i] * 1000 for i, (k, _) in
@@ -195,21 +276,25 @@ def serve(db: str, queries_file: str, brute_sample: int) -> dict:
 
 # --- parent: build and report ---------------------------------------------------------------
 
-def build(n: int, n_queries: int, workdir: str) -> dict:
+def build(n: int, n_queries: int, workdir: str, english: str = "real", clauses: bool = True
+          ) -> dict:
     """Generate a TM of n pairs and its queries, import it into a fresh store (a child
     process of its own: the generated TM must not stay resident beside the matcher)."""
     from zhtm.tm.store import Store
 
-    gen = Generator(seed=n)
-    tm = gen.tm(n)
+    gen = Generator(seed=n, english=english)
+    pairs = gen.pairs(n)
+    tm = [zh for zh, _ in pairs]
     queries = gen.queries(tm, n_queries)
     Path(workdir, f"queries-{n}.json").write_text(json.dumps(queries, ensure_ascii=False),
                                                    encoding="utf-8")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with Store.open(Path(workdir, f"tm-{n}.db"), create=True) as store:
-        report = store.add_pairs((zh, f"EN {i}") for i, zh in enumerate(tm))
-    return {"import_s": time.perf_counter() - started, "build_s": report.index_seconds,
-            "units": report.units,
+        report = store.add_pairs(pairs, clauses=clauses)
+    return {"import_s": time.perf_counter() - started, "import_cpu": time.process_time() - cpu,
+            "build_s": report.index_seconds, "units_s": report.unit_seconds,
+            "clauses_s": report.clause_seconds, "units": report.units,
+            "clauses": report.clauses,
             "import_peak_mb": rss_mb()[1]}  # this process also holds the generated TM
 
 
@@ -221,10 +306,12 @@ def _child(*args: str) -> dict:
     return json.loads(child.stdout)
 
 
-def bench_size(n: int, n_queries: int, brute_sample: int, workdir: Path) -> dict:
-    built = _child("--build", str(n), str(n_queries), str(workdir))
+def bench_size(n: int, n_queries: int, brute_sample: int, clause_sample: int,
+               workdir: Path, english: str = "real", clauses: bool = True) -> dict:
+    built = _child("--build", str(n), str(n_queries), str(workdir), english,
+                   "clauses" if clauses else "no-clauses")
     result = _child("--serve", str(workdir / f"tm-{n}.db"), str(workdir / f"queries-{n}.json"),
-                    str(brute_sample))
+                    str(brute_sample), str(clause_sample))
     result.update(n=n, **built)
     return result
 
@@ -233,7 +320,8 @@ def usefulness(workdir: Path) -> dict:
     from zhtm.build import align_to_file
     from zhtm.formats.tmx import read_tmx
     from zhtm.text.normalize import normalize
-    from zhtm.tm.matching import Matcher, pretranslate
+    from zhtm.tm.matching import Matcher
+    from zhtm.tm.pretranslate import pretranslate
     from zhtm.tm.store import Store
 
     tmx16, tmx17 = workdir / "gwr-2016.tmx", workdir / "gwr-2017.tmx"
@@ -269,7 +357,7 @@ def usefulness(workdir: Path) -> dict:
             continue
         suggestion, ref_words = words(best.unit.en), set(words(ref))
         shared = sum(1 for w in suggestion if w in ref_words) / max(1, len(suggestion))
-        from zhtm.tm.matching import band_of
+        from zhtm.tm.pretranslate import band_of
         by_band.setdefault(band_of(best.percent), []).append(shared >= 0.5)
     return {"bands": [(b.label, b.segments, b.characters) for b in result.bands],
             "useful": {band: (sum(v), len(v)) for band, v in by_band.items()},
@@ -283,21 +371,33 @@ def main() -> None:
     parser.add_argument("--brute", default="1000,1000,200",
                         help="brute-force sample per size (all queries by default; 200 at 10^6)")
     parser.add_argument("--no-usefulness", action="store_true")
-    parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
-    parser.add_argument("--build", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--clause-exact", default="1000,1000,1000",
+                        help="queries whose clauses are checked against a full scan of the "
+                             "clause units, per size")
+    parser.add_argument("--serve", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--english", choices=("real", "fake"), default="real",
+                        help="the TM's English: real (the clause finder works as on a real "
+                             "TM) or 'EN <i>' (the store and index alone)")
+    parser.add_argument("--no-clauses", action="store_true", help="import without clause units")
+    parser.add_argument("--build", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
-        print(json.dumps(build(int(args.build[0]), int(args.build[1]), args.build[2])))
+        print(json.dumps(build(int(args.build[0]), int(args.build[1]), args.build[2],
+                               args.build[3], args.build[4] == "clauses")))
         return
     if args.serve:
-        print(json.dumps(serve(args.serve[0], args.serve[1], int(args.serve[2]))))
+        print(json.dumps(serve(args.serve[0], args.serve[1], int(args.serve[2]),
+                               int(args.serve[3]))))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     brute = [int(b) for b in args.brute.split(",")]
+    clause_exact = [int(b) for b in args.clause_exact.split(",")]
     rows = []
     with tempfile.TemporaryDirectory(prefix="zhtm-bench-") as tmp:
         for i, n in enumerate(sizes):
-            row = bench_size(n, args.queries, brute[min(i, len(brute) - 1)], Path(tmp))
+            row = bench_size(n, args.queries, brute[min(i, len(brute) - 1)],
+                             clause_exact[min(i, len(clause_exact) - 1)], Path(tmp),
+                             args.english, not args.no_clauses)
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
         print(f"load average at the end: {os.getloadavg()}")
@@ -317,6 +417,21 @@ def main() -> None:
                                for t in THRESHOLDS)
                   + " | " + "/".join(f"{100 * r['exact'][str(t)]:.0f}%" for t in THRESHOLDS)
                   + f" ({r['compared']}) | {r['loadavg'][0]:.2f} |")
+        print("\nWith clause units (sentences top 5 + each query clause's top 3, ties kept):")
+        print("| entries | clause units | import wall / CPU s | units s | clauses s | index "
+              "build s | RSS answering MB | " + " | ".join(
+                  f"t=0.{t // 10} both median/p95 ms (CPU)" for t in THRESHOLDS)
+              + " | clause exact (queries) |")
+        print("|" + "---|" * (7 + len(THRESHOLDS) + 1))
+        for r in rows:
+            b = r["both"]
+            print(f"| {r['n']:,} | {r['clause_entries']:,} | {r['import_s']:.1f} / "
+                  f"{r['import_cpu']:.1f} | {r['units_s']:.1f} | {r['clauses_s']:.1f} | "
+                  f"{r['build_s']:.1f} | {r['rss_mb']:.0f} | "
+                  + " | ".join(f"{b[str(t)]['median']:.2f} / {b[str(t)]['p95']:.2f} "
+                               f"({b[str(t)]['cpu_median']:.2f} / {b[str(t)]['cpu_p95']:.2f})"
+                               for t in THRESHOLDS)
+                  + f" | {100 * r['clause_exact']:.0f}% ({r['clause_compared']}) |")
         for r in rows:
             print(f"{r['n']:,}: median ms at t=0.7 by query kind: "
                   + ", ".join(f"{k} {v:.2f}" for k, v in r["by_kind"].items()))

@@ -15,7 +15,7 @@ def test_committed_assets_are_reproduced_byte_for_byte(tmp_path):
     assert result.exit_code == 0, result.output
     # The main job ends with a lookup in the store it just built.
     assert f"{tmp_path / 'tm.db'}: 349 units from 1 TMX file(s)" in result.output
-    assert "  89%  [一]是深入落实首都城市战略定位,京津冀协同发展[不断]走深走实。\n" \
+    assert "  89%  [一→二]是深入落实首都城市战略定位,京津冀协同发展[不断→持续]走深走实。\n" \
            "        First, leveraging Beijing’s strategic status as the capital of China" in result.output
     assert list(tmp_path.glob(".tm.db*")) == []
     assert sorted(p.name for p in tmp_path.glob("tm.db*")) == ["tm.db"]  # no -wal, -shm left

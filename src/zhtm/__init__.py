@@ -38,7 +38,7 @@ _PUBLIC = {
     "extract_terms": "terms.extract", "build_termbase": "terms.extract", "TermOptions": "terms.extract",
     "load_units": "terms.extract",
     "check_terms": "terms.check",
-    "Store": "tm.store", "Matcher": "tm.matching", "pretranslate": "tm.matching",
+    "Store": "tm.store", "Matcher": "tm.matching", "pretranslate": "tm.pretranslate",
     "FuzzyIndex": "tm.fuzzy", "similarity": "tm.scoring",
     "align_to_file": "build", "build_corpus": "build",
 }

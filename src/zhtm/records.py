@@ -23,11 +23,12 @@ class Bead:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """A translation unit: one Chinese segment and its English, with provenance."""
+    """A translation unit: one Chinese segment and its English, with provenance (`score`
+    None and `bead` "" where unknown, e.g. a TM entry from another tool)."""
 
     zh: str
     en: str
-    score: float = 1.0
+    score: float | None = 1.0
     bead: str = "1-1"
     doc: str = ""
     location: str = ""

@@ -58,7 +58,7 @@ def test_import_then_match_human_output(db):
     assert result.exit_code == 0, result.output
     assert " 84%" in result.output                    # 1 - 2/13 = 0.846, rounded down
     assert "23.15 million new urban jobs" in result.output
-    assert "[15]" in result.output                     # the TM text that differs
+    assert "23[15→00]万人" in result.output            # both sides of the change
     assert "numbers differ" in result.output and "beijing.tmx" in result.output
 
 
@@ -111,6 +111,48 @@ def test_pretranslate_prints_bands(db, tmp_path):
     assert rows == {"100%": 1, "95-99%": 0, "85-94%": 0, "75-84%": 1, "50-74%": 0,
                     "no match": 1}
     assert out.exists() and "2 TUs written" in result.output
+
+
+def test_import_reports_clauses_and_no_clauses_skips_them(tmp_path, tmx):
+    db = tmp_path / "with.db"
+    result = CliRunner().invoke(import_cmd, [str(tmx), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "clauses: 3 in 3 units, 3 with their English, 0 without" in result.output
+    assert "3 clause units" in result.output
+    bare = tmp_path / "without.db"
+    result = CliRunner().invoke(import_cmd, [str(tmx), "--db", str(bare), "--no-clauses"])
+    assert result.exit_code == 0 and "0 clause units" in result.output
+    with sqlite3.connect(bare) as conn:
+        assert conn.execute("SELECT count(*) FROM clauses").fetchone() == (0,)
+
+
+def test_match_shows_fragments_and_the_assembled_english(db):
+    query = "推进京津冀协同发展，城镇新增就业2315万人。"
+    result = CliRunner().invoke(match_cmd, [query, "--db", str(db), "--min", "90"])
+    assert result.exit_code == 0, result.output
+    assert "no match" in result.output and "fragments:" in result.output
+    assembled = result.output.split("assembled:")[1]
+    assert "推进京津冀协同发展  →  Promote the coordinated development of Beijing-Tianjin-Hebei" \
+        in assembled
+    assert "城镇新增就业2315万人  →  23.15 million new urban jobs were added" in assembled
+    data = json.loads(CliRunner().invoke(match_cmd, [query, "--db", str(db), "--json"]).output)
+    assert [a["score"] for a in data["assembled"]] == [100, 100]
+    assert data["fragments"][1]["matches"][0]["parent"]["en"] == PAIRS[1][1] + ""
+    quiet = CliRunner().invoke(match_cmd, [query, "--db", str(db), "--no-fragments", "--json"])
+    assert json.loads(quiet.output)["fragments"] == []
+
+
+def test_pretranslate_fragments_json(db, tmp_path):
+    doc = tmp_path / "new.txt"
+    doc.write_text("推进京津冀协同发展，全年地区生产总值增长5.2%。\n", encoding="utf-8")
+    out = tmp_path / "new.tmx"
+    result = CliRunner().invoke(pretranslate_cmd, [str(doc), "-o", str(out), "--db", str(db),
+                                                   "--fragments", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["written"] == 2 and data["written_clauses"] == 2
+    assert data["low_characters"] == 25                 # normalised, marks included
+    assert {f["band"]: f["characters"] for f in data["fragments"]}["100%"] == 9 + 14
 
 
 # --- bad input: exit 1, one Error: line naming the file, no traceback, store unchanged ------

@@ -266,7 +266,7 @@ def test_pretranslate_output_auto_inserts_in_omegat(omegat, tmp_path: Path) -> N
     from click.testing import CliRunner
 
     from zhtm.cli.tm import import_cmd, pretranslate_cmd
-    from zhtm.tm.matching import read_paragraphs
+    from zhtm.tm.pretranslate import read_paragraphs
 
     db = tmp_path / "tm.db"
     runner = CliRunner()
@@ -299,3 +299,50 @@ def test_pretranslate_output_auto_inserts_in_omegat(omegat, tmp_path: Path) -> N
         if all(seg in tm for seg in segments):
             assert not _han(translated), translated[:200]
     assert exact > 100 and fuzzy > 10
+
+
+def test_pretranslate_fragments_tmx_loads_in_omegat(omegat, tmp_path: Path) -> None:
+    """`pretranslate --fragments`: a new report whose sentences join clauses of different
+    earlier sentences (no sentence match) gets the clause units as TUs of their own
+    (x-zhtm-unit=clause, the parent's document); OmegaT reads that TMX without a load error
+    and, where a segment is one of those clauses, inserts the clause's English — the clause
+    TUs are TM entries OmegaT uses like any other."""
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from zhtm.cli.tm import import_cmd, pretranslate_cmd
+
+    db = tmp_path / "tm.db"
+    runner = CliRunner()
+    result = runner.invoke(import_cmd, [str(COMMITTED_TMX), "--db", str(db), "-q"])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as conn:   # clauses with English, each from a different unit
+        rows = conn.execute(
+            "SELECT c.zh, c.en, min(p.unit_id) FROM clauses c JOIN clause_parents p "
+            "ON p.clause_id = c.id WHERE c.en != '' AND length(c.zh) >= 8 "
+            "AND (SELECT count(*) FROM clause_parents q WHERE q.unit_id = p.unit_id) >= 3 "
+            "GROUP BY c.id ORDER BY c.id").fetchall()
+    picked, units = [], set()
+    for zh, en, unit in rows:
+        if unit not in units:
+            units.add(unit)
+            picked.append((zh, en))
+    assert len(picked) >= 12
+    joined = ["，".join(zh for zh, _ in picked[i:i + 3]) + "。" for i in range(0, 9, 3)]
+    alone = picked[9:12]
+    project = omegat.project(tmp_path / "proj", {
+        "report-2025.txt": "\n\n".join(joined + [zh for zh, _ in alone]) + "\n"})
+    out = project / "tm" / "auto" / "fragments.tmx"
+    result = runner.invoke(pretranslate_cmd, [str(project / "source" / "report-2025.txt"),
+                                              "-o", str(out), "--db", str(db), "--fragments"])
+    assert result.exit_code == 0, result.output
+    written = list(read_tmx(out))
+    clauses = {u.seg("zh"): u for u in written if u.prop("x-zhtm-unit") == "clause"}
+    assert {zh for zh, _ in picked[:12]} <= set(clauses)
+    assert all(u.prop("x-zhtm-doc") == "beijing-gwr-2024.zh-en.txt" for u in clauses.values())
+    omegat.run(project, "console-translate")
+    assert_tmx_loaded(project, out.name)
+    target = (project / "target" / "report-2025.txt").read_text(encoding="utf-8").split("\n\n")
+    assert [t.strip() for t in target[3:6]] == [clauses[zh].seg("en") for zh, _ in alone]
+    assert all(_han(t) for t in target[:3])     # joined sentences: partial matches only

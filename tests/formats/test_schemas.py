@@ -158,21 +158,28 @@ def test_zhtm_build(tmp_path: Path) -> None:
         assert_tbx(path)
 
 
-@pytest.mark.parametrize("min_percent", [50, 70, 100])
-def test_pretranslate_tmx(tmp_path: Path, min_percent: int) -> None:
-    from zhtm.tm.matching import Matcher, pretranslate
+@pytest.mark.parametrize("min_percent, fragments", [(50, False), (70, False), (100, False),
+                                                     (70, True)])
+def test_pretranslate_tmx(tmp_path: Path, min_percent: int, fragments: bool) -> None:
+    from zhtm.tm.matching import Matcher
+    from zhtm.tm.pretranslate import pretranslate
     from zhtm.tm.store import Store
 
     pairs = [(u.seg("zh"), u.seg("en")) for u in read_tmx(ROOT / "tmx" / "beijing-gwr-2024.zh-en.tmx")]
     doc = tmp_path / "new.txt"
-    doc.write_text("\n\n".join(zh.replace("2023", "2024") for zh, _ in pairs[:30]) + "\n",
-                   encoding="utf-8")
+    # sentences of the TM with a changed year, and new sentences made of its clauses
+    mixed = [a.split("，")[0].split(",")[0] + "，" + b.split(",")[-1].split("，")[-1]
+             for (a, _), (b, _) in zip(pairs[30:60], pairs[100:130])]
+    doc.write_text("\n\n".join([zh.replace("2023", "2024") for zh, _ in pairs[:30]] + mixed)
+                   + "\n", encoding="utf-8")
     with Store.open(tmp_path / "tm.db", create=True) as store:
         store.add_pairs(pairs)
         out = tmp_path / "pre.tmx"
         result = pretranslate(Matcher(store), doc, out, min_percent=min_percent,
-                              tool_version="0.1.0", created="20240121T000000Z")
+                              fragments=fragments, tool_version="0.1.0",
+                              created="20240121T000000Z")
     assert result.written > 0
+    assert result.written_clauses > 0 if fragments else result.written_clauses == 0
     assert_tmx(out)
 
 

@@ -100,7 +100,8 @@ def test_align_output_of_each_layout(tmp_path: Path, layout: str) -> None:
 
 
 def test_pretranslate_output(tmp_path: Path) -> None:
-    from zhtm.tm.matching import Matcher, pretranslate
+    from zhtm.tm.matching import Matcher
+    from zhtm.tm.pretranslate import pretranslate
     from zhtm.tm.store import Store
 
     pairs = our_pairs(committed_tmx()[0])

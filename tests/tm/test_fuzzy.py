@@ -82,6 +82,32 @@ def test_topk_orders_by_score_then_id_and_respects_minimum():
     assert [(h.unit_id, h.percent) for h in top.hits] == [(9, 100), (3, 90)]
 
 
+def test_topk_with_ties_keeps_every_hit_as_good_as_the_kth():
+    top = TopK(2, 50, ties=True)
+    for hit in (Hit(5, 1, 10), Hit(3, 1, 10), Hit(9, 0, 4), Hit(1, 2, 10), Hit(7, 1, 10)):
+        top.offer(hit)
+    assert [(h.unit_id, h.percent) for h in top.hits] == [(9, 100), (3, 90), (5, 90), (7, 90)]
+    top.offer(Hit(2, 0, 8))                         # a better one pushes the 90s out
+    assert [(h.unit_id, h.percent) for h in top.hits] == [(2, 100), (9, 100)]
+
+
+def test_ties_are_all_found_among_many_duplicates():
+    """Duplicated sources (the same Chinese with several English) tie exactly: the index
+    must find every one of them, as a full scan does."""
+    rng = random.Random(5)
+    texts = [normalize(s) for s in rng.sample(SENTENCES, 60) for _ in range(rng.randint(1, 6))]
+    ids = np.arange(1, len(texts) + 1)
+    index = FuzzyIndex.build(ids, texts)
+    longer = 0
+    for q in texts[::7] + [_edit(t, 2, rng) for t in texts[::11]]:
+        for k in (1, 3):
+            for threshold in (50, 75):
+                want = brute_force(ids, texts, q, k, threshold, ties=True)
+                assert search_segments([index], q, k, threshold, ties=True) == want
+                longer += len(want) > k
+    assert longer > 10                              # the ties did go past k
+
+
 def _scores(hits):
     return [(h.length - h.distance, h.length) for h in hits]
 
@@ -136,6 +162,9 @@ def test_exact_against_brute_force_on_real_sentences(tm, path, brute_cache):
             for k in (1, 5, 20):
                 got = search_segments([index], q, k, threshold)
                 assert got == want[:k], (q, threshold, k)   # same scores, same ids, same order
+        for q in queries[::4]:                          # and every hit as good as the k-th
+            got = search_segments([index], q, 2, threshold, ties=True)
+            assert got == brute_force(ids, texts, q, 2, threshold, ties=True), (q, threshold)
 
 
 @settings(max_examples=60, deadline=None)

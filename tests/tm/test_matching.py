@@ -7,8 +7,9 @@ from zhtm.errors import InputError
 from zhtm.formats.tmx import TmxHeader, read_tmx, write_tmx
 from zhtm.records import Unit
 from zhtm.text.segment import split_zh
-from zhtm.tm.matching import (BANDS, Matcher, band_of, check_query, diff_spans, find_terms, pretranslate,
-                              read_termbase)
+from zhtm.tm.diff import show_diff
+from zhtm.tm.matching import Matcher, check_query, diff_spans, find_terms, read_termbase
+from zhtm.tm.pretranslate import BANDS, band_of, pretranslate
 from zhtm.tm.store import Store
 
 from tests.paths import BEIJING as CORPUS
@@ -66,8 +67,10 @@ def test_near_duplicate_highlights_and_flags_numbers(matcher):
     best = matcher.match(changed).matches[0]
     assert best.unit.en == en and 90 <= best.percent < 100
     assert best.penalty and best.penalty.only_in_match
-    assert [s for s in best.diff if s.kind == "changed"][0].text == zh[digit]
-    assert "".join(s.text for s in best.diff if s.kind != "missing") == zh
+    change = [s for s in best.diff if s.kind == "replace"][0]   # both sides of the change
+    assert (change.tm, change.query) == (zh[digit], changed[digit])
+    assert "".join(s.tm for s in best.diff) == zh
+    assert "".join(s.query for s in best.diff) == changed
 
 
 def test_threshold_and_k(matcher):
@@ -92,10 +95,18 @@ def test_terms_found_in_the_query(matcher):
     assert find_terms("没有术语", [("京津冀", ("B-T-H",))]) == ()
 
 
-def test_diff_spans_show_missing_query_text():
+def test_diff_spans_show_both_sides_of_every_change():
     spans = diff_spans("推进京津冀协同发展", "推进京津冀发展")
-    assert [(s.kind, s.text) for s in spans] == [("equal", "推进京津冀"), ("missing", "协同"),
-                                                ("equal", "发展")]
+    assert [(s.kind, s.tm, s.query) for s in spans] == [
+        ("equal", "推进京津冀", "推进京津冀"), ("insert", "", "协同"), ("equal", "发展", "发展")]
+    spans = diff_spans("推进重大项目建设。", "推进新项目建设,")      # TM 新 where the query says 重大
+    assert [(s.kind, s.tm, s.query) for s in spans] == [
+        ("equal", "推进", "推进"), ("replace", "新", "重大"), ("equal", "项目建设", "项目建设"),
+        ("replace", ",", "。")]
+    spans = diff_spans("推进项目建设", "推进新的项目建设")
+    assert [(s.kind, s.tm, s.query) for s in spans] == [
+        ("equal", "推进", "推进"), ("delete", "新的", ""), ("equal", "项目建设", "项目建设")]
+    assert show_diff(diff_spans("推进重大项目建设。", "推进新项目建设。")) == "推进[新→重大]项目建设。"
 
 
 def test_concord_lists_every_tu_containing_the_string(matcher):

@@ -223,7 +223,7 @@ def test_large_imports_are_indexed_in_chunks_and_merged(tmp_path, monkeypatch):
         assert store.stats().segments == 1
         store.add_pairs(pairs[300:])                   # 102 >= 300/2? no: a second segment
         assert store.stats().segments == 2
-        assert rows(db, "SELECT value FROM meta WHERE key='schema'") == [("2",)]
+        assert rows(db, "SELECT value FROM meta WHERE key='schema'") == [("3",)]
     with Store.open(db) as store:
         segments = store.load_index()
         assert sorted(len(s) for s in segments) == [102, 300]
@@ -244,8 +244,11 @@ def test_a_schema_1_store_still_loads(tmp_path):
     db = tmp_path / "tm.db"
     pairs = [(f"第{i}号文件要求推进𠮷协同发展。", f"Document {i}.") for i in range(50)]
     with Store.open(db, create=True) as store:
-        store.add_pairs(pairs)
-    with sqlite3.connect(db) as conn:
+        store.add_pairs(pairs, clauses=False)
+    with sqlite3.connect(db) as conn:  # as schema 1 kept it: no clause units, no segment kinds
+        conn.execute("DROP TABLE clause_parents")
+        conn.execute("DROP TABLE clauses")
+        conn.execute("ALTER TABLE index_segments DROP COLUMN kind")
         seg = conn.execute("SELECT id FROM index_segments").fetchone()[0]
         lens = np.frombuffer(conn.execute("SELECT data FROM index_arrays WHERE segment_id=? AND "
                                           "name='lens'", (seg,)).fetchone()[0], "<i4")

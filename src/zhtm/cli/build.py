@@ -61,7 +61,7 @@ def build(corpus: Path, tmx_dir: Path, termbase_dir: Path, db: Path, lookup: str
     if lookup:
         from ..tm.matching import Matcher, read_termbase
         from ..tm.store import Store
-        from .tm import print_match
+        from .tm_show import print_match
 
         glossary = [term for r in reports for term in read_termbase(r.tbx)]
         with Store.open(db, readonly=True) as store:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -39,8 +38,10 @@ def _open_matcher(db: Path, termbase: Path | None = None):
 @click.argument("files", nargs=-1, required=True, type=unchecked_path())
 @_db_option
 @click.option("-q", "--quiet", is_flag=True, help="No summary.")
+@click.option("--no-clauses", is_flag=True,
+              help="Do not cut the new units into clause units (no fragments for them).")
 @friendly_errors
-def import_cmd(files: tuple[Path, ...], db: Path, quiet: bool) -> None:
+def import_cmd(files: tuple[Path, ...], db: Path, quiet: bool, no_clauses: bool) -> None:
     """Import TMX files into a TM store (created if missing).
 
     Reads TMX 1.1-1.4 from zhtm, OmegaT (project_save.tmx), Trados, memoQ...: `lang` or
@@ -50,6 +51,10 @@ def import_cmd(files: tuple[Path, ...], db: Path, quiet: bool) -> None:
     file imports nothing. A file imported before (same content) is skipped. Only one import
     at a time: a second one fails at once, readers are never blocked.
 
+    Each unit is also cut into clauses (at ，；： outside quotes, brackets and numbers) and
+    each clause's English is looked for in the unit's English; a clause whose English is
+    not found with confidence is kept without (it still matches) and counted.
+
     \b
     Example:
       zhtm import tmx/*.tmx --db beijing.db
@@ -57,6 +62,7 @@ def import_cmd(files: tuple[Path, ...], db: Path, quiet: bool) -> None:
     """
     from ..paths import check_inputs, refuse_overwriting
     from ..tm.store import Store
+    from .tm_show import print_import
 
     check_inputs(files)
     refuse_overwriting(db, inputs=files, option="--db")
@@ -64,59 +70,14 @@ def import_cmd(files: tuple[Path, ...], db: Path, quiet: bool) -> None:
     progress = Progress("importing", quiet)
     try:
         with Store.open(db, create=True) as store:
-            report = store.import_tmx(list(files), on_warning=warnings.append, progress=progress)
+            report = store.import_tmx(list(files), clauses=not no_clauses,
+                                      on_warning=warnings.append, progress=progress)
     finally:
         progress.close()
-    if quiet:
-        return
-    for item in report.files:
-        if item.already_imported:
-            say(f"{item.path}: already imported, skipped")
-            continue
-        say(f"{item.path}: {item.tus} TUs, {item.pairs} pairs, {item.new_units} new"
-             + (f", {item.skipped} TUs without zh and en skipped" if item.skipped else ""))
-    for warning in warnings[:20]:
-        say(f"warning: {getattr(warning, 'path', '')}:{getattr(warning, 'line', '')}: "
-             f"{getattr(warning, 'message', warning)}")
-    if len(warnings) > 20:
-        say(f"warning: ... and {len(warnings) - 20} more")
-    say(f"{db}: {report.units} units, index in {report.segments} segment(s) "
-         f"(indexing took {report.index_seconds:.2f} s)")
+    print_import(report, db, quiet, warnings)
 
 
 # --- match --------------------------------------------------------------------------------
-
-def _styled(span, color: bool) -> str:
-    if span.kind == "equal":
-        return span.text
-    if span.kind == "changed":
-        return click.style(span.text, fg="red", bold=True) if color else f"[{span.text}]"
-    return click.style("‸", fg="yellow", bold=True) if color else f"{{-{span.text}}}"
-
-
-def print_match(result, color: bool) -> None:
-    from ..tm.matching import origin_label
-
-    click.echo(f"» {result.query}")
-    if not result.matches:
-        click.echo("  no match")
-    for m in result.matches:
-        source = "".join(_styled(s, color) for s in m.diff)
-        click.echo(f"  {m.percent:3d}%  {source}")
-        click.echo(f"        {m.unit.en}")
-        origins = ", ".join(origin_label(o) for o in m.unit.origins[:3])
-        if len(m.unit.origins) > 3:
-            origins += f" (+{len(m.unit.origins) - 3})"
-        extra = f" ×{m.unit.count}" if m.unit.count > 1 else ""
-        date = f", {m.unit.date}" if m.unit.date else ""
-        click.echo(f"        from {origins}{extra}{date}  [#{m.unit.id}]")
-        if m.penalty:
-            click.echo("        " + (click.style("! ", fg="yellow") if color else "! ")
-                       + m.penalty.describe())
-    if result.terms:
-        click.echo("  terms: " + "; ".join(f"{t.zh} = {' / '.join(t.en) or '?'}"
-                                           for t in result.terms))
-
 
 @click.command("match")
 @click.argument("query", required=False)
@@ -129,10 +90,14 @@ def print_match(result, color: bool) -> None:
               help="Glossary whose terms found in the query are listed: TBX (2008 or v3), or "
                    "OmegaT's TSV (zh<TAB>en<TAB>comment; .txt/.tab/.utf8/.tsv) or CSV.")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines: one object per query.")
+@click.option("--fragment-min", type=click.IntRange(1, 100), default=75, show_default=True,
+              help="Lowest score of a clause match shown among the fragments.")
+@click.option("--fragments/--no-fragments", default=True, show_default=True,
+              help="Match the query's clauses against the TM's clause units too.")
 @click.pass_context
 @friendly_errors
 def match_cmd(ctx: click.Context, query: str | None, db: Path, top_k: int, min_percent: int,
-              termbase: Path | None, as_json: bool) -> None:
+              termbase: Path | None, as_json: bool, fragment_min: int, fragments: bool) -> None:
     """Find the best earlier translations of a Chinese sentence.
 
     The score is OmegaT's per-character one: 1 - Levenshtein / longer length on normalised
@@ -141,9 +106,15 @@ def match_cmd(ctx: click.Context, query: str | None, db: Path, top_k: int, min_p
     and writes one record per line (a blank line gets one without matches, a line that
     cannot be looked up an error record with its line number; exit status 1 if any could
     not).
-    TM text that differs from the query is shown [in brackets] ({-text} = query text the TM
-    lacks; colours on a terminal unless NO_COLOR is set); numbers that differ by value are
-    flagged apart from the score.
+    Every change is shown with both sides, [TM→query]: [新→重大] where the TM says 新 and
+    the query 重大 (colours on a terminal unless NO_COLOR is set); numbers that differ by
+    value are flagged apart from the score. Equal scores are ranked by how often the pair
+    occurred, then its date, never by import order; a source with several English shows
+    them all with their counts.
+
+    Then the fragments: each clause of the query with the TM's best clause matches (at or
+    above --fragment-min), their English and the TU they come from, and the query's clauses
+    assembled, each with its best English.
 
     \b
     Example:
@@ -158,8 +129,12 @@ def match_cmd(ctx: click.Context, query: str | None, db: Path, top_k: int, min_p
     matcher = _open_matcher(db, termbase)
     color = use_color()
     try:
+        def lookup(text: str):
+            return matcher.match(text, top_k, min_percent, fragments=fragments,
+                                 fragment_min=fragment_min)
+
         if query is not None:
-            _print_result(matcher.match(query, top_k, min_percent), as_json, color)
+            _print_result(lookup(query), as_json, color)
             return
         failed = lines = 0
         for lines, text in enumerate(_stdin_lines(), 1):
@@ -167,8 +142,7 @@ def match_cmd(ctx: click.Context, query: str | None, db: Path, top_k: int, min_p
                 if isinstance(text, InputError):
                     raise text
                 # a blank line has nothing to look up: an empty record keeps lines paired
-                result = (matcher.match(text, top_k, min_percent) if text.strip()
-                          else MatchResult(text, ()))
+                result = lookup(text) if text.strip() else MatchResult(text, ())
             except InputError as exc:
                 failed += 1
                 _print_failure(lines, text if isinstance(text, str) else "", exc.message,
@@ -211,6 +185,8 @@ def _print_result(result, as_json: bool, color: bool, line: int | None = None) -
             record = {"line": line, **record}
         click.echo(json.dumps(record, ensure_ascii=False))
     else:
+        from .tm_show import print_match
+
         print_match(result, color)
 
 
@@ -314,21 +290,30 @@ def hit_window(text: str, needle: str, width: int | None) -> tuple[str, str, str
 @click.option("--min", "min_percent", type=click.IntRange(50, 100), default=70, show_default=True,
               help="Lowest score written to the TMX (bands are counted from 50 %).")
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
+@click.option("--fragments", is_flag=True,
+              help="Also write the clause units that serve segments below 75 % (their own "
+                   "TUs, x-zhtm-unit=clause), which OmegaT offers as partial matches.")
+@click.option("--fragment-min", type=click.IntRange(1, 100), default=75, show_default=True,
+              help="Lowest score of a clause match counted and written.")
 @friendly_errors
 def pretranslate_cmd(document: Path, output: Path, db: Path, min_percent: int,
-                     as_json: bool) -> None:
+                     as_json: bool, fragments: bool, fragment_min: int) -> None:
     """Segment a new Chinese document as OmegaT does and write each segment's best match.
 
     DOCUMENT is plain text (a blank line separates paragraphs). The TMX holds the TM pairs
-    that matched (their own source and English), so OmegaT shows them with its own scores;
-    100 % ones are exact sources. Prints the analysis bands translators bill by.
+    that matched (their own source and English, with their own document, bead type and
+    location), so OmegaT shows them with its own scores; 100 % ones are exact sources.
+    Prints the analysis bands translators bill by, and how many characters of the segments
+    below 75 % the TM's clause units cover (per band of the clause match).
 
     \b
     Example:
       zhtm pretranslate report-2025.txt -o project/tm/report-2025.tmx --db beijing.db
+      zhtm pretranslate report-2025.txt -o project/tm/fragments.tmx --fragments
     """
     from ..paths import check_input, check_output
-    from ..tm.matching import pretranslate
+    from ..tm.pretranslate import pretranslate
+    from .tm_show import pretranslation_json, print_pretranslation
 
     check_input(document)
     check_output(output, inputs=[document], store=db)  # before the index is loaded
@@ -336,22 +321,12 @@ def pretranslate_cmd(document: Path, output: Path, db: Path, min_percent: int,
     progress = Progress("pretranslating", as_json)
     try:
         result = pretranslate(matcher, document, output, min_percent=min_percent,
+                              fragment_min=fragment_min, fragments=fragments,
                               tool_version=__version__, progress=progress)
     finally:
         progress.close()
         matcher.store.close()
-    total_segments = sum(b.segments for b in result.bands) or 1
-    total_chars = sum(b.characters for b in result.bands) or 1
     if as_json:
-        click.echo(json.dumps({"document": str(document), "output": str(output),
-                               "written": result.written,
-                               "bands": [{"band": b.label, "segments": b.segments,
-                                          "characters": b.characters} for b in result.bands]},
-                              ensure_ascii=False))
+        click.echo(json.dumps(pretranslation_json(result, document, output), ensure_ascii=False))
         return
-    click.echo(f"{'band':<10}{'segments':>10}{'chars':>10}{'% chars':>9}")
-    for b in result.bands:
-        click.echo(f"{b.label:<10}{b.segments:>10}{b.characters:>10}"
-                   f"{100 * b.characters / total_chars:>8.1f}%")
-    click.echo(f"{'total':<10}{total_segments:>10}{total_chars:>10}")
-    say(f"{output}: {result.written} TUs written (matches >= {min_percent}%)")
+    print_pretranslation(result, output, min_percent)

@@ -22,7 +22,7 @@ def write_pairs_tsv(units: Iterable[Unit], dest: str | Path) -> int:
     with atomic_output(dest) as out:
         out.write(TSV_HEADER)
         for unit in units:
-            out.write("\t".join((_tsv_field(unit.zh), _tsv_field(unit.en), f"{unit.score:.3f}",
+            out.write("\t".join((_tsv_field(unit.zh), _tsv_field(unit.en), "" if unit.score is None else f"{unit.score:.3f}",
                                  unit.bead, unit.location)) + "\n")
             count += 1
     return count

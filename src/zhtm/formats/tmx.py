@@ -331,9 +331,13 @@ def _tu_element(unit: Unit, header: TmxHeader, index: int,
         side = "zh" if not zh else "en"
         report(TmxWarning(name, f"unit skipped: empty {side} segment", index=index))
         return None
-    if not math.isfinite(unit.score):
+    if unit.score is not None and not math.isfinite(unit.score):
         raise ValueError(f"unit {index}: score must be a finite number, not {unit.score!r}")
-    props: list[tuple[str, str]] = [("score", f"{unit.score:.3f}"), ("bead", unit.bead)]
+    # No score or bead (a TM entry from another tool, as `pretranslate` writes it): no prop.
+    props: list[tuple[str, str]] = [("score", f"{unit.score:.3f}")] if unit.score is not None \
+        else []
+    if unit.bead:
+        props.append(("bead", unit.bead))
     if unit.doc:
         props.append(("doc", unit.doc))
     if unit.location:

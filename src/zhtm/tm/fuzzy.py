@@ -309,10 +309,11 @@ class FuzzyIndex:
         return self._bits
 
 def search_segments(segments: Iterable[FuzzyIndex], query: str, k: int = 5,
-                    min_percent: int = 70) -> list[Hit]:
-    """Exact top-k over several segments (query given raw; normalised here)."""
+                    min_percent: int = 70, *, ties: bool = False) -> list[Hit]:
+    """Exact top-k over several segments (query given raw; normalised here); with `ties`,
+    also every hit as good as the k-th."""
     query = normalize(query)
-    top = TopK(k, min_percent)
+    top = TopK(k, min_percent, ties=ties)
     for segment in sorted(segments, key=len, reverse=True):
         segment.search(query, top)
     return list(top.hits)

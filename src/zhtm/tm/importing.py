@@ -5,7 +5,12 @@
   remembered in ``origins`` (source file, line, tuid, props, notes).
 * **Atomic.** One import (all its files) is one write transaction: a bad file (not XML, an
   entity, truncated...) rolls back everything. A file whose content (SHA-256) was imported
-  before is skipped. The new units are then indexed (`segments.index_new_units`).
+  before is skipped.
+* **Batched.** Pair keys are looked up and units, counts and origins written 20,000 pairs at
+  a time (`_Units`), not one upsert per pair.
+* **Then** (`finish`): the new units are cut into clause units (`clause_units`), the counts of
+  the clause units of units seen again follow their parents, and both kinds are indexed
+  (`segments.index_new_units`).
 """
 
 from __future__ import annotations
@@ -15,15 +20,18 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ZhtmError
 from ..paths import check_inputs, read_error
-from .schema import WriteTxn, now
-from .segments import checkpoint, index_new_units, reindex_without
+from .clause_units import ClauseStats, add_clause_units, drop_parents, recount, uncut_units
+from .schema import WriteTxn, now, upgrade
+from .segments import (CLAUSE, SENTENCE, checkpoint, give_back_pages, index_new_units,
+                       reindex_without)
 
 _JAVA_WS = "".join(chr(c) for c in range(0x21))  # OmegaT trims with Java's String.trim()
+_BATCH = 20_000  # pairs looked up and written at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +50,13 @@ class FileImport:
 class ImportReport:
     files: tuple[FileImport, ...]
     units: int               # units in the store afterwards
-    segments: int            # index segments afterwards
-    index_seconds: float
+    segments: int            # index segments afterwards (sentences and clauses)
+    index_seconds: float     # CPU: building the index (both kinds)
     removed_units: int = 0   # units only the replaced sources held (`replacing`)
+    clauses: int = 0         # clause units in the store afterwards
+    clause_stats: ClauseStats = field(default_factory=ClauseStats)  # this import's cutting
+    clause_seconds: float = 0.0  # CPU: cutting clauses and finding their English
+    unit_seconds: float = 0.0    # CPU: reading files, storing units and origins
 
 
 def pair_key(zh: str, en: str) -> int:
@@ -74,34 +86,91 @@ def _ticking(tus: Iterable, tick: Callable[[int], None], every: int = 2000) -> I
         yield tu
 
 
-def _report(conn: sqlite3.Connection, files: tuple[FileImport, ...], seconds: float,
-            removed: int = 0) -> ImportReport:
-    units = conn.execute("SELECT count(*) FROM units").fetchone()[0]
-    segments = conn.execute("SELECT count(*) FROM index_segments").fetchone()[0]
-    return ImportReport(files, units, segments, seconds, removed)
+@dataclass(slots=True)
+class _Marks:
+    """Where an import started: the last unit and clause unit ids, and the CPU clock."""
+
+    units: int
+    clauses: int
+    started: float
+
+
+def start(conn: sqlite3.Connection) -> _Marks:
+    """Inside the write, before reading: bring the store to the current schema, note where
+    the new units will begin."""
+    upgrade(conn)
+    return _Marks(conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0],
+                  conn.execute("SELECT coalesce(max(id), 0) FROM clauses").fetchone()[0],
+                  time.process_time())
+
+
+def finish(conn: sqlite3.Connection, path: Path, marks: _Marks, sources: Sequence[int],
+           files: Sequence[FileImport], *, clauses: bool = True, forgotten: Sequence[int] = ()
+           ) -> ImportReport:
+    """Inside the write, after reading: clause units for the new units (and for older ones
+    never cut), the counts of the clause units whose parents were seen again (`sources`: the
+    new sources) or forgotten, both kinds indexed, orphaned units removed."""
+    unit_seconds = time.process_time() - marks.started
+    started = time.process_time()
+    stats = ClauseStats()
+    state = conn.execute("SELECT value FROM meta WHERE key='clauses'").fetchone()
+    if clauses:
+        if state is None or state[0] != "complete":
+            stats.add(add_clause_units(conn, uncut_units(conn, marks.units)))
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'complete')")
+        new = conn.execute("SELECT id, zh, en, count FROM units WHERE id > ? ORDER BY id",
+                           (marks.units,))
+        stats.add(add_clause_units(conn, _rows(new)))
+    elif (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) > marks.units:
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'partial')")
+    again = _seen_again(conn, sources, marks.units) + list(forgotten)
+    recount(conn, again)
+    clause_seconds = time.process_time() - started
+    started = time.process_time()
+    index_new_units(conn, path, marks.units, SENTENCE)
+    index_new_units(conn, path, marks.clauses, CLAUSE)
+    removed = delete_orphans(conn, path, list(forgotten))
+    give_back_pages(conn)
+    index_seconds = time.process_time() - started
+    return ImportReport(
+        tuple(files), conn.execute("SELECT count(*) FROM units").fetchone()[0],
+        conn.execute("SELECT count(*) FROM index_segments").fetchone()[0], index_seconds,
+        removed, conn.execute("SELECT count(*) FROM clauses").fetchone()[0], stats,
+        clause_seconds, unit_seconds)
+
+
+def _seen_again(conn: sqlite3.Connection, sources: Sequence[int], before: int) -> list[int]:
+    """Units from before this import that these sources hold."""
+    out: list[int] = []
+    for at in range(0, len(sources), 900):
+        chunk = list(sources[at:at + 900])
+        marks = ",".join("?" * len(chunk))
+        out += [r[0] for r in conn.execute(
+            f"SELECT DISTINCT unit_id FROM origins WHERE source_id IN ({marks}) AND unit_id <= ?",
+            [*chunk, before])]
+    return out
 
 
 def import_tmx(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path], *,
-               on_warning: Callable[[object], None] | None = None,
+               clauses: bool = True, on_warning: Callable[[object], None] | None = None,
                progress: Callable[[int, int], None] | None = None,
                replacing: Iterable[int] = ()) -> ImportReport:
-    """Import TMX files into the store at `path` in one transaction (all or nothing), then
-    index the new units. `progress(done, total)` counts bytes of the files.
+    """Import TMX files into the store at `path` in one transaction (all or nothing), cut
+    the new units' clauses (unless `clauses` is false), then index both kinds.
+    `progress(done, total)` counts bytes of the files.
 
     `replacing`: ids of earlier sources these files replace (a reviewed TMX replaces the one
     it was reviewed from). In the same transaction their occurrences go first; units that
-    no source holds afterwards leave the store and the index, the others stay as they are."""
+    no source holds afterwards leave the store and the index (with their clause units'
+    occurrences), the others stay as they are."""
     with WriteTxn(path, conn):
+        marks = start(conn)
         affected = forget_sources(conn, list(replacing))
-        before = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
-        reports = [report for report, _ in import_files(conn, path, files, on_warning,
-                                                        progress)]
-        started = time.perf_counter()
-        index_new_units(conn, path, before)
-        removed = delete_orphans(conn, path, affected)
-        seconds = time.perf_counter() - started
+        imported = import_files(conn, path, files, on_warning, progress)
+        report = finish(conn, path, marks, [s for r, s in imported if not r.already_imported],
+                        [r for r, _ in imported], clauses=clauses, forgotten=affected)
     checkpoint(conn)
-    return _report(conn, tuple(reports), seconds, removed)
+    return report
 
 
 def sources_matching(conn: sqlite3.Connection, sha256: Iterable[str], paths: Iterable[str]
@@ -113,8 +182,9 @@ def sources_matching(conn: sqlite3.Connection, sha256: Iterable[str], paths: Ite
 
 
 def forget_sources(conn: sqlite3.Connection, source_ids: list[int]) -> list[int]:
-    """Inside the write: forget these sources and their occurrences (counts go down).
-    Returns the units they held (`delete_orphans` removes those left with none)."""
+    """Inside the write: forget these sources and their occurrences (counts go down; the
+    counts of their clause units follow in `finish`). Returns the units they held
+    (`delete_orphans` removes those left with none)."""
     if not source_ids:
         return []
     marks = ",".join("?" * len(source_ids))
@@ -128,13 +198,18 @@ def forget_sources(conn: sqlite3.Connection, source_ids: list[int]) -> list[int]
 
 
 def delete_orphans(conn: sqlite3.Connection, path: Path, unit_ids: list[int]) -> int:
-    """Inside the write: delete those of `unit_ids` no source holds any more and rebuild the
-    index segments that held them. Returns how many were deleted."""
+    """Inside the write: delete those of `unit_ids` no source holds any more (with their
+    clause occurrences, and clause units left without any) and rebuild the index segments
+    that held them. Returns how many units were deleted."""
     gone = [u for u in unit_ids
             if not conn.execute("SELECT 1 FROM origins WHERE unit_id=? LIMIT 1", (u,)).fetchone()]
+    if not gone:
+        return 0
+    orphans = drop_parents(conn, gone)
     conn.executemany("DELETE FROM units WHERE id=?", [(u,) for u in gone])
-    if gone:
-        reindex_without(conn, path, sorted(gone))
+    reindex_without(conn, path, sorted(gone), SENTENCE)
+    if orphans:
+        reindex_without(conn, path, orphans, CLAUSE)
     return len(gone)
 
 
@@ -143,13 +218,15 @@ def import_files(conn: sqlite3.Connection, path: Path, files: Sequence[str | Pat
                  progress: Callable[[int, int], None] | None = None
                  ) -> list[tuple[FileImport, int]]:
     """Inside a write transaction: each file's report and the id of the source holding its
-    content (an earlier one when it was imported before). The new units are not indexed."""
+    content (an earlier one when it was imported before). The new units are neither cut
+    nor indexed (`finish` does that)."""
     from ..formats.tmx import read_tmx  # formats sit below the store; imported late (lxml)
 
     out: list[tuple[FileImport, int]] = []
     paths = check_inputs(files)  # missing, folders, unreadable: before any work
     sizes = [p.stat().st_size for p in paths]
     total, done = sum(sizes) or 1, 0  # progress in bytes, estimated from the TU's line
+    units = _Units(conn, path)
     for file, size in zip(paths, sizes):
         sha, lines = _file_sha256(file)
         known = conn.execute("SELECT id FROM sources WHERE sha256=?", (sha,)).fetchone()
@@ -161,10 +238,10 @@ def import_files(conn: sqlite3.Connection, path: Path, files: Sequence[str | Pat
                 "VALUES (?, ?, ?, 0, 0, 0)", (str(file), sha, now())).lastrowid
             tus = read_tmx(file, on_warning=on_warning)
             if progress:
-                start = done
+                start_at = done
                 tus = _ticking(tus, lambda line: progress(
-                    start + size * min(line, lines) // lines, total))
-            report = _import_units(conn, path, file, source_id, tus)
+                    start_at + size * min(line, lines) // lines, total))
+            report = units.read(file, source_id, tus)
             conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
                          (report.tus, report.pairs, report.new_units, source_id))
             out.append((report, source_id))
@@ -175,7 +252,7 @@ def import_files(conn: sqlite3.Connection, path: Path, files: Sequence[str | Pat
 
 
 def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, str]], *,
-              source: str = "<api>") -> ImportReport:
+              source: str = "<api>", clauses: bool = True) -> ImportReport:
     """Import (zh, en) pairs directly (benchmarks, tests): same rules as `import_tmx`."""
     class _TU:  # the little of TmxUnit that _pairs_of needs
         __slots__ = ("zh", "en", "line", "tuid")
@@ -184,56 +261,97 @@ def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, s
             self.zh, self.en, self.line, self.tuid = zh, en, None, None
 
     with WriteTxn(path, conn):
-        before = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+        marks = start(conn)
         source_id = conn.execute(
             "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
             "VALUES (?, ?, ?, 0, 0, 0)", (source, f"api:{time.time_ns()}", now())).lastrowid
-        report = _import_units(conn, path, Path(source), source_id,
-                               (_TU(z, e) for z, e in pairs))
+        report = _Units(conn, path).read(Path(source), source_id, (_TU(z, e) for z, e in pairs))
         conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
                      (report.tus, report.pairs, report.new_units, source_id))
-        started = time.perf_counter()
-        index_new_units(conn, path, before)
-        seconds = time.perf_counter() - started
+        result = finish(conn, path, marks, [source_id], [report], clauses=clauses)
     checkpoint(conn)
-    return _report(conn, (report,), seconds)
+    return result
 
 
-def _import_units(conn: sqlite3.Connection, store_path: Path, path: Path, source_id: int,
-                  tus: Iterable) -> FileImport:
-    upsert = ("INSERT INTO units(pair_key, zh, en, zh_lang, en_lang, count, date) "
-              "VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT(pair_key) DO UPDATE SET "
-              "count = count + 1, date = CASE WHEN excluded.date > coalesce(date, '') "
-              "THEN excluded.date ELSE date END RETURNING id, zh, en, count")
-    tus_read = pairs = new = skipped = 0
-    origins: list[tuple] = []
-    for tu in tus:
-        tus_read += 1
-        found = list(_pairs_of(tu))
-        if not found:
-            skipped += 1
-            continue
-        for zh, en, zh_lang, en_lang, date, props, notes in found:
-            pairs += 1
-            unit_id, zh_in, en_in, count = conn.execute(
-                upsert, (pair_key(zh, en), zh, en, zh_lang, en_lang, date)).fetchone()
-            if (zh_in, en_in) != (zh, en):  # pragma: no cover - a 64-bit hash collision
-                raise ZhtmError(f"{store_path}: pair key collision; report this as a bug")
-            if count == 1:
-                new += 1
-            origins.append((unit_id, source_id, tu.line or None, tu.tuid, date,
-                            json.dumps(props, ensure_ascii=False) if props else None,
-                            json.dumps(notes, ensure_ascii=False) if notes else None))
-        if len(origins) >= 5000:
-            _add_origins(conn, origins)
-    _add_origins(conn, origins)
-    return FileImport(str(path), tus_read, pairs, new, skipped)
+def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
+    """A cursor's rows a few thousand at a time (the same connection writes meanwhile)."""
+    while True:
+        rows = cursor.fetchmany(5000)
+        if not rows:
+            return
+        yield from rows
 
 
-def _add_origins(conn: sqlite3.Connection, rows: list[tuple]) -> None:
-    conn.executemany("INSERT INTO origins(unit_id, source_id, line, tuid, date, props, "
-                     "notes) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    rows.clear()
+class _Units:
+    """Units and origins written in batches: pair keys looked up a batch at a time, new
+    units inserted with the next ids, repeated ones counted, origins appended."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn, self.path = conn, path
+        self.next_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0] + 1
+
+    def read(self, path: Path, source_id: int, tus: Iterable) -> FileImport:
+        tus_read = pairs = skipped = new = 0
+        batch: list[tuple] = []
+        for tu in tus:
+            tus_read += 1
+            found = list(_pairs_of(tu))
+            if not found:
+                skipped += 1
+                continue
+            line, tuid = tu.line or None, tu.tuid
+            for zh, en, zh_lang, en_lang, date, props, notes in found:
+                pairs += 1
+                batch.append((pair_key(zh, en), zh, en, zh_lang, en_lang, date, source_id, line,
+                              tuid, json.dumps(props, ensure_ascii=False) if props else None,
+                              json.dumps(notes, ensure_ascii=False) if notes else None))
+            if len(batch) >= _BATCH:
+                new += self._flush(batch)
+                batch = []
+        if batch:
+            new += self._flush(batch)
+        return FileImport(str(path), tus_read, pairs, new, skipped)
+
+    def _flush(self, batch: list[tuple]) -> int:
+        conn = self.conn
+        keys = list(dict.fromkeys(row[0] for row in batch))
+        known: dict[int, tuple[int, str, str]] = {}
+        for start in range(0, len(keys), 900):
+            chunk = keys[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            for key, uid, zh, en in conn.execute(
+                    f"SELECT pair_key, id, zh, en FROM units WHERE pair_key IN ({marks})", chunk):
+                known[key] = (uid, zh, en)
+        new_rows: list[tuple] = []
+        seen: dict[int, list] = {}    # key -> [id, count to add, newest date] for this batch
+        origins: list[tuple] = []
+        for key, zh, en, zh_lang, en_lang, date, source_id, line, tuid, props, notes in batch:
+            entry = seen.get(key)
+            if entry is None:
+                old = known.get(key)
+                if old is None:
+                    entry = seen[key] = [self.next_id, 0, date, True]
+                    new_rows.append([self.next_id, key, zh, en, zh_lang, en_lang, 0, date])
+                    self.next_id += 1
+                else:
+                    if (old[1], old[2]) != (zh, en):  # pragma: no cover - 64-bit collision
+                        raise ZhtmError(f"{self.path}: pair key collision; report this as a bug")
+                    entry = seen[key] = [old[0], 0, date, False]
+            entry[1] += 1
+            if date and (entry[2] is None or date > entry[2]):
+                entry[2] = date
+            origins.append((entry[0], source_id, line, tuid, date, props, notes))
+        for row in new_rows:
+            entry = seen[row[1]]
+            row[6], row[7] = entry[1], entry[2]
+        conn.executemany("INSERT INTO units(id, pair_key, zh, en, zh_lang, en_lang, count, date) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new_rows)
+        updates = [(count, date, uid) for uid, count, date, fresh in seen.values() if not fresh]
+        conn.executemany("UPDATE units SET count = count + ?1, date = CASE WHEN ?2 > "
+                         "coalesce(date, '') THEN ?2 ELSE date END WHERE id = ?3", updates)
+        conn.executemany("INSERT INTO origins(unit_id, source_id, line, tuid, date, props, "
+                         "notes) VALUES (?, ?, ?, ?, ?, ?, ?)", origins)
+        return len(new_rows)
 
 
 def _trim(text: str) -> str:

@@ -1,46 +1,30 @@
-"""The translator-facing jobs over a store: `match` a sentence, `concord` a string,
-`pretranslate` a new document into a TMX for OmegaT's ``tm/`` folder with analysis bands.
+"""Lookups over a store: `match` a sentence (sentence matches, then the fragments of its
+clauses), `concord` a string. (`pretranslate` a whole document: `zhtm.tm.pretranslate`.)
 
 Scores are OmegaT's per-character percentages (`scoring`); the number penalty and the
-differences to the query are reported beside the score, never folded into it.
+differences to the query (`diff`, both sides of each change) are reported beside the score,
+never folded into it. Equal scores are ranked by use, date and document series (`ranking`),
+never by import order; each match lists the renderings of its source.
 """
 
 from __future__ import annotations
 
-import re
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapidfuzz.distance import Levenshtein
-
 from ..errors import InputError
-from ..paths import check_output
-from ..records import Unit
-from ..text.normalize import (NumberPenalty, normalize, normalize_with_map, number_penalty,
-                              undecodable)
+from ..text.normalize import NumberPenalty, normalize, number_penalty, undecodable
+from .diff import Span, diff_spans  # noqa: F401 - diff_spans is part of this module's API
+from .fragments import Fragment, find_fragments
 from .fuzzy import FuzzyIndex
+from .ranking import Rendering, rank_units, renderings
 from .scoring import Hit, TopK
+from .segments import CLAUSE, SENTENCE
 from .store import Origin, Store, StoredUnit
 
 MAX_QUERY_CHARS = 2000
-# Analysis bands translators bill by: (label, lowest percent, highest percent).
-BANDS: tuple[tuple[str, int, int], ...] = (
-    ("100%", 100, 100), ("95-99%", 95, 99), ("85-94%", 85, 94), ("75-84%", 75, 84),
-    ("50-74%", 50, 74), ("no match", 0, 49),
-)
-
 Glossary = Sequence[tuple[str, Sequence[str]]]
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A piece of a TM source: ``equal`` to the query, ``changed`` (not in the query), or
-    ``missing`` (query text absent here; `text` is the query's)."""
-
-    kind: str
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +35,14 @@ class TermHit:
 
 @dataclass(frozen=True, slots=True)
 class Match:
+    """A TM unit matching the query: its score, how it differs, numbers that differ, and
+    every English the TM holds for its source (`renderings`, most used first)."""
+
     unit: StoredUnit
     hit: Hit
     diff: tuple[Span, ...]
     penalty: NumberPenalty
+    renderings: tuple[Rendering, ...] = ()
 
     @property
     def percent(self) -> int:
@@ -63,35 +51,13 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class MatchResult:
+    """A lookup: sentence matches (best first), glossary terms, and the query's clauses
+    with their fragment matches."""
+
     query: str
     matches: tuple[Match, ...]
     terms: tuple[TermHit, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class BandCount:
-    label: str
-    segments: int = 0
-    characters: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Pretranslation:
-    """What `pretranslate` did: one best match (or None) per segment, and the bands."""
-
-    segments: tuple[tuple[str, Match | None], ...]
-    bands: tuple[BandCount, ...]
-    written: int
-    seconds: float = 0.0
-
-
-def band_of(percent: int | None) -> str:
-    if percent is None:
-        return BANDS[-1][0]
-    for label, low, high in BANDS:
-        if low <= percent <= high:
-            return label
-    return BANDS[-1][0]
+    fragments: tuple[Fragment, ...] = ()
 
 
 def check_query(query: str) -> str:
@@ -107,44 +73,6 @@ def check_query(query: str) -> str:
                          f"{MAX_QUERY_CHARS} (split a document into sentences with "
                          "`zhtm pretranslate`)")
     return norm
-
-
-def diff_spans(query: str, source: str) -> tuple[Span, ...]:
-    """How a TM source differs from the query, on the source's own characters.
-
-    The alignment is the Levenshtein one on normalised text, mapped back to the original
-    characters of `source` (so full-width punctuation shows as written in the TM).
-    """
-    qn = normalize(query)
-    sn, origin = normalize_with_map(source)
-    mapped = len(sn) == len(origin) and origin and origin[-1] < len(source) and \
-        sn == normalize(source)
-    shown = source if mapped else sn
-    if not mapped:
-        origin = list(range(len(sn)))
-
-    def piece(a: int, b: int) -> str:
-        if a >= b:
-            return ""
-        start = origin[a]
-        end = origin[b] if b < len(origin) else len(shown)
-        return shown[start:end]
-
-    spans: list[Span] = []
-    for op in Levenshtein.opcodes(qn, sn):
-        if op.tag == "equal":
-            spans.append(Span("equal", piece(op.dest_start, op.dest_end)))
-        elif op.tag in ("replace", "insert"):
-            spans.append(Span("changed", piece(op.dest_start, op.dest_end)))
-        elif op.tag == "delete":
-            spans.append(Span("missing", qn[op.src_start:op.src_end]))
-    merged: list[Span] = []
-    for span in spans:
-        if merged and merged[-1].kind == span.kind:
-            merged[-1] = Span(span.kind, merged[-1].text + span.text)
-        elif span.text:
-            merged.append(span)
-    return tuple(merged)
 
 
 def find_terms(query: str, glossary: Glossary) -> tuple[TermHit, ...]:
@@ -181,30 +109,45 @@ def read_termbase(path: str | Path) -> list[tuple[str, tuple[str, ...]]]:
 
 
 class Matcher:
-    """A store opened for lookups: the index is loaded once (a consistent snapshot)."""
+    """A store opened for lookups: the indexes (sentences, clauses) are loaded once, a
+    consistent snapshot each."""
 
     def __init__(self, store: Store, glossary: Glossary = ()) -> None:
         self.store = store
-        self.segments: list[FuzzyIndex] = sorted(store.load_index(), key=len, reverse=True)
+        self.segments: list[FuzzyIndex] = sorted(store.load_index(SENTENCE), key=len,
+                                                 reverse=True)
+        self.clause_segments: list[FuzzyIndex] = sorted(store.load_index(CLAUSE), key=len,
+                                                        reverse=True)
         self.glossary = glossary
 
     def __len__(self) -> int:
         return sum(len(s) for s in self.segments)
 
-    def hits(self, query: str, k: int = 5, min_percent: int = 70) -> list[Hit]:
-        """The exact top-k (no store lookups): for benchmarks and pretranslation."""
+    def hits(self, query: str, k: int = 5, min_percent: int = 70, *, ties: bool = False
+             ) -> list[Hit]:
+        """The exact top-k (no store lookups): for benchmarks and pretranslation. With
+        `ties`, also every hit as good as the k-th."""
         norm = check_query(query)
-        top = TopK(k, min_percent)
+        top = TopK(k, min_percent, ties=ties)
         for segment in self.segments:
             segment.search(norm, top)
         return top.hits
 
-    def match(self, query: str, k: int = 5, min_percent: int = 70) -> MatchResult:
-        hits = self.hits(query, k, min_percent)
+    def match(self, query: str, k: int = 5, min_percent: int = 70, *,
+              fragments: bool = True, fragment_k: int = 3, fragment_min: int = 75,
+              series: str | None = None) -> MatchResult:
+        """The k best units at or above `min_percent` (equal scores ranked by use, date and
+        `series`, never by import order) and, with `fragments`, each query clause's best
+        `fragment_k` clause units at or above `fragment_min`."""
+        hits = self.hits(query, k, min_percent, ties=True)
         units = self.store.units(h.unit_id for h in hits)
-        matches = tuple(Match(units[h.unit_id], h, diff_spans(query, units[h.unit_id].zh),
-                              number_penalty(query, units[h.unit_id].zh)) for h in hits)
-        return MatchResult(query, matches, find_terms(query, self.glossary))
+        ranked = rank_units(((h, units[h.unit_id]) for h in hits), series)
+        forms = renderings(units[h.unit_id] for h in hits)
+        matches = tuple(Match(u, h, diff_spans(query, u.zh), number_penalty(query, u.zh),
+                              forms.get(normalize(u.zh), ())) for h, u in ranked[:k])
+        found = find_fragments(self.store, self.clause_segments, query, k=fragment_k,
+                               min_percent=fragment_min, series=series) if fragments else ()
+        return MatchResult(query, matches, find_terms(query, self.glossary), found)
 
     def concord(self, text: str, limit: int = 50, *, english: bool = False) -> tuple[int, list[StoredUnit]]:
         """Units whose Chinese (or, with `english`, English) contains `text`; (total, first `limit`).
@@ -226,65 +169,6 @@ class Matcher:
             ids = sorted(int(seg.ids[i]) for seg in self.segments for i in seg.containing(needle))
         units = self.store.units(ids[:limit])
         return len(ids), [units[i] for i in ids[:limit]]
-
-
-def read_paragraphs(path: str | Path) -> list[str]:
-    """A plain-text document as OmegaT reads one: blank lines separate paragraphs, a single
-    line break stays inside one."""
-    from ..text.files import read_text
-
-    text, _ = read_text(Path(path))
-    return [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
-
-
-def pretranslate(matcher: Matcher, document: str | Path, output: str | Path, *,
-                 min_percent: int = 70, tool_version: str = "", created: str | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> Pretranslation:
-    """Segment `document` as OmegaT does, find each segment's best match (50 % and up for the
-    bands) and write those at or above `min_percent` to `output` as TMX.
-
-    The TMX holds the TM's own pairs (source as stored, its English), not the new
-    segments: OmegaT then computes its fuzzy score against each new segment itself, and an
-    exact match is an exact source. Written atomically, in document order, each pair once.
-    """
-    from ..formats.tmx import TmxHeader, write_tmx
-    from ..text.segment import split_zh
-
-    check_output(output, inputs=[document], store=matcher.store.path)
-    started = time.perf_counter()
-    segments = [s for paragraph in read_paragraphs(document) for s in split_zh(paragraph)]
-    results: list[tuple[str, Match | None]] = []
-    for number, segment in enumerate(segments):
-        norm = normalize(segment)
-        best: Match | None = None
-        if norm and len(norm) <= MAX_QUERY_CHARS:
-            found = matcher.match(segment, 1, min(50, min_percent)).matches
-            best = found[0] if found else None
-        results.append((segment, best))
-        if progress:
-            progress(number + 1, len(segments))
-    counts = {label: [0, 0] for label, _, _ in BANDS}
-    for segment, best in results:
-        label = band_of(best.percent if best else None)
-        counts[label][0] += 1
-        counts[label][1] += len(normalize(segment))
-    bands = tuple(BandCount(label, *counts[label]) for label, _, _ in BANDS)
-
-    def units() -> Iterator[Unit]:
-        seen: set[int] = set()
-        for segment, best in results:
-            if best is None or best.percent < min_percent or best.unit.id in seen:
-                continue
-            seen.add(best.unit.id)
-            yield Unit(best.unit.zh, best.unit.en, score=best.hit.similarity, bead="1-1",
-                       doc=Path(document).name,
-                       props=(("x-zhtm-match", f"{best.percent}"),))
-
-    header = TmxHeader(tool_version=tool_version or "0", created=created,
-                       props=(("x-zhtm-pretranslate", Path(document).name),
-                              ("x-zhtm-min", str(min_percent))))
-    written = write_tmx(units(), output, header=header)
-    return Pretranslation(tuple(results), bands, written, time.perf_counter() - started)
 
 
 def origin_label(origin: Origin) -> str:

@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .importing import ImportReport, delete_orphans, forget_sources, import_files
-from .segments import checkpoint, index_new_units
+from .importing import ImportReport, finish, forget_sources, import_files, start
+from .segments import checkpoint
 from .store import Store
 
 
@@ -42,7 +42,7 @@ def refresh_owned(store: Store, files: Sequence[str | Path], *, owner: str = "bu
     store._check_writable()
     c = store.conn
     with store._write():
-        before = c.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+        marks = start(c)
         imported = import_files(c, store.path, files, on_warning)
         stale: list[int] = []
         for file, (report, source_id) in zip(files, imported):
@@ -58,15 +58,14 @@ def refresh_owned(store: Store, files: Sequence[str | Path], *, owner: str = "bu
             else:
                 c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
                           (key, str(source_id)))
-        index_new_units(c, store.path, before)
-        removed = delete_orphans(c, store.path, forget_sources(c, stale))
+        report = finish(c, store.path, marks,
+                        [s for r, s in imported if not r.already_imported],
+                        [r for r, _ in imported], forgotten=forget_sources(c, stale))
+        removed = report.removed_units
         owned = [int(v) for (v,) in c.execute(
             "SELECT value FROM meta WHERE key LIKE ?", (f"owned:{owner}:%",))]
         marks = ",".join("?" * len(owned))
         owned_units = c.execute(f"SELECT count(DISTINCT unit_id) FROM origins WHERE source_id "
                                 f"IN ({marks})", owned).fetchone()[0] if owned else 0
     checkpoint(c)
-    stats = store.stats()
-    report = ImportReport(tuple(r for r, _ in imported), stats.units, stats.segments, 0.0,
-                          removed)
     return RefreshReport(report, owned_units, removed)

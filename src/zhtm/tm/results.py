@@ -6,26 +6,94 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .diff import Span
+from .fragments import FragmentMatch, assembled
 from .matching import MatchResult
-from .store import StoredUnit
+from .ranking import Rendering, provenance
+from .store import Origin, StoredUnit
 
 
 def match_json(result: MatchResult) -> dict[str, Any]:
-    """One query's matches: score, diff against the query, English, origins, counts, terms."""
+    """One query's lookup as JSON (what ``zhtm match --json`` prints per query)::
+
+        {"query": str,
+         "matches": [                       # sentence matches, best first
+           {"kind": "sentence", "id": int, "score": int (percent), "similarity": float,
+            "distance": int, "zh": str, "en": str, "count": int, "date": str | null,
+            "origins": [ORIGIN], "diff": [DIFF], "renderings": [RENDERING],
+            "penalties": {"numbers_only_in_query": [...], "numbers_only_in_match": [...]}
+                         | {}}],
+         "fragments": [                     # one per clause of the query, in order
+           {"clause": str, "start": int, "end": int,      # characters of the query
+            "matches": [                    # best first
+              {"kind": "clause", "id": int, "score": int, "similarity": float,
+               "distance": int, "zh": str, "en": str ("" = no English found for it),
+               "confidence": float, "count": int, "diff": [DIFF],
+               "renderings": [RENDERING],
+               "parent": {"id": int, "zh": str, "en": str, "count": int,
+                          "date": str | null, "spans": [[start, end], ...],  # in parent en
+                          "origins": [ORIGIN]} | null}]}],
+         "assembled": [                     # the query's clauses, each with its best English
+           {"clause": str, "en": str | null, "score": int | null, "id": int | null}],
+         "terms": [{"zh": str, "en": [str]}]}
+
+    ORIGIN = {"file", "line", "tuid", "doc", "bead", "loc"} (the last three as a zhtm TMX
+    records them, else the file's name, "" and "line N"); DIFF = {"kind": "equal" |
+    "replace" | "delete" | "insert", "tm": the TM's text, "query": the query's text,
+    "text": the TM's text (as before)}: ``replace`` is ``[tm→query]``, ``delete`` TM text
+    the query lacks, ``insert`` query text the TM lacks; RENDERING = {"en", "count",
+    "date"}: every English the TM holds for that source, most used first.
+    """
     return {
         "query": result.query,
         "matches": [{
-            "id": m.unit.id, "score": m.percent, "similarity": round(m.hit.similarity, 6),
-            "distance": m.hit.distance, "zh": m.unit.zh, "en": m.unit.en,
-            "count": m.unit.count, "date": m.unit.date,
-            "origins": [{"file": o.source, "line": o.line, "tuid": o.tuid} for o in m.unit.origins],
-            "diff": [{"kind": s.kind, "text": s.text} for s in m.diff],
+            "kind": "sentence", "id": m.unit.id, "score": m.percent,
+            "similarity": round(m.hit.similarity, 6), "distance": m.hit.distance,
+            "zh": m.unit.zh, "en": m.unit.en, "count": m.unit.count, "date": m.unit.date,
+            "origins": [origin_json(o) for o in m.unit.origins],
+            "diff": diff_json(m.diff), "renderings": renderings_json(m.renderings),
             "penalties": ({"numbers_only_in_query": list(m.penalty.only_in_query),
                            "numbers_only_in_match": list(m.penalty.only_in_match)}
                           if m.penalty else {}),
         } for m in result.matches],
+        "fragments": [{
+            "clause": f.clause.text, "start": f.clause.start, "end": f.clause.end,
+            "matches": [fragment_json(m) for m in f.matches],
+        } for f in result.fragments],
+        "assembled": [{"clause": clause.text, "en": best.en if best and best.en else None,
+                       "score": best.percent if best else None,
+                       "id": best.clause.id if best else None}
+                      for clause, best in assembled(result.fragments)],
         "terms": [{"zh": t.zh, "en": list(t.en)} for t in result.terms],
     }
+
+
+def origin_json(origin: Origin) -> dict[str, Any]:
+    doc, bead, loc, _ = provenance(origin)
+    return {"file": origin.source, "line": origin.line, "tuid": origin.tuid, "doc": doc,
+            "bead": bead, "loc": loc}
+
+
+def diff_json(spans: Sequence[Span]) -> list[dict[str, str]]:
+    return [{"kind": s.kind, "tm": s.tm, "query": s.query, "text": s.tm} for s in spans]
+
+
+def renderings_json(renderings: Sequence[Rendering]) -> list[dict[str, Any]]:
+    return [{"en": r.en, "count": r.count, "date": r.date} for r in renderings]
+
+
+def fragment_json(m: FragmentMatch) -> dict[str, Any]:
+    parent = None
+    if m.parent is not None:
+        parent = {"id": m.parent.id, "zh": m.parent.zh, "en": m.parent.en,
+                  "count": m.parent.count, "date": m.parent.date,
+                  "spans": [list(s) for s in (m.place.spans if m.place else ())],
+                  "origins": [origin_json(o) for o in m.parent.origins]}
+    return {"kind": "clause", "id": m.clause.id, "score": m.percent,
+            "similarity": round(m.hit.similarity, 6), "distance": m.hit.distance,
+            "zh": m.clause.zh, "en": m.clause.en, "confidence": m.clause.confidence,
+            "count": m.clause.count, "diff": diff_json(m.diff),
+            "renderings": renderings_json(m.renderings), "parent": parent}
 
 
 def concordance_json(text: str, total: int, units: Sequence[StoredUnit]) -> dict[str, Any]:

@@ -23,8 +23,25 @@ from .access import (NOTHING_IMPORTED, can_open_immutable, cannot_write, not_a_d
 
 ZHTM_APP_ID = 0x7A68746D  # "zhtm"
 MAGIC = "zhtm translation memory"
-SCHEMA = 2  # 2: index text as UTF-8 with byte offsets; no per-entry counts (1 still read)
+# 2: index text as UTF-8 with byte offsets; no per-entry counts (1 still read)
+# 3: clause units (`clauses`, `clause_parents`) and index segments of a `kind` (2 still read;
+#    an import upgrades it and cuts the clauses of the units already there)
+SCHEMA = 3
 _SQLITE_HEADER = b"SQLite format 3\x00"
+
+# Clause units (schema 3): one row per distinct (clause, English) pair, `en` empty when no
+# English was found; `clause_parents` says where each occurs (unit, characters of the unit's
+# Chinese, character ranges of its English as JSON, the finder's confidence there).
+CLAUSE_DDL = """
+CREATE TABLE clauses(
+    id INTEGER PRIMARY KEY, pair_key INTEGER NOT NULL UNIQUE, zh TEXT NOT NULL,
+    en TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0, confidence REAL NOT NULL DEFAULT 0);
+CREATE TABLE clause_parents(
+    clause_id INTEGER NOT NULL REFERENCES clauses(id), unit_id INTEGER NOT NULL REFERENCES units(id),
+    zh_start INTEGER NOT NULL, zh_end INTEGER NOT NULL, en_spans TEXT, confidence REAL NOT NULL,
+    PRIMARY KEY(clause_id, unit_id, zh_start)) WITHOUT ROWID;
+CREATE INDEX clause_parents_unit ON clause_parents(unit_id);
+"""
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -42,11 +59,12 @@ CREATE TABLE origins(
 CREATE INDEX origins_unit ON origins(unit_id);
 CREATE TABLE index_segments(
     id INTEGER PRIMARY KEY, first_unit INTEGER NOT NULL, last_unit INTEGER NOT NULL,
-    entries INTEGER NOT NULL, built TEXT NOT NULL);
+    entries INTEGER NOT NULL, built TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'sentence');
 CREATE TABLE index_arrays(
     segment_id INTEGER NOT NULL REFERENCES index_segments(id), name TEXT NOT NULL,
     part INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(segment_id, name, part));
-"""
+""" + CLAUSE_DDL
+
 
 
 def now() -> str:
@@ -124,7 +142,8 @@ def _initialise(path: Path, conn: sqlite3.Connection) -> None:
                     conn.execute(statement)
             conn.execute(f"PRAGMA application_id={ZHTM_APP_ID}")
             conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
-                             [("magic", MAGIC), ("schema", str(SCHEMA)), ("created", now())])
+                             [("magic", MAGIC), ("schema", str(SCHEMA)), ("created", now()),
+                              ("clauses", "complete")])
     if existing:
         check_identity(path, conn)
 
@@ -155,6 +174,27 @@ def check_identity(path: Path, conn: sqlite3.Connection, *, readonly: bool = Fal
             conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.OperationalError:  # pragma: no cover - read-only media
             pass
+
+
+def schema_of(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0])
+
+
+def upgrade(conn: sqlite3.Connection) -> None:
+    """Bring an older store to the current schema (inside the caller's write transaction):
+    schema 2 gains the clause tables and segment kinds; its units' clauses are cut by the
+    next import (``meta.clauses`` = "partial")."""
+    if schema_of(conn) >= SCHEMA:
+        return
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(index_segments)")}
+    if "kind" not in columns:
+        conn.execute("ALTER TABLE index_segments ADD COLUMN kind TEXT NOT NULL DEFAULT 'sentence'")
+    for statement in CLAUSE_DDL.split(";"):
+        if statement.strip():
+            conn.execute(statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ")
+                         .replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "))
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'partial')")
+    conn.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA),))
 
 
 class WriteTxn:

@@ -51,20 +51,26 @@ class Hit:
 
 
 class TopK:
-    """The k best hits at or above ``min_percent``, in order; its bar only rises."""
+    """The k best hits at or above ``min_percent``, in order; its bar only rises.
 
-    def __init__(self, k: int, min_percent: int) -> None:
+    With `ties`, every hit as good as the k-th is kept too (the list may grow past k), so
+    that a caller can choose among equal scores by something the index does not know (how
+    often a pair occurred, its date) instead of by store id, i.e. by import order.
+    """
+
+    def __init__(self, k: int, min_percent: int, *, ties: bool = False) -> None:
         if k < 1:
             raise ValueError("k must be >= 1")
         self.k = k
         self.min_percent = min_percent
+        self.ties = ties
         self.hits: list[Hit] = []
 
     def bar(self) -> tuple[int, int]:
         """The similarity ``num / den`` a new hit must reach (ties may still enter)."""
         if len(self.hits) < self.k:
             return self.min_percent, 100
-        last = self.hits[-1]
+        last = self.hits[self.k - 1]
         num, den = last.length - last.distance, last.length
         if num * 100 < self.min_percent * den:  # pragma: no cover - hits respect the minimum
             return self.min_percent, 100
@@ -73,15 +79,26 @@ class TopK:
     def offer(self, hit: Hit) -> bool:
         if hit.length and (hit.length - hit.distance) * 100 < self.min_percent * hit.length:
             return False
-        hits = self.hits
-        if len(hits) == self.k and not hit.beats(hits[-1]):
-            return False
+        hits, k = self.hits, self.k
+        if len(hits) >= k and not hit.beats(hits[k - 1]):
+            if not (self.ties and _same_score(hit, hits[k - 1])):
+                return False
         pos = len(hits)
         while pos and hit.beats(hits[pos - 1]):
             pos -= 1
         hits.insert(pos, hit)
-        del hits[self.k:]
+        if len(hits) > k:
+            if not self.ties:
+                del hits[k:]
+            else:
+                kth = hits[k - 1]
+                while not _same_score(hits[-1], kth):
+                    hits.pop()
         return True
+
+
+def _same_score(a: Hit, b: Hit) -> bool:
+    return (a.length - a.distance) * b.length == (b.length - b.distance) * a.length
 
 
 def max_distance(lengths: np.ndarray, num: int, den: int) -> np.ndarray:
@@ -90,10 +107,11 @@ def max_distance(lengths: np.ndarray, num: int, den: int) -> np.ndarray:
 
 
 def brute_force(ids: Sequence[int], texts: Sequence[str], query: str, k: int = 5,
-                min_percent: int = 70) -> list[Hit]:
-    """The reference: score every entry (normalised texts), keep the k best. For tests."""
+                min_percent: int = 70, *, ties: bool = False) -> list[Hit]:
+    """The reference: score every entry (normalised texts), keep the k best (and, with
+    `ties`, all as good as the k-th). For tests."""
     query = normalize(query)
-    top = TopK(k, min_percent)
+    top = TopK(k, min_percent, ties=ties)
     m = len(query)
     for unit_id, text in zip(ids, texts):
         length = max(m, len(text))

@@ -31,12 +31,28 @@ MAX_SEGMENTS = 8
 BUILD_CHUNK = 100_000
 
 
-def load_segments(conn: sqlite3.Connection, path: Path) -> list[FuzzyIndex]:
-    """Every index segment, read in one transaction (a consistent snapshot), ready for
-    lookups (character bitmaps made, their postings dropped: these cannot be saved)."""
+SENTENCE, CLAUSE = "sentence", "clause"
+_TABLE = {SENTENCE: "units", CLAUSE: "clauses"}
+
+
+def has_kinds(conn: sqlite3.Connection) -> bool:
+    """Whether the store's segments carry a kind (schema 3; older ones are all sentences)."""
+    return any(row[1] == "kind" for row in conn.execute("PRAGMA table_info(index_segments)"))
+
+
+def load_segments(conn: sqlite3.Connection, path: Path, kind: str = SENTENCE
+                  ) -> list[FuzzyIndex]:
+    """Every index segment of `kind`, read in one transaction (a consistent snapshot), ready
+    for lookups (character bitmaps made, their postings dropped: these cannot be saved)."""
     conn.execute("BEGIN")
     try:
-        segments = [row[0] for row in conn.execute("SELECT id FROM index_segments ORDER BY id")]
+        if has_kinds(conn):
+            rows = conn.execute("SELECT id FROM index_segments WHERE kind=? ORDER BY id", (kind,))
+        elif kind == SENTENCE:
+            rows = conn.execute("SELECT id FROM index_segments ORDER BY id")
+        else:
+            rows = []
+        segments = [row[0] for row in rows]
         return [_load_segment(conn, path, seg) for seg in segments]
     finally:
         conn.execute("COMMIT")
@@ -51,13 +67,16 @@ def _load_segment(conn: sqlite3.Connection, path: Path, seg: int) -> FuzzyIndex:
     return FuzzyIndex(arrays, text).prepare(compact=True)
 
 
-def index_new_units(conn: sqlite3.Connection, path: Path, before: int) -> None:
-    """Index the units above id `before`: built `BUILD_CHUNK` units at a time (each a
-    segment saved at once), then merged into one segment piece by piece, then tiered."""
+def index_new_units(conn: sqlite3.Connection, path: Path, before: int,
+                    kind: str = SENTENCE) -> None:
+    """Index the units (or clause units) above id `before`: built `BUILD_CHUNK` at a time
+    (each a segment saved at once), then merged into one segment piece by piece, then
+    tiered (segments of one kind merge only with each other)."""
     new: list[int] = []
     last = before
+    table = _TABLE[kind]
     while True:
-        rows = conn.execute("SELECT id, zh FROM units WHERE id > ? ORDER BY id LIMIT ?",
+        rows = conn.execute(f"SELECT id, zh FROM {table} WHERE id > ? ORDER BY id LIMIT ?",
                             (last, BUILD_CHUNK)).fetchall()
         if not rows:
             break
@@ -66,26 +85,29 @@ def index_new_units(conn: sqlite3.Connection, path: Path, before: int) -> None:
         del rows
         index = FuzzyIndex.build(ids, texts)
         del texts
-        new.append(_save_segment(conn, index, int(ids[0]), int(ids[-1])))
+        new.append(_save_segment(conn, index, int(ids[0]), int(ids[-1]), kind))
         del index
         last = int(ids[-1])
     if not new:
         return
     conn.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA),))
     if len(new) > 1:
-        _merge(conn, path, new)
-    _merge_tiers(conn, path)
-    _give_back_pages(conn)
+        _merge(conn, path, new, kind)
+    _merge_tiers(conn, path, kind)
 
 
-def reindex_without(conn: sqlite3.Connection, path: Path, unit_ids: Sequence[int]) -> None:
-    """Rebuild the segments whose unit range holds one of `unit_ids` (sorted; units deleted)
-    from the units left in it. A rebuilt segment's range shrinks to the units it holds, so
-    an id SQLite later reuses (max + 1) never falls inside an older segment."""
+def reindex_without(conn: sqlite3.Connection, path: Path, unit_ids: Sequence[int],
+                    kind: str = SENTENCE) -> None:
+    """Rebuild the segments of `kind` whose id range holds one of `unit_ids` (sorted; units
+    or clause units deleted) from the entries left in it. A rebuilt segment's range shrinks
+    to the entries it holds, so an id reused later (max + 1) never falls inside an older
+    segment."""
     import bisect
 
+    table = _TABLE[kind]
     for seg, first, last in conn.execute(
-            "SELECT id, first_unit, last_unit FROM index_segments ORDER BY first_unit").fetchall():
+            "SELECT id, first_unit, last_unit FROM index_segments WHERE kind=? "
+            "ORDER BY first_unit", (kind,)).fetchall():
         at = bisect.bisect_left(unit_ids, first)
         if at == len(unit_ids) or unit_ids[at] > last:
             continue
@@ -93,17 +115,16 @@ def reindex_without(conn: sqlite3.Connection, path: Path, unit_ids: Sequence[int
         conn.execute("DELETE FROM index_segments WHERE id=?", (seg,))
         parts, low = [], first - 1
         while True:
-            rows = conn.execute("SELECT id, zh FROM units WHERE id > ? AND id <= ? ORDER BY id "
-                                "LIMIT ?", (low, last, BUILD_CHUNK)).fetchall()
+            rows = conn.execute(f"SELECT id, zh FROM {table} WHERE id > ? AND id <= ? "
+                                "ORDER BY id LIMIT ?", (low, last, BUILD_CHUNK)).fetchall()
             if not rows:
                 break
             ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
             index = FuzzyIndex.build(ids, [normalize(r[1]) for r in rows])
-            parts.append(_save_segment(conn, index, int(ids[0]), int(ids[-1])))
+            parts.append(_save_segment(conn, index, int(ids[0]), int(ids[-1]), kind))
             low = int(ids[-1])
         if len(parts) > 1:
-            _merge(conn, path, parts)
-    _give_back_pages(conn)
+            _merge(conn, path, parts, kind)
 
 
 def checkpoint(conn: sqlite3.Connection) -> None:
@@ -115,7 +136,7 @@ def checkpoint(conn: sqlite3.Connection) -> None:
         pass
 
 
-def _give_back_pages(conn: sqlite3.Connection) -> None:
+def give_back_pages(conn: sqlite3.Connection) -> None:
     """The pages of merged-away segments go back to the file system (stores made with
     auto_vacuum=INCREMENTAL, as new ones are). Python's sqlite3 steps the pragma once,
     which frees one page: hence the loop (about 3 us a page)."""
@@ -129,27 +150,29 @@ def _give_back_pages(conn: sqlite3.Connection) -> None:
         cursor.close()
 
 
-def _save_segment(conn: sqlite3.Connection, index: FuzzyIndex, first: int, last: int) -> int:
-    seg = _new_segment(conn, first, last, len(index))
+def _save_segment(conn: sqlite3.Connection, index: FuzzyIndex, first: int, last: int,
+                  kind: str) -> int:
+    seg = _new_segment(conn, first, last, len(index), kind)
     writer = PartWriter(conn, seg)
     for name, blob in index.to_blobs().items():
         writer(name, blob)
     return seg
 
 
-def _new_segment(conn: sqlite3.Connection, first: int, last: int, entries: int) -> int:
+def _new_segment(conn: sqlite3.Connection, first: int, last: int, entries: int,
+                 kind: str) -> int:
     return conn.execute(
-        "INSERT INTO index_segments(first_unit, last_unit, entries, built) VALUES (?, ?, ?, ?)",
-        (first, last, entries, now())).lastrowid
+        "INSERT INTO index_segments(first_unit, last_unit, entries, built, kind) "
+        "VALUES (?, ?, ?, ?, ?)", (first, last, entries, now(), kind)).lastrowid
 
 
-def _merge(conn: sqlite3.Connection, path: Path, segments: Sequence[int]) -> int:
+def _merge(conn: sqlite3.Connection, path: Path, segments: Sequence[int], kind: str) -> int:
     """Replace `segments` (consecutive, in unit order) by one, streamed through SQLite."""
     marks = ",".join("?" * len(segments))
     first, last, entries = conn.execute(
         f"SELECT min(first_unit), max(last_unit), sum(entries) FROM index_segments "
         f"WHERE id IN ({marks})", list(segments)).fetchone()
-    seg = _new_segment(conn, first, last, entries)
+    seg = _new_segment(conn, first, last, entries, kind)
     merge([StoredSegment(conn, path, s) for s in segments], PartWriter(conn, seg))
     for old in segments:
         conn.execute("DELETE FROM index_arrays WHERE segment_id=?", (old,))
@@ -157,17 +180,17 @@ def _merge(conn: sqlite3.Connection, path: Path, segments: Sequence[int]) -> int
     return seg
 
 
-def _merge_tiers(conn: sqlite3.Connection, path: Path) -> None:
+def _merge_tiers(conn: sqlite3.Connection, path: Path, kind: str) -> None:
     """Tiered merging: the newest segment joins the previous one once it is at least half
-    its size, and never more than `MAX_SEGMENTS` remain."""
+    its size, and never more than `MAX_SEGMENTS` remain (per kind)."""
     while True:
         segs = conn.execute("SELECT id, first_unit, last_unit, entries FROM index_segments "
-                            "ORDER BY first_unit").fetchall()
+                            "WHERE kind=? ORDER BY first_unit", (kind,)).fetchall()
         if len(segs) < 2:
             return
         if segs[-1][3] * 2 < segs[-2][3] and len(segs) <= MAX_SEGMENTS:
             return
-        _merge(conn, path, [segs[-2][0], segs[-1][0]])
+        _merge(conn, path, [segs[-2][0], segs[-1][0]], kind)
 
 
 class PartWriter:

@@ -23,9 +23,9 @@ from . import importing
 from .fuzzy import FuzzyIndex
 from .importing import FileImport, ImportReport
 from .schema import MAGIC, SCHEMA, ZHTM_APP_ID, WriteTxn, connect
-from .segments import load_segments
+from .segments import CLAUSE, SENTENCE, has_kinds, load_segments
 
-__all__ = ["Store", "StoreBusyError", "Origin", "StoredUnit", "StoreStats", "FileImport", "ImportReport",
+__all__ = ["Store", "StoreBusyError", "StoredClause", "ClauseParent", "SENTENCE", "CLAUSE", "Origin", "StoredUnit", "StoreStats", "FileImport", "ImportReport",
            "default_db", "DEFAULT_DB", "DB_ENV", "MAGIC", "SCHEMA", "ZHTM_APP_ID"]
 
 
@@ -62,9 +62,37 @@ class StoreStats:
     path: str
     units: int
     sources: int
-    segments: int
-    indexed: int
+    segments: int            # index segments of units
+    indexed: int             # units indexed
     bytes: int
+    clauses: int = 0         # clause units
+    clause_segments: int = 0
+    clauses_without_english: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseParent:
+    """One occurrence of a clause unit: its parent unit, where the clause sits in the
+    parent's Chinese, its English spans in the parent's English, and their confidence."""
+
+    unit_id: int
+    zh_start: int
+    zh_end: int
+    spans: tuple[tuple[int, int], ...]
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClause:
+    """A clause unit: a distinct (clause, English) pair; `en` is "" when no English was
+    found; `count` is how many TU occurrences hold it."""
+
+    id: int
+    zh: str
+    en: str
+    count: int
+    confidence: float
+    parents: tuple[ClauseParent, ...] = ()
 
 
 class Store:
@@ -111,14 +139,25 @@ class Store:
         c = self.conn
         units = c.execute("SELECT count(*) FROM units").fetchone()[0]
         sources = c.execute("SELECT count(*) FROM sources").fetchone()[0]
-        segs = c.execute("SELECT count(*), coalesce(sum(entries), 0) FROM index_segments").fetchone()
+        kinds = has_kinds(c)
+        where = "WHERE kind='sentence'" if kinds else ""
+        segs = c.execute(f"SELECT count(*), coalesce(sum(entries), 0) FROM index_segments "
+                         f"{where}").fetchone()
+        clauses = bare = clause_segments = 0
+        if kinds:
+            clause_segments = c.execute("SELECT count(*) FROM index_segments WHERE "
+                                        "kind='clause'").fetchone()[0]
+            clauses, bare = c.execute("SELECT count(*), coalesce(sum(en = ''), 0) FROM "
+                                      "clauses").fetchone()
         size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
-        return StoreStats(str(self.path), units, sources, segs[0], segs[1], size)
+        return StoreStats(str(self.path), units, sources, segs[0], segs[1], size, clauses,
+                          clause_segments, bare)
 
-    def load_index(self) -> list[FuzzyIndex]:
-        """Every index segment, read in one transaction (a consistent snapshot), ready for
-        lookups (character bitmaps made, their postings dropped: these cannot be saved)."""
-        return load_segments(self.conn, self.path)
+    def load_index(self, kind: str = SENTENCE) -> list[FuzzyIndex]:
+        """Every index segment of `kind` ("sentence": units, "clause": clause units), read
+        in one transaction (a consistent snapshot), ready for lookups (character bitmaps
+        made, their postings dropped: these cannot be saved)."""
+        return load_segments(self.conn, self.path, kind)
 
     def units(self, ids: Iterable[int], *, origins: bool = True) -> dict[int, StoredUnit]:
         """Units by id, with their origins."""
@@ -132,7 +171,7 @@ class Store:
                 for row in self.conn.execute(
                         f"SELECT o.unit_id, s.path, o.line, o.tuid, o.date, o.props, o.notes "
                         f"FROM origins o JOIN sources s ON s.id = o.source_id "
-                        f"WHERE o.unit_id IN ({marks}) ORDER BY o.rowid", chunk):
+                        f"WHERE o.unit_id IN ({marks}) ORDER BY s.path, o.line, o.rowid", chunk):
                     found[row[0]].append(Origin(
                         row[1], row[2], row[3], row[4],
                         tuple(tuple(p) for p in json.loads(row[5] or "[]")),
@@ -143,23 +182,47 @@ class Store:
                                          tuple(found[row[0]]))
         return out
 
+    def clauses(self, ids: Iterable[int]) -> dict[int, StoredClause]:
+        """Clause units by id, with their parents (most frequent parent first)."""
+        ids = list(dict.fromkeys(int(i) for i in ids))
+        out: dict[int, StoredClause] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            parents: dict[int, list[ClauseParent]] = {i: [] for i in chunk}
+            for row in self.conn.execute(
+                    f"SELECT p.clause_id, p.unit_id, p.zh_start, p.zh_end, p.en_spans, "
+                    f"p.confidence FROM clause_parents p JOIN units u ON u.id = p.unit_id "
+                    f"WHERE p.clause_id IN ({marks}) ORDER BY u.count DESC, u.date DESC, "
+                    f"u.zh, u.en, p.zh_start", chunk):
+                spans = tuple(tuple(s) for s in json.loads(row[4])) if row[4] else ()
+                parents[row[0]].append(ClauseParent(row[1], row[2], row[3], spans, row[5]))
+            for row in self.conn.execute(
+                    f"SELECT id, zh, en, count, confidence FROM clauses WHERE id IN ({marks})",
+                    chunk):
+                out[row[0]] = StoredClause(*row, tuple(parents[row[0]]))
+        return out
+
     # --- importing --------------------------------------------------------------------
 
-    def import_tmx(self, files: Sequence[str | Path], *,
+    def import_tmx(self, files: Sequence[str | Path], *, clauses: bool = True,
                    on_warning: Callable[[object], None] | None = None,
                    progress: Callable[[int, int], None] | None = None,
                    replacing: Iterable[int] = ()) -> ImportReport:
-        """Import TMX files in one transaction (all or nothing), then index the new units;
+        """Import TMX files in one transaction (all or nothing), cut the new units' clauses
+        (unless `clauses` is false), then index the new units and clause units;
         `replacing`: earlier sources these files replace (see `importing.import_tmx`)."""
         self._check_writable()
-        return importing.import_tmx(self.conn, self.path, files, on_warning=on_warning,
-                                    progress=progress, replacing=replacing)
+        return importing.import_tmx(self.conn, self.path, files, clauses=clauses,
+                                    on_warning=on_warning, progress=progress,
+                                    replacing=replacing)
 
     def sources_matching(self, *, sha256: Iterable[str] = (), paths: Iterable[str] = ()) -> list[int]:
         """Ids of imported sources with one of these contents (SHA-256) or paths."""
         return importing.sources_matching(self.conn, sha256, paths)
 
-    def add_pairs(self, pairs: Iterable[tuple[str, str]], *, source: str = "<api>") -> ImportReport:
+    def add_pairs(self, pairs: Iterable[tuple[str, str]], *, source: str = "<api>",
+                  clauses: bool = True) -> ImportReport:
         """Import (zh, en) pairs directly (benchmarks, tests): same rules as `import_tmx`."""
         self._check_writable()
-        return importing.add_pairs(self.conn, self.path, pairs, source=source)
+        return importing.add_pairs(self.conn, self.path, pairs, source=source, clauses=clauses)

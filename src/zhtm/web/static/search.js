@@ -42,11 +42,14 @@
   }
 
   function diff(spans) {
-    // TM source against the query: changed text marked, query text the TM lacks struck out.
-    return spans.map((s) => {
-      if (s.kind === "equal") return document.createTextNode(s.text);
-      if (s.kind === "changed") return el("mark", { class: "changed", title: "not in your sentence" }, s.text);
-      return el("del", { class: "missing", title: "in your sentence, not in the TM" }, s.text);
+    // TM source against the query, both sides of each change: [TM text→your text].
+    return spans.flatMap((s) => {
+      if (s.kind === "equal") return [document.createTextNode(s.tm)];
+      const out = [];
+      if (s.tm) out.push(el("mark", { class: "changed", title: "the TM's text, not in your sentence" }, s.tm));
+      out.push(document.createTextNode("→"));
+      if (s.query) out.push(el("ins", { class: "missing", title: "your text, not in the TM" }, s.query));
+      return out;
     });
   }
 
