@@ -208,17 +208,26 @@ def test_glossary_review_over_the_api(client, project):
     ("深化城市更新行动。", ["--min", "0", "-k", "7"]),
     # two clauses of two different TUs: where the store has clause units, fragments too
     ("推动京津冀协同发展取得新进展，深化城市更新行动。", ["--min", "40"]),
+    ("推动京津冀协同发展取得新进展，深化城市更新行动。", ["--min", "40", "--fragment-min", "50"]),
+    ("推动京津冀协同发展取得新进展，深化城市更新行动。", ["--min", "40", "--no-fragments", ""]),
 ])
 def test_match_returns_exactly_what_the_cli_prints(client, db, project, query, args):
-    cli = CliRunner().invoke(main, ["match", "--db", str(db), "--json", *args, query,
-                                    "--termbase", str(project / TBX)])
+    """The same store and query through `zhtm match --json` and `GET /api/match` (options
+    given as pairs: a flag without a value has "")."""
+    cli = CliRunner().invoke(main, ["match", "--db", str(db), "--json", *filter(None, args),
+                                    query, "--termbase", str(project / TBX)])
     assert cli.exit_code == 0, cli.output
     params = {"q": query, "termbase": TBX}
     for flag, value in zip(args[::2], args[1::2]):
-        params[{"--min": "min", "-k": "k"}[flag]] = value
+        if flag == "--no-fragments":
+            params["fragments"] = "false"
+        else:
+            params[{"--min": "min", "-k": "k", "--fragment-min": "fragment_min"}[flag]] = value
     api = client.get("/api/match", params=params)
     assert api.json() == json.loads(cli.output)
     assert api.json()["matches"], "the comparison must compare some matches"
+    if "，" in query:  # two clauses, each found as a clause unit of another TU
+        assert len(api.json()["fragments"]) == (0 if "--no-fragments" in args else 2)
 
 
 def test_concordance_returns_exactly_what_the_cli_prints(client, db):

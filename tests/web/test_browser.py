@@ -218,6 +218,15 @@ def test_search_as_you_type(project, tmp_path, browser):
         assert "%" in match.find_element(By.CSS_SELECTOR, ".pct").text
         assert match.find_elements(By.CSS_SELECTOR, "mark.changed")  # the two-sided diff
         shot(browser, tmp_path, "search")
+        box.clear()  # two clauses of two TUs: each clause's best clause unit and its English
+        box.send_keys("推动京津冀协同发展取得新进展，深化城市更新行动。")
+        wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results .fragment")) == 2)
+        clauses = browser.find_elements(By.CSS_SELECTOR, "#results .fragment")
+        assert [c.find_element(By.CSS_SELECTOR, ".clause").text for c in clauses] == \
+            ["推动京津冀协同发展取得新进展", "深化城市更新行动"]
+        assert all(c.find_elements(By.CSS_SELECTOR, ".fragment-match .tgt") for c in clauses)
+        assert "Assembled:" in browser.find_element(By.CSS_SELECTOR, "#results .assembled").text
+        shot(browser, tmp_path, "search-fragments")
         browser.find_element(By.CSS_SELECTOR, 'input[name="mode"][value="concord"]').click()
         box.clear()
         box.send_keys("京津冀")

@@ -26,11 +26,16 @@ def match(request: Request, q: str = Query(description="The Chinese sentence"),
           k: int = Query(5, ge=1, le=100, description="How many matches"),
           min: int = Query(70, ge=0, le=100, description="Lowest score, in percent"),
           termbase: str | None = Query(None, description="A glossary in the project whose terms "
-                                       "found in the query are listed")) -> dict[str, Any]:
+                                       "found in the query are listed"),
+          fragments: bool = Query(True, description="Match the query's clauses against the "
+                                  "TM's clause units too"),
+          fragment_min: int = Query(75, ge=1, le=100, description="Lowest score of a clause "
+                                    "match among the fragments, in percent")) -> dict[str, Any]:
     bench = _bench(request)
     check_query(q)
     glossary = bench.project.input(termbase).path if termbase else None
-    return match_json(bench.matcher(glossary).match(q, k, min))
+    return match_json(bench.matcher(glossary).match(q, k, min, fragments=fragments,
+                                                    fragment_min=fragment_min))
 
 
 @router.get("/concord", summary="TUs whose Chinese (or English) contains a string "

@@ -85,10 +85,26 @@
         el("ul", {}, ...data.terms.map((t) => el("li", {}, el("span", { lang: "zh-CN" }, t.zh), " = ", t.en.join(" / ") || "?")))));
     }
     if (Array.isArray(data.fragments) && data.fragments.length) {
-      blocks.push(el("section", { class: "fragments" }, el("h2", {}, "Fragments"),
-        el("ul", {}, ...data.fragments.map((f) => el("li", {}, JSON.stringify(f))))));
+      blocks.push(fragments(data));
     }
     results.replaceChildren(...blocks);
+  }
+
+  // Each clause of the query with the TM's best clause units (their English, the TU they
+  // come from), then the clauses assembled, each with its best English.
+  function fragments(data) {
+    const items = data.fragments.map((f) => el("li", { class: "fragment" },
+      el("div", { class: "clause", lang: "zh-CN" }, f.clause),
+      f.matches.length === 0
+        ? el("div", { class: "muted small" }, "no clause match at or above the lowest score")
+        : el("ul", {}, ...f.matches.map((m) => el("li", { class: "fragment-match" },
+          el("span", { class: `pct ${m.score >= 95 ? "p-high" : m.score >= 75 ? "p-mid" : "p-low"}` }, `${m.score}%`), " ",
+          el("span", { class: "src", lang: "zh-CN" }, ...diff(m.diff)), " → ",
+          el("span", { class: "tgt", lang: "en" }, m.en || "(no English found for it)"),
+          m.parent ? el("div", { class: "muted small", lang: "zh-CN" }, `in #${m.parent.id}: ${m.parent.zh}`) : null)))));
+    const assembled = (data.assembled || []).map((a) => a.en || `[${a.clause}]`).join(" ");
+    return el("section", { class: "fragments" }, el("h2", {}, "Fragments"), el("ol", {}, ...items),
+      assembled ? el("p", { class: "assembled" }, el("strong", {}, "Assembled: "), assembled) : null);
   }
 
   function highlight(text, needle, english) {
