@@ -3,7 +3,7 @@
 Run from the repository root:
 
     python3 bench/bench_align.py                 # everything but the slow parts
-    python3 bench/bench_align.py --batch --memory --tune 40
+    python3 bench/bench_align.py --batch --memory --tune 40 --cues
 
 Prints figures only (no assertions), each section with its baseline measured in the same run:
 - MAC-Dev (6 chapters of published novel translations, gold beads): strict/lax F1 per
@@ -24,6 +24,7 @@ MAC-Dev and the national reports are read from ../shared; nothing from them is w
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import random
@@ -46,7 +47,6 @@ from zhtm.align import confidence  # noqa: E402
 from zhtm.align.aligner import AlignSettings, align_blocks  # noqa: E402
 from zhtm.align.evaluate import Scores, micro_average, parse_links, score_alignment  # noqa: E402
 from zhtm.align.pipeline import REVIEW_BELOW, align_document  # noqa: E402
-from zhtm.align.scoring import ScoreParams  # noqa: E402
 from zhtm.text.layouts import read_document  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -159,8 +159,8 @@ def _fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(w[0]), float(w[1])
 
 
-def bench_review(data) -> None:
-    print("\n== Review list: MAC-Dev beads flagged (lowest confidence first) vs wrong beads caught ==")
+def run_default_with_posteriors(data):
+    """The default's MAC-Dev beads and each bead's posterior under the lenient judge."""
     posteriors: list[float] = []
     original = confidence.bead_confidence
 
@@ -173,6 +173,48 @@ def bench_review(data) -> None:
         results, _, _ = run_mac(data, DEFAULT)
     finally:
         confidence.bead_confidence = original
+    return results, posteriors
+
+
+MANY = ("2-2", "2-3", "2-4", "3-3", "3-2", "3-4", "4-4")
+
+
+def bench_errors(data, results) -> None:
+    """The issue's error kinds on MAC-Dev: many-to-many beads, untranslated sentences, drift."""
+    print("\n== Errors by kind, MAC-Dev (default) ==")
+    scores = [score_alignment(r, g) for r, (_, _, g) in zip(results, data)]
+    m = micro_average(scores)
+    print(f"strict F1 {m.strict_f1:.3f}, lax F1 {m.lax_f1:.4f}; chapters " +
+          ", ".join(f"{c} {s.strict_f1:.3f}/{s.lax_f1:.3f}" for c, s in zip(CHAPTERS, scores)))
+    pred = Counter(b.kind for r in results for b in r)
+    gold = Counter(b.kind for _, _, g in data for b in g)
+    hit: Counter = Counter()
+    runs, run_beads, wrong_total = 0, 0, 0
+    for beads, (_, _, g) in zip(results, data):
+        gold_set = {(b.zh, b.en) for b in g}
+        run = 0
+        for b in [*beads, None]:
+            right = b is None or (b.zh, b.en) in gold_set
+            if b is not None and right:
+                hit[b.kind] += 1
+            if not right:
+                run += 1
+                wrong_total += 1
+            elif run:
+                if run >= 3:
+                    runs, run_beads = runs + 1, run_beads + run
+                run = 0
+    print("bead kind: predicted / gold / predicted and right")
+    print("  " + ", ".join(f"{k} {pred[k]}/{gold[k]}/{hit[k]}" for k in ("1-0", "0-1", "1-1", "1-2",
+                                                                          "2-1", *MANY)))
+    print(f"untranslated Chinese sentences (gold 1-0): {gold['1-0']}, found exactly {hit['1-0']} "
+          f"(predicted 1-0: {pred['1-0']})")
+    print(f"drift (a run of >= 3 consecutive wrong beads): {runs} places, {run_beads} beads, of "
+          f"{wrong_total} wrong beads")
+
+
+def bench_review(data, results, posteriors) -> None:
+    print("\n== Review list: MAC-Dev beads flagged (lowest confidence first) vs wrong beads caught ==")
     right, chapter, shipped = [], [], []
     for c, (beads, (_, _, gold)) in enumerate(zip(results, data)):
         gold_set = {(b.zh, b.en) for b in gold}
@@ -204,6 +246,135 @@ def bench_review(data) -> None:
         f"[{lo:.2f},{hi:.2f}) n={int(m.sum())} says {shipped[m].mean():.2f} is {y[m].mean():.2f}"
         for lo, hi in ((0, .5), (.5, .7), (.7, .83), (.83, .9), (.9, .95), (.95, 1.01))
         for m in [(shipped >= lo) & (shipped < hi)] if m.any()))
+
+
+def _posteriors_with_cues(data):
+    """Per MAC-Dev bead: right or not, chapter, and cues a calibration could use: the lenient
+    judge's posterior (what ships), the tuned model's, a lexical-only and a length-only judge's,
+    the weaker neighbour, bead type, length deviation, translation evidence per token."""
+    from zhtm.align import aligner, dp
+
+    rows: list[dict] = []
+    searched: list[tuple] = []
+    original = dp.posteriors
+
+    def spy(band, judge, amax, bmax, insert, temperature, path):
+        probs = original(band, judge, amax, bmax, insert, temperature, path)
+        searched.append((band, judge, amax, bmax, path))
+        cues = {"judge": probs}
+        for name, params, t in (("tuned", P, 1.0),
+                                ("lexical only", replace(judge.p, len_weight=0.0), temperature),
+                                ("length only", replace(judge.p, lex_weight=0.0), temperature)):
+            other = judge.variant(params, aligner._prior(params, DEFAULT.max_total, amax, bmax))
+            cues[name] = original(band, other, amax, bmax, other.insert, t, path)
+        evidence = judge.evidence_of(path)
+        for k, (z0, z1, e0, e1) in enumerate(path):
+            en_chars, zh_chars = judge.ec[e1] - judge.ec[e0], judge.zc[z1] - judge.zc[z0]
+            x = math.log((en_chars + 10) / (judge.ratio * zh_chars + 10))
+            tokens = judge.zt[z0:z1].sum() + judge.et[e0:e1].sum()
+            rows.append({**{n: v[k] for n, v in cues.items()}, "a": z1 - z0, "b": e1 - e0,
+                         "length deviation": abs(x) / judge.p.sigma,
+                         "evidence per token": evidence[k] / (tokens + 1)})
+        return probs
+
+    dp.posteriors = spy
+    try:
+        for c, (zh, en, gold) in enumerate(data):
+            start = len(rows)
+            [beads] = align_blocks([(zh, en)], DEFAULT)
+            gold_set = {(b.zh, b.en) for b in gold}
+            assert len(rows) - start == len(beads)  # one searched block per chapter
+            for row, bead in zip(rows[start:], beads):
+                row["right"], row["chapter"] = (bead.zh, bead.en) in gold_set, c
+    finally:
+        dp.posteriors = original
+    return rows, searched
+
+
+def bench_calibration_cues(data) -> None:
+    """Does any other cue rank the wrong beads better than the judge's posterior alone? Each
+    cue is added as judge logit + w x cue, w chosen on five chapters (most wrong beads in their
+    lowest 15 %) and applied to the sixth; then a logistic fit on all cues, held out likewise."""
+    print("\n== Calibration cues: wrong MAC-Dev beads in the lowest 15 %, each chapter held out ==")
+    rows, searched = _posteriors_with_cues(data)
+    y = np.array([r["right"] for r in rows])
+    ch = np.array([r["chapter"] for r in rows])
+    a, b = np.array([r["a"] for r in rows]), np.array([r["b"] for r in rows])
+    judge = _logit(np.array([r["judge"] for r in rows]))
+    weaker = np.empty(len(rows))
+    for c in range(len(data)):
+        v = judge[ch == c]
+        weaker[ch == c] = np.minimum(np.r_[10.0, v[:-1]], np.r_[v[1:], 10.0]).clip(max=10.0)
+    cues = {"tuned model's posterior": _logit(np.array([r["tuned"] for r in rows])),
+            "lexical-only judge": _logit(np.array([r["lexical only"] for r in rows])),
+            "length-only judge": _logit(np.array([r["length only"] for r in rows])),
+            "weaker neighbour": weaker, "m-n bead (m, n > 1)": ((a > 1) & (b > 1)).astype(float),
+            "1-1 bead": ((a == 1) & (b == 1)).astype(float), "bead size": (a + b).astype(float),
+            "length deviation": np.array([r["length deviation"] for r in rows]),
+            "evidence per token": np.array([r["evidence per token"] for r in rows])}
+    wrong = int((~y).sum())
+
+    def caught(score: np.ndarray, mask: np.ndarray) -> int:
+        k = int(round(0.15 * mask.sum()))
+        return int((~y[mask][np.argsort(score[mask], kind="stable")[:k]]).sum())
+
+    everything = np.ones(len(y), bool)
+    print(f"judge's posterior alone: {caught(judge, everything) / wrong:.1%} of {wrong} wrong beads")
+    weights = np.linspace(-1.5, 1.5, 31)
+    for name, cue in cues.items():
+        held = np.empty(len(y))
+        chosen = []
+        for h in range(len(data)):
+            w = max(weights, key=lambda w: (caught(judge + w * cue, ch != h), -abs(w)))
+            chosen.append(w)
+            held[ch == h] = judge[ch == h] + w * cue[ch == h]
+        print(f"  + {name:26s} held out {caught(held, everything) / wrong:6.1%}  "
+              f"(w per held-out chapter: {' '.join(f'{w:+.1f}' for w in chosen)})")
+    X = np.stack([judge, *cues.values()], 1)
+    held = np.empty(len(y))
+    for h in range(len(data)):
+        train = ch != h
+        mu, sd = X[train].mean(0), X[train].std(0) + 1e-9
+        Z = np.c_[(X - mu) / sd, np.ones(len(y))]
+        w = np.zeros(Z.shape[1])
+        for _ in range(50):  # Newton steps, a little L2
+            p = 1 / (1 + np.exp(-Z[train] @ w))
+            H = (Z[train] * (p * (1 - p))[:, None]).T @ Z[train] + 1e-2 * np.eye(len(w))
+            w -= np.linalg.solve(H, Z[train].T @ (p - y[train]) + 1e-2 * w)
+        held[ch == h] = Z[ch == h] @ w
+    print(f"  logistic fit on all cues, held out: {caught(held, everything) / wrong:.1%}")
+    _judge_held_out(searched, y, ch, caught)
+
+
+def _judge_held_out(searched, y, ch, caught) -> None:
+    """The lenient judge's constants were chosen on all six chapters; choose them again from
+    the same kind of grid with each chapter held out, to see what that choice is worth."""
+    from zhtm.align import aligner, dp
+
+    grid = []
+    for merge, both, skip, lex, t in itertools.product((0.5, 1.0, 1.5), (-0.5, 0.18),
+                                                       (-3.0, -2.0, -1.0), (0.1, 0.15, 0.22),
+                                                       (0.5, 0.7, 1.0)):
+        params = replace(confidence.lenient(P), merge=merge, both_merged=both, skip=skip,
+                         lex_weight=lex)
+        post = []
+        for band, judge, amax, bmax, path in searched:
+            other = judge.variant(params, aligner._prior(params, DEFAULT.max_total, amax, bmax))
+            post += dp.posteriors(band, other, amax, bmax, other.insert, t, path)
+        grid.append(((merge, both, skip, lex, t), np.asarray(post)))
+    wrong = int((~y).sum())
+    held = np.empty(len(y))
+    for h in np.unique(ch):
+        best = max(grid, key=lambda g: caught(g[1], ch != h))
+        held[ch == h] = best[1][ch == h]
+        print(f"  chapter {CHAPTERS[h]} held out: judge (merge, both_merged, skip, lex_weight, T) = "
+              f"{best[0]} wins on the others")
+    shipped = dict(grid)[(confidence.LENIENT["merge"], P.both_merged, confidence.LENIENT["skip"],
+                          confidence.LENIENT["lex_weight"], confidence.TEMPERATURE)]
+    everything = np.ones(len(y), bool)
+    print(f"judge chosen among {len(grid)} settings with each chapter held out: "
+          f"{caught(held, everything) / wrong:.1%} of wrong beads in the lowest 15 % "
+          f"(the shipped judge, chosen on all six: {caught(shipped, everything) / wrong:.1%})")
 
 
 def bench_speed(data) -> None:
@@ -358,6 +529,8 @@ def main() -> None:
     ap.add_argument("--memory", action="store_true", help="run the 50,000-sentence block")
     ap.add_argument("--tune", type=int, default=0, metavar="N",
                     help="leave-one-chapter-out check of a random search over N settings")
+    ap.add_argument("--cues", action="store_true",
+                    help="held-out check of other calibration cues (slow: four judges)")
     ap.add_argument("--no-ablations", action="store_true", help="skip the configuration table")
     args = ap.parse_args()
     if not MAC.is_dir():
@@ -366,7 +539,11 @@ def main() -> None:
     warm_up()
     if not args.no_ablations:
         bench_configs(data)
-    bench_review(data)
+    results, posteriors = run_default_with_posteriors(data)
+    bench_errors(data, results)
+    bench_review(data, results, posteriors)
+    if args.cues:
+        bench_calibration_cues(data)
     bench_speed(data)
     if args.tune:
         bench_tune(data, args.tune)
