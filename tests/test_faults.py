@@ -152,7 +152,7 @@ def test_killed_import_leaves_the_store_usable(tmp_path: Path) -> None:
         before = store.stats()
     pairs = [(u.seg("zh"), u.seg("en")) for u in read_tmx(COMMITTED_TMX)]
     big = tmp_path / "big.tmx"
-    generate(big, 120_000)
+    generate(big, 40_000)  # still importing when killed; the re-import cuts clauses too
     kill_halfway([IMPORTER, str(ROOT / "src"), str(db), str(big)], marker="IMPORTING",
                  delay=2.0)
     with Store.open(db) as store:
@@ -163,6 +163,6 @@ def test_killed_import_leaves_the_store_usable(tmp_path: Path) -> None:
         assert result.matches and result.matches[0].unit.en == en
         # the store takes writes again (no stale lock), and the same file imports in full
         report = store.import_tmx([big])
-        assert report.units == before.units + 120_000
+        assert report.units == before.units + 40_000
     with Store.open(db) as store:
-        assert store.stats().units == before.units + 120_000
+        assert store.stats().units == before.units + 40_000
