@@ -16,7 +16,7 @@ import pytest
 
 from tests.paths import ROOT
 
-LAYERS = {"errors": 0, "records": 0, "atomic": 0, "paths": 0, "text": 1, "formats": 2, "align": 3,
+LAYERS = {"errors": 0, "records": 0, "atomic": 0, "paths": 0, "hosts": 0, "text": 1, "formats": 2, "align": 3,
           "terms": 4, "tm": 5, "build": 6, "cli": 7, "web": 7}
 PEERS_APART = {"cli": "web", "web": "cli"}  # the two user interfaces never import each other
 OUTSIDE = {"zhtm", "zhtm.__main__"}

@@ -13,24 +13,13 @@ from pathlib import Path
 
 import click
 
+from ..hosts import is_loopback
 from .common import db_option, friendly_errors, say, unchecked_path
 
 APP = "zhtm.web.app:create_app"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8750
 TOKEN_ENV = "ZHTM_TOKEN"
-
-
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    host = host.strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @click.command("serve")
@@ -73,7 +62,7 @@ def serve(paths: tuple[Path, ...], db: Path, host: str, port: int, token: str | 
     if token is not None and len(token) < 8:
         raise click.BadParameter("the access token must be at least 8 characters long",
                                  param_hint="--token")
-    if not _is_loopback(host) and not token:
+    if not is_loopback(host) and not token:
         raise click.UsageError(f"--host {host} lets other machines connect: give an access token "
                                f"with --token, ${TOKEN_ENV} or --new-token")
     project = folders[0] if folders else Path(".")

@@ -12,12 +12,12 @@ same application runs under any ASGI server (``uvicorn --factory zhtm.web.app:cr
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
+from ..hosts import is_loopback
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8750
@@ -27,17 +27,6 @@ ENV_FILES = "ZHTM_SERVE_FILES"
 ENV_TOKEN = "ZHTM_TOKEN"
 ENV_HOST = "ZHTM_SERVE_HOST"
 MIN_TOKEN = 8
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 and localhost; anything else may be reachable from the network."""
-    host = host.strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True, slots=True)
