@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from zhtm.text.normalize import extract_numbers, normalize, normalize_with_map, number_penalty
 

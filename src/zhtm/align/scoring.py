@@ -260,7 +260,7 @@ class BeadScorer:
     def _evidence(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         amax, bmax, nb = self.amax, self.bmax, self.nb
         lex = self.lex
-        m, n = self.band.m, self.band.n
+        m = self.band.m
         R, W = cols.shape
         out = np.zeros((R, amax, nb, W))
         # zh sentences i-1, i-2, ... each given the en span ending at every column, added up.

@@ -102,7 +102,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                 start_prior *= 0.6  # a Title Case name is kept whole
             inner = 0  # an open quote inside the span: critical “minor details”
             inner_quote = False
-            last_comma, joined = -1, False
+            joined = False
             for j in range(i, min(hi, i + max_words + 2)):
                 t = toks[j]
                 lw = lowers[j]
@@ -118,7 +118,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     break
                 if lw == ",":
                     commas += 1
-                    last_comma, joined = j, False
+                    joined = False
                     if commas > (MAX_LIST_COMMAS if text.signals.lists else 1):
                         break
                     continue
