@@ -142,6 +142,21 @@ def test_match_shows_fragments_and_the_assembled_english(db):
     assert json.loads(quiet.output)["fragments"] == []
 
 
+def test_a_fragment_whose_numbers_differ_says_so(db):
+    query = "推进京津冀协同发展，城镇新增就业2300万人。"
+    result = CliRunner().invoke(match_cmd, [query, "--db", str(db), "--min", "95"])
+    assert result.exit_code == 0, result.output
+    fragments = result.output.split("fragments:")[1].split("assembled:")[0]
+    second = fragments.split(" 2 城镇新增就业2300万人")[1]
+    assert "! numbers differ: query 2300万; match 2315万" in second
+    assert "numbers differ" not in fragments.split(" 2 ")[0]   # the first clause's are equal
+    data = json.loads(CliRunner().invoke(match_cmd, [query, "--db", str(db), "--json"]).output)
+    first, second = (f["matches"][0] for f in data["fragments"])
+    assert first["penalties"] == {}
+    assert second["penalties"] == {"numbers_only_in_query": ["2300万"],
+                                   "numbers_only_in_match": ["2315万"]}
+
+
 def test_pretranslate_fragments_json(db, tmp_path):
     doc = tmp_path / "new.txt"
     doc.write_text("推进京津冀协同发展，全年地区生产总值增长5.2%。\n", encoding="utf-8")

@@ -92,6 +92,9 @@ def print_fragments(fragments, color: bool) -> None:
             forms = _renderings(m.renderings, m.en)
             if forms:
                 click.echo(f"            {forms}")
+            if m.penalty:
+                click.echo("            " + (click.style("! ", fg="yellow") if color else "! ")
+                           + m.penalty.describe())
     click.echo("  assembled:")
     for clause, best in assembled(fragments):
         en = best.en if best and best.en else "—"

@@ -41,24 +41,38 @@ class Clause:
     text: str
 
 
+# Han characters, ASCII letters and digits, full-width digits and letters: what a clause
+# must hold `MIN_CHARS` of.
+_CONTENT = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0003ffff"
+                      "0-9A-Za-z\uff10-\uff19\uff21-\uff5a]")
+
+
 def _is_content(ch: str) -> bool:
-    return ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
-            or "\U00020000" <= ch <= "\U0003ffff" or ch.isascii() and ch.isalnum()
-            or "０" <= ch <= "９" or "Ａ" <= ch <= "ｚ")
+    return _CONTENT.match(ch) is not None
 
 
-def _protected(text: str) -> list[bool]:
-    """For each character: is it inside a matched pair of quotes or brackets?"""
-    inside = [False] * len(text)
+_MARKS = re.compile("[" + re.escape("".join(sorted(_CUT_AFTER))) + "]")
+_BRACKETS = re.compile("[" + re.escape('"' + "".join(_PAIRS) + "".join(_CLOSERS)) + "]")
+
+
+def _protected(text: str) -> bytearray | None:
+    """For each character: is it inside a matched pair of quotes or brackets? (None when
+    the text has no quote or bracket at all: most sentences)."""
+    marks = _BRACKETS.finditer(text)
+    first = next(marks, None)
+    if first is None:
+        return None
+    inside = bytearray(len(text))
     stack: list[tuple[str, int]] = []
     ascii_quote: int | None = None
-    for i, ch in enumerate(text):
+    for found in (first, *marks):
+        i = found.start()
+        ch = text[i]
         if ch == '"':
             if ascii_quote is None:
                 ascii_quote = i
             else:
-                for k in range(ascii_quote + 1, i):
-                    inside[k] = True
+                inside[ascii_quote + 1:i] = b"\x01" * (i - ascii_quote - 1)
                 ascii_quote = None
         elif ch in _PAIRS and not (ch == "‘" and stack and stack[-1][0] == "‘"):
             stack.append((ch, i))
@@ -66,20 +80,24 @@ def _protected(text: str) -> list[bool]:
             # close the nearest matching opener; openers above it were never closed
             for depth in range(len(stack) - 1, -1, -1):
                 if stack[depth][0] == _CLOSERS[ch]:
-                    for k in range(stack[depth][1] + 1, i):
-                        inside[k] = True
+                    start = stack[depth][1]
+                    inside[start + 1:i] = b"\x01" * (i - start - 1)
                     del stack[depth:]
                     break
     return inside
 
 
 def _cut_points(text: str) -> list[int]:
-    """Positions after which the text is cut."""
-    inside = _protected(text)
+    """Positions after which the text is cut (only the marks are looked at: a regular
+    expression finds them)."""
+    inside = None
     n = len(text)
     cuts = []
-    for i, ch in enumerate(text):
-        if ch not in _CUT_AFTER or inside[i]:
+    for found in _MARKS.finditer(text):
+        i = found.start()
+        if inside is None:
+            inside = _protected(text) or False
+        if inside and inside[i]:
             continue
         if i + 1 < n and text[i + 1] in _CUT_AFTER:
             continue  # a run of marks (！？) is cut after its last one
@@ -87,7 +105,7 @@ def _cut_points(text: str) -> list[int]:
         after = text[i + 1] if i + 1 < n else ""
         if before.isdigit() and after.isdigit():
             continue  # 1,000 / 3:2 / 1，000
-        if ch in _HALF_WIDTH and before.isascii() and before.isalnum() and \
+        if text[i] in _HALF_WIDTH and before.isascii() and before.isalnum() and \
                 after.isascii() and (after.isalnum() or after == " "):
             continue  # English inside the Chinese ("G20, BRICS")
         cuts.append(i + 1)
@@ -107,7 +125,7 @@ def cut_clauses(text: str, min_chars: int = MIN_CHARS) -> list[Clause]:
         bounds.append(len(text))
     pieces = []
     for a, b in zip(bounds, bounds[1:]):
-        size = sum(1 for ch in text[a:b] if _is_content(ch))
+        size = len(_CONTENT.findall(text, a, b))
         if size:
             pieces.append([a, b, size])
         elif pieces:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..text.clauses import Clause, cut_clauses
-from ..text.normalize import normalize
+from ..text.normalize import NumberPenalty, normalize, number_penalty
 from .diff import Span, diff_spans
 from .fuzzy import FuzzyIndex
 from .ranking import Rendering, newest_first, unit_series
@@ -28,7 +28,8 @@ _RANK_AT_MOST = 50
 
 @dataclass(frozen=True, slots=True)
 class FragmentMatch:
-    """A clause unit matching one clause of the query."""
+    """A clause unit matching one clause of the query (numbers that differ flagged apart
+    from the score, as for sentence matches)."""
 
     clause: StoredClause
     hit: Hit
@@ -36,6 +37,7 @@ class FragmentMatch:
     parent: StoredUnit | None       # the TU it was cut from (most used occurrence)
     place: ClauseParent | None      # where in that TU
     renderings: tuple[Rendering, ...] = ()
+    penalty: NumberPenalty = NumberPenalty((), ())  # numbers of the query clause vs this one
 
     @property
     def percent(self) -> int:
@@ -125,7 +127,8 @@ def _matches(store: Store, text: str, hits: list[Hit], k: int, series: str | Non
         forms = by_source.get(normalize(c.zh), {})
         renders = tuple(sorted((Rendering(en, n[0]) for en, n in forms.items()),
                                key=lambda r: (-r.count, r.en)))
-        out.append(FragmentMatch(c, h, diff_spans(text, c.zh), parent, place, renders))
+        out.append(FragmentMatch(c, h, diff_spans(text, c.zh), parent, place, renders,
+                                 number_penalty(text, c.zh)))
     return tuple(out)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..text.normalize import NumberPenalty
 from .diff import Span
 from .fragments import FragmentMatch, assembled
 from .matching import MatchResult
@@ -21,15 +22,14 @@ def match_json(result: MatchResult) -> dict[str, Any]:
            {"kind": "sentence", "id": int, "score": int (percent), "similarity": float,
             "distance": int, "zh": str, "en": str, "count": int, "date": str | null,
             "origins": [ORIGIN], "diff": [DIFF], "renderings": [RENDERING],
-            "penalties": {"numbers_only_in_query": [...], "numbers_only_in_match": [...]}
-                         | {}}],
+            "penalties": PENALTIES}],
          "fragments": [                     # one per clause of the query, in order
            {"clause": str, "start": int, "end": int,      # characters of the query
             "matches": [                    # best first
               {"kind": "clause", "id": int, "score": int, "similarity": float,
                "distance": int, "zh": str, "en": str ("" = no English found for it),
                "confidence": float, "count": int, "diff": [DIFF],
-               "renderings": [RENDERING],
+               "renderings": [RENDERING], "penalties": PENALTIES,
                "parent": {"id": int, "zh": str, "en": str, "count": int,
                           "date": str | null, "spans": [[start, end], ...],  # in parent en
                           "origins": [ORIGIN]} | null}]}],
@@ -42,7 +42,9 @@ def match_json(result: MatchResult) -> dict[str, Any]:
     "replace" | "delete" | "insert", "tm": the TM's text, "query": the query's text,
     "text": the TM's text (as before)}: ``replace`` is ``[tm→query]``, ``delete`` TM text
     the query lacks, ``insert`` query text the TM lacks; RENDERING = {"en", "count",
-    "date"}: every English the TM holds for that source, most used first.
+    "date"}: every English the TM holds for that source, most used first; PENALTIES =
+    {"numbers_only_in_query": [...], "numbers_only_in_match": [...]} where numbers differ
+    by value between the query (or its clause) and the match, else {}.
     """
     return {
         "query": result.query,
@@ -52,9 +54,7 @@ def match_json(result: MatchResult) -> dict[str, Any]:
             "zh": m.unit.zh, "en": m.unit.en, "count": m.unit.count, "date": m.unit.date,
             "origins": [origin_json(o) for o in m.unit.origins],
             "diff": diff_json(m.diff), "renderings": renderings_json(m.renderings),
-            "penalties": ({"numbers_only_in_query": list(m.penalty.only_in_query),
-                           "numbers_only_in_match": list(m.penalty.only_in_match)}
-                          if m.penalty else {}),
+            "penalties": penalties_json(m.penalty),
         } for m in result.matches],
         "fragments": [{
             "clause": f.clause.text, "start": f.clause.start, "end": f.clause.end,
@@ -78,6 +78,11 @@ def diff_json(spans: Sequence[Span]) -> list[dict[str, str]]:
     return [{"kind": s.kind, "tm": s.tm, "query": s.query, "text": s.tm} for s in spans]
 
 
+def penalties_json(penalty: NumberPenalty) -> dict[str, list[str]]:
+    return ({"numbers_only_in_query": list(penalty.only_in_query),
+             "numbers_only_in_match": list(penalty.only_in_match)} if penalty else {})
+
+
 def renderings_json(renderings: Sequence[Rendering]) -> list[dict[str, Any]]:
     return [{"en": r.en, "count": r.count, "date": r.date} for r in renderings]
 
@@ -93,7 +98,8 @@ def fragment_json(m: FragmentMatch) -> dict[str, Any]:
             "similarity": round(m.hit.similarity, 6), "distance": m.hit.distance,
             "zh": m.clause.zh, "en": m.clause.en, "confidence": m.clause.confidence,
             "count": m.clause.count, "diff": diff_json(m.diff),
-            "renderings": renderings_json(m.renderings), "parent": parent}
+            "renderings": renderings_json(m.renderings), "penalties": penalties_json(m.penalty),
+            "parent": parent}
 
 
 def concordance_json(text: str, total: int, units: Sequence[StoredUnit]) -> dict[str, Any]:

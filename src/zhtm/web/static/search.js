@@ -58,17 +58,23 @@
     return o.line ? `${name}:${o.line}` : name;
   }
 
+  function numbersDiffer(p, what) {
+    // Numbers that differ by value between the query (or its clause) and the match.
+    const out = [];
+    if (p && p.numbers_only_in_query && p.numbers_only_in_query.length) {
+      out.push(`numbers only in your ${what}: ${p.numbers_only_in_query.join(", ")}`);
+    }
+    if (p && p.numbers_only_in_match && p.numbers_only_in_match.length) {
+      out.push(`numbers only in the TM: ${p.numbers_only_in_match.join(", ")}`);
+    }
+    return out;
+  }
+
   function showMatches(data) {
     info.className = "muted";
     info.textContent = data.matches.length ? `${data.matches.length} match(es)` : "no match at or above the lowest score";
     const cards = data.matches.map((m) => {
-      const penalties = [];
-      if (m.penalties.numbers_only_in_query && m.penalties.numbers_only_in_query.length) {
-        penalties.push(`numbers only in your sentence: ${m.penalties.numbers_only_in_query.join(", ")}`);
-      }
-      if (m.penalties.numbers_only_in_match && m.penalties.numbers_only_in_match.length) {
-        penalties.push(`numbers only in the TM: ${m.penalties.numbers_only_in_match.join(", ")}`);
-      }
+      const penalties = numbersDiffer(m.penalties, "sentence");
       const origins = m.origins.slice(0, 3).map(origin).join(", ") + (m.origins.length > 3 ? ` (+${m.origins.length - 3})` : "");
       return el("article", { class: "match" },
         el("div", { class: `pct ${m.score >= 95 ? "p-high" : m.score >= 75 ? "p-mid" : "p-low"}` }, `${m.score}%`),
@@ -101,7 +107,9 @@
           el("span", { class: `pct ${m.score >= 95 ? "p-high" : m.score >= 75 ? "p-mid" : "p-low"}` }, `${m.score}%`), " ",
           el("span", { class: "src", lang: "zh-CN" }, ...diff(m.diff)), " → ",
           el("span", { class: "tgt", lang: "en" }, m.en || "(no English found for it)"),
-          m.parent ? el("div", { class: "muted small", lang: "zh-CN" }, `in #${m.parent.id}: ${m.parent.zh}`) : null)))));
+          m.parent ? el("div", { class: "muted small", lang: "zh-CN" }, `in #${m.parent.id}: ${m.parent.zh}`) : null,
+          numbersDiffer(m.penalties, "clause").length
+            ? el("div", { class: "penalty" }, `! ${numbersDiffer(m.penalties, "clause").join("; ")}`) : null)))));
     const assembled = (data.assembled || []).map((a) => a.en || `[${a.clause}]`).join(" ");
     return el("section", { class: "fragments" }, el("h2", {}, "Fragments"), el("ol", {}, ...items),
       assembled ? el("p", { class: "assembled" }, el("strong", {}, "Assembled: "), assembled) : null);
