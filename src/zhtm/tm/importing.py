@@ -163,7 +163,7 @@ def import_tmx(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path]
     it was reviewed from). In the same transaction their occurrences go first; units that
     no source holds afterwards leave the store and the index (with their clause units'
     occurrences), the others stay as they are."""
-    with WriteTxn(path, conn):
+    with WriteTxn(path, conn, bulk=True):
         marks = start(conn)
         affected = forget_sources(conn, list(replacing))
         imported = import_files(conn, path, files, on_warning, progress)
@@ -260,7 +260,7 @@ def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, s
         def __init__(self, zh: str, en: str) -> None:
             self.zh, self.en, self.line, self.tuid = zh, en, None, None
 
-    with WriteTxn(path, conn):
+    with WriteTxn(path, conn, bulk=True):
         marks = start(conn)
         source_id = conn.execute(
             "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
