@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -56,6 +57,11 @@ class TopK:
     With `ties`, every hit as good as the k-th is kept too (the list may grow past k), so
     that a caller can choose among equal scores by something the index does not know (how
     often a pair occurred, its date) instead of by store id, i.e. by import order.
+
+    Hits are kept sorted by ``(-similarity, unit id)`` with a binary search (a TM with
+    hundreds of copies of one source ties hundreds of hits): the similarity as a float is
+    exact here, since two different ratios ``a/b``, ``c/d`` with ``b, d < 2**26`` differ by
+    far more than a double's rounding and equal ones divide to the same double.
     """
 
     def __init__(self, k: int, min_percent: int, *, ties: bool = False) -> None:
@@ -65,6 +71,7 @@ class TopK:
         self.min_percent = min_percent
         self.ties = ties
         self.hits: list[Hit] = []
+        self._keys: list[tuple[float, int]] = []
 
     def bar(self) -> tuple[int, int]:
         """The similarity ``num / den`` a new hit must reach (ties may still enter)."""
@@ -79,26 +86,24 @@ class TopK:
     def offer(self, hit: Hit) -> bool:
         if hit.length and (hit.length - hit.distance) * 100 < self.min_percent * hit.length:
             return False
-        hits, k = self.hits, self.k
-        if len(hits) >= k and not hit.beats(hits[k - 1]):
-            if not (self.ties and _same_score(hit, hits[k - 1])):
+        if hit.length >= 1 << 26:  # pragma: no cover - beyond the exact float keys
+            raise ValueError("entry too long to rank")
+        hits, keys, k = self.hits, self._keys, self.k
+        key = (-(hit.length - hit.distance) / hit.length if hit.length else -1.0, hit.unit_id)
+        if len(hits) >= k and key > keys[k - 1]:
+            if not (self.ties and key[0] == keys[k - 1][0]):
                 return False
-        pos = len(hits)
-        while pos and hit.beats(hits[pos - 1]):
-            pos -= 1
+        pos = bisect_left(keys, key)
         hits.insert(pos, hit)
+        keys.insert(pos, key)
         if len(hits) > k:
             if not self.ties:
-                del hits[k:]
+                del hits[k:], keys[k:]
             else:
-                kth = hits[k - 1]
-                while not _same_score(hits[-1], kth):
-                    hits.pop()
+                kth = keys[k - 1][0]
+                cut = bisect_right(keys, (kth, float("inf")))
+                del hits[cut:], keys[cut:]
         return True
-
-
-def _same_score(a: Hit, b: Hit) -> bool:
-    return (a.length - a.distance) * b.length == (b.length - b.distance) * a.length
 
 
 def max_distance(lengths: np.ndarray, num: int, den: int) -> np.ndarray:
