@@ -76,5 +76,14 @@ def _verify_batch(index: FuzzyIndex, query: str, chosen: np.ndarray, length: np.
                for a, b in zip(offsets[chosen].tolist(), offsets[chosen + 1].tolist())]
     got = process.cdist([query], strings, scorer=Levenshtein.distance,
                         score_cutoff=int(dmax.max()), dtype=np.int32, workers=1)[0]
-    for i in np.flatnonzero(got <= dmax).tolist():
-        top.offer(Hit(int(index.ids[chosen[i]]), int(got[i]), int(length[i])))
+    within = np.flatnonzero(got <= dmax)
+    if not len(within):
+        return
+    # Offered best first (similarity, then id), so the first one refused refuses the rest:
+    # with many ties most of a round would otherwise be offered one by one in vain.
+    d = got[within].astype(np.int64)
+    L = length[within]
+    ids = index.ids[chosen[within]]
+    for i in np.lexsort((ids, (d - L) / L)).tolist():
+        if not top.offer(Hit(int(ids[i]), int(d[i]), int(L[i]))):
+            break
