@@ -23,16 +23,23 @@ def verify(index: FuzzyIndex, query: str, cand: np.ndarray, lb: np.ndarray, top:
     length = np.maximum(index.lens[cand].astype(np.int64), m)
     lb = lb.astype(np.int64)
     text, offsets, ids = index.text, index.boffsets, index.ids
+    size = tuning.ROUND
+    before = None
     while len(cand):
         num, den = top.bar()
+        if (num, den) == before:
+            # the last round did not raise the bar (too few hits yet, or ties): the next
+            # one is larger, so fewer rounds pay their fixed cost
+            size *= 2
+        before = (num, den)
         ok = lb <= max_distance(length, num, den)
         if not ok.all():
             cand, lb, length = cand[ok], lb[ok], length[ok]
             if not len(cand):
                 return
         ub = (length - lb) / length
-        if len(cand) > tuning.ROUND:
-            pick = np.argpartition(-ub, tuning.ROUND - 1)[:tuning.ROUND]
+        if len(cand) > size:
+            pick = np.argpartition(-ub, size - 1)[:size]
             pick = pick[np.lexsort((cand[pick], -ub[pick]))]
         else:
             pick = np.lexsort((cand, -ub))
