@@ -164,7 +164,7 @@ def serve(db: str, queries_file: str, brute_sample: int, clause_sample: int) -> 
     from rapidfuzz.distance import Levenshtein
 
     from zhtm.text.normalize import normalize
-    from zhtm.tm.fragments import clause_hits, query_clauses
+    from zhtm.tm.fragments import all_clause_hits, query_clauses
     from zhtm.tm.matching import Matcher
     from zhtm.tm.store import Store
 
@@ -192,7 +192,7 @@ def serve(db: str, queries_file: str, brute_sample: int, clause_sample: int) -> 
         for qi, (_, q) in enumerate(queries):
             c0, t0 = time.process_time(), time.perf_counter()
             matcher.hits(q, 5, t, ties=True)
-            found = [clause_hits(matcher.clause_segments, c, 3, t) for c in clauses_of[qi]]
+            found = all_clause_hits(matcher.clause_segments, clauses_of[qi], 3, t)
             both[t].append(time.perf_counter() - t0)
             cpu[t].append(time.process_time() - c0)
             clause_results[t].append([[Fraction(h.length - h.distance, h.length) for h in hs]

@@ -17,6 +17,7 @@ from ..text.clauses import Clause, cut_clauses
 from ..text.normalize import NumberPenalty, normalize, number_penalty
 from .diff import Span, diff_spans
 from .fuzzy import FuzzyIndex
+from .query import bigram_codes
 from .ranking import Rendering, newest_first, unit_series
 from .scoring import Hit, TopK
 from .store import ClauseParent, Store, StoredClause, StoredUnit
@@ -69,11 +70,23 @@ def query_clauses(query: str) -> list[Clause]:
 def clause_hits(segments: Sequence[FuzzyIndex], clause: str, k: int, min_percent: int
                 ) -> list[Hit]:
     """Exact top-k clause units for one clause, with every one as good as the k-th."""
-    norm = normalize(clause)
-    top = TopK(k, min_percent, ties=True)
-    for segment in segments:
-        segment.search(norm, top)
-    return top.hits
+    return all_clause_hits(segments, [clause], k, min_percent)[0]
+
+
+def all_clause_hits(segments: Sequence[FuzzyIndex], clauses: Sequence[str], k: int,
+                    min_percent: int) -> list[list[Hit]]:
+    """`clause_hits` for each of a query's clauses: their bigrams are looked up in each
+    segment once for them all (a clause's bigrams are a few of the sentence's)."""
+    norms = [normalize(c) for c in clauses]
+    codes = sorted({code for norm in norms for code in bigram_codes(norm)})
+    slices = [segment.bigram_slices(codes) for segment in segments]
+    out = []
+    for norm in norms:
+        top = TopK(k, min_percent, ties=True)
+        for segment, known in zip(segments, slices):
+            segment.search(norm, top, known)
+        out.append(top.hits)
+    return out
 
 
 def _clause_key(hit: Hit, clause: StoredClause, parent: StoredUnit | None,
@@ -88,11 +101,11 @@ def _clause_key(hit: Hit, clause: StoredClause, parent: StoredUnit | None,
 def find_fragments(store: Store, segments: Sequence[FuzzyIndex], query: str, *, k: int = 3,
                    min_percent: int = 75, series: str | None = None) -> tuple[Fragment, ...]:
     """For each clause of `query`, its best `k` clause units at or above `min_percent`."""
-    out = []
-    for clause in query_clauses(query):
-        hits = clause_hits(segments, clause.text, k, min_percent) if segments else []
-        out.append(Fragment(clause, _matches(store, clause.text, hits, k, series)))
-    return tuple(out)
+    clauses = query_clauses(query)
+    found = all_clause_hits(segments, [c.text for c in clauses], k, min_percent) \
+        if segments else [[] for _ in clauses]
+    return tuple(Fragment(clause, _matches(store, clause.text, hits, k, series))
+                 for clause, hits in zip(clauses, found))
 
 
 def _matches(store: Store, text: str, hits: list[Hit], k: int, series: str | None

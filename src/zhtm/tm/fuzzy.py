@@ -247,8 +247,23 @@ class FuzzyIndex:
                 return []
         return [int(i) for i in cand if needle in self.entry_text(int(i))]
 
-    def search(self, query: str, top: TopK) -> None:
-        """Offer `top` every entry of this segment that can enter it (query normalised)."""
+    def bigram_slices(self, codes: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """For the bigram codes (`query.bigram_codes`) this segment holds: their postings
+        [start, end) in ``bg_post`` (one binary search for them all)."""
+        keys = self.bg_keys
+        if not len(codes) or not len(keys):
+            return {}
+        wanted = np.array(codes, dtype=np.uint64)
+        j = np.minimum(keys.searchsorted(wanted), len(keys) - 1)
+        found = np.flatnonzero(keys[j] == wanted)
+        j = j[found]
+        return dict(zip(wanted[found].tolist(),
+                        zip(self.bg_ptr[j].tolist(), self.bg_ptr[j + 1].tolist())))
+
+    def search(self, query: str, top: TopK,
+               slices: dict[int, tuple[int, int]] | None = None) -> None:
+        """Offer `top` every entry of this segment that can enter it (query normalised;
+        `slices`: its bigrams' postings when already looked up, see `Query`)."""
         m = len(query)
         if m == 0 or len(self) == 0:
             return
@@ -256,7 +271,7 @@ class FuzzyIndex:
         lo, hi = self._window(m, num, den)
         if lo >= hi:
             return
-        q = Query(self, query)
+        q = Query(self, query, slices)
         # 1. Candidates by the bigram bound, when it can prune and its postings are short.
         found = bigram_candidates(self, q, lo, hi, num, den)
         done = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -13,14 +14,25 @@ if TYPE_CHECKING:
     from .fuzzy import FuzzyIndex
 
 
-class Query:
-    """A query's characters and bigrams, looked up in one segment when first needed."""
+def bigram_codes(text: str) -> list[int]:
+    """The text's bigrams as integers (two code points, 21 bits each), in order."""
+    return [(ord(a) << 21) | ord(b) for a, b in zip(text, text[1:])]
 
-    def __init__(self, index: FuzzyIndex, text: str) -> None:
+
+class Query:
+    """A query's characters and bigrams, looked up in one segment when first needed.
+
+    `slices`, when given, holds the postings [start, end) of (at least) the query's
+    bigrams the segment has (`FuzzyIndex.bigram_slices`): the clauses of one sentence
+    share one lookup."""
+
+    def __init__(self, index: FuzzyIndex, text: str,
+                 slices: dict[int, tuple[int, int]] | None = None) -> None:
         self.index = index
         self.text = text
         self.m = len(text)
         self.cp = codepoints(text)
+        self.slices = slices
 
     @cached_property
     def chars(self) -> tuple[np.ndarray, np.ndarray]:
@@ -38,15 +50,13 @@ class Query:
     @cached_property
     def rarest_bigrams(self) -> list[tuple[int, int, int]]:
         """For the distinct query bigrams the segment holds: (postings start, end, count in
-        the query), shortest postings first."""
-        cp, keys = self.cp, self.index.bg_keys
-        if self.m < 2 or not len(keys):
+        the query), shortest postings first (counted in Python: a query has a few dozen)."""
+        if self.m < 2:
             return []
-        qb, counts = np.unique((cp[:-1].astype(np.uint64) << np.uint64(21)) | cp[1:],
-                               return_counts=True)
-        j = np.minimum(np.searchsorted(keys, qb), len(keys) - 1)
-        found = keys[j] == qb
-        j, counts = j[found], counts[found]
-        a, b = self.index.bg_ptr[j], self.index.bg_ptr[j + 1]
-        order = np.argsort(b - a, kind="stable")
-        return list(zip(a[order].tolist(), b[order].tolist(), counts[order].tolist()))
+        counts = Counter(bigram_codes(self.text))
+        slices = self.slices
+        if slices is None:
+            slices = self.index.bigram_slices(list(counts))
+        found = [(*slices[code], n) for code, n in counts.items() if code in slices]
+        found.sort(key=lambda item: item[1] - item[0])
+        return found
