@@ -304,7 +304,8 @@ def build(n: int, n_queries: int, workdir: str, english: str = "real", clauses: 
             "build_s": report.index_seconds, "units_s": report.unit_seconds,
             "clauses_s": report.clause_seconds, "units": report.units,
             "clauses": report.clauses,
-            "import_peak_mb": rss_mb()[1]}  # this process also holds the generated TM
+            "import_peak_mb": rss_mb()[1],  # this process also holds the generated TM
+            "import_loadavg": os.getloadavg()}
 
 
 def _child(*args: str) -> dict:
@@ -316,9 +317,20 @@ def _child(*args: str) -> dict:
 
 
 def bench_size(n: int, n_queries: int, brute_sample: int, clause_sample: int,
-               workdir: Path, english: str = "real", clauses: bool = True) -> dict:
-    built = _child("--build", str(n), str(n_queries), str(workdir), english,
-                   "clauses" if clauses else "no-clauses")
+               workdir: Path, english: str = "real", clauses: bool = True,
+               reuse: Path | None = None) -> dict:
+    saved = reuse / f"build-{n}.json" if reuse else None
+    if saved and saved.exists() and (reuse / f"tm-{n}.db").exists():
+        workdir = reuse  # a store built by an earlier run (--keep): its import figures
+        built = json.loads(saved.read_text(encoding="utf-8"))
+    else:
+        built = _child("--build", str(n), str(n_queries), str(workdir), english,
+                       "clauses" if clauses else "no-clauses")
+        if saved:
+            for name in (f"tm-{n}.db", f"queries-{n}.json"):
+                (workdir / name).replace(reuse / name)
+            saved.write_text(json.dumps(built), encoding="utf-8")
+            workdir = reuse
     result = _child("--serve", str(workdir / f"tm-{n}.db"), str(workdir / f"queries-{n}.json"),
                     str(brute_sample), str(clause_sample))
     result.update(n=n, **built)
@@ -389,6 +401,9 @@ def main() -> None:
                              "TM), 'EN <i>' (fake), or 'EN <i>' with clause units cut but no "
                              "English sought (none: the store and index at scale)")
     parser.add_argument("--no-clauses", action="store_true", help="import without clause units")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="keep each size's store, queries and import figures in DIR, and "
+                             "answer from those already there instead of importing again")
     parser.add_argument("--build", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
@@ -407,7 +422,7 @@ def main() -> None:
         for i, n in enumerate(sizes):
             row = bench_size(n, args.queries, brute[min(i, len(brute) - 1)],
                              clause_exact[min(i, len(clause_exact) - 1)], Path(tmp),
-                             args.english, not args.no_clauses)
+                             args.english, not args.no_clauses, args.keep)
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
         print(f"load average at the end: {os.getloadavg()}")
@@ -431,8 +446,8 @@ def main() -> None:
         print("| entries | clause units | import wall / CPU s | units s | clauses s | index "
               "build s | RSS answering MB | " + " | ".join(
                   f"t=0.{t // 10} both median/p95 ms (CPU)" for t in THRESHOLDS)
-              + " | clause exact (queries) |")
-        print("|" + "---|" * (7 + len(THRESHOLDS) + 1))
+              + " | clause exact (queries) | load avg 1 min import / answering |")
+        print("|" + "---|" * (7 + len(THRESHOLDS) + 2))
         for r in rows:
             b = r["both"]
             print(f"| {r['n']:,} | {r['clause_entries']:,} | {r['import_s']:.1f} / "
@@ -441,7 +456,8 @@ def main() -> None:
                   + " | ".join(f"{b[str(t)]['median']:.2f} / {b[str(t)]['p95']:.2f} "
                                f"({b[str(t)]['cpu_median']:.2f} / {b[str(t)]['cpu_p95']:.2f})"
                                for t in THRESHOLDS)
-                  + f" | {100 * r['clause_exact']:.0f}% ({r['clause_compared']}) |")
+                  + f" | {100 * r['clause_exact']:.0f}% ({r['clause_compared']}) | "
+                  + f"{r.get('import_loadavg', [float('nan')])[0]:.1f} / {r['loadavg'][0]:.1f} |")
         for r in rows:
             print(f"{r['n']:,}: median ms at t=0.7 by query kind: "
                   + ", ".join(f"{k} {v:.2f}" for k, v in r["by_kind"].items()))
