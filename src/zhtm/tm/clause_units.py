@@ -76,11 +76,15 @@ def _store_batch(conn: sqlite3.Connection, units: list[tuple[int, str, str, int]
     stats = ClauseStats(units=len(units))
     pairs: dict[int, list] = {}      # key -> [zh, en, count to add, best confidence]
     parents: list[tuple] = []        # (key, unit id, start, end, spans, confidence)
+    keys: dict[tuple[str, str], int] = {}  # each distinct pair hashed once a batch
     for unit_id, zh, en, occurrences in units:
         found, failed = english_of(zh, en)
         stats.failures += failed
         for item in found:
-            key = clause_key(item.clause.text, item.en)
+            pair = (item.clause.text, item.en)
+            key = keys.get(pair)
+            if key is None:
+                key = keys[pair] = clause_key(*pair)
             entry = pairs.get(key)
             if entry is None:
                 pairs[key] = [item.clause.text, item.en, occurrences, item.confidence]
