@@ -147,8 +147,8 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     long_name = j
                 if not closing:
                     words += 1
-                    if not caps[j] and not in_paren:
-                        all_cap = False
+                    if not caps[j] and not in_paren and not lw[0].isdigit():
+                        all_cap = False  # (a number belongs to a name: "of the 20th CPC …")
                 if t.stem:
                     content += 1
                     if explained[j]:
@@ -183,15 +183,16 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                 key_at.setdefault(unit, {}).setdefault(key, []).append((i, j))
                 cut_after = j + 1 < len(toks) and caps[j + 1] == 2 or \
                     names and _name_goes_on(caps, lowers, parens, j, 1)
-                lex_prec, length = prec, _length_prior(words, n_chars)
+                lex_prec, length, foreign_here = prec, _length_prior(words, n_chars), foreign
                 if names and long_name and all_cap and caps[i] and start_prior == 1.0 and not cut_after:
                     # a whole name: Chinese names it in short ("城市总体规划"), so its other
-                    # words are the name's, not evidence against it, and its length is its own
+                    # words ("CPC Central Committee") are the name's, not evidence against it
+                    # nor a neighbour's translation, and its length is its own
                     lex_prec = (matched + NAME_WORD_CREDIT * (content - matched)) / content
-                    length = 1.0
+                    length, foreign_here = 1.0, 0
                 lex = cov * (0.35 + 0.65 * lex_prec)
                 prior = start_prior * length * (0.8 if commas else 1.0)
-                prior *= FOREIGN_FACTOR ** foreign  # "east-west collaboration and paired-up assistance"
+                prior *= FOREIGN_FACTOR ** foreign_here  # "east-west collaboration and paired-up assistance"
                 if quote_prior:
                     got = quote_prior.get((i, j))
                     if got is None and inner_quote:  # the quote and the words around it
