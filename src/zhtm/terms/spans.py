@@ -239,7 +239,8 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
     if text.signals.longer_renderings:
         for unit, infos in span_info.items():
             for key, places in key_at[unit].items():
-                if all(_subsumed(infos, text.lowers[unit], text.caps[unit], i, j) for i, j in places):
+                if all(_subsumed(infos, text.lowers[unit], text.caps[unit], i, j, text.signals.binomials)
+                       for i, j in places):
                     subsumed[key] += 1
     out = {}
     for key, (unit, span, lex, prior, prec, cov, _) in where.items():
@@ -347,7 +348,7 @@ def _adjective(word: str) -> bool:
 
 
 def _subsumed(infos: dict[tuple[int, int], tuple[float, int]], lowers: list[str],
-              caps: list[int], i: int, j: int) -> bool:
+              caps: list[int], i: int, j: int, binomials: bool = True) -> bool:
     """Span [i, j] lies inside a span that covers more of the term with no more unexplained
     words: a name continued by capitalised words ("East Sixth Ring Road …", "Xiong’an New
     Area"), or a coordinated member on the right ("lawful rights and interests")."""
@@ -361,10 +362,12 @@ def _subsumed(infos: dict[tuple[int, int], tuple[float, int]], lowers: list[str]
         if caps[b] != 2:
             break
         longer.append((i, b))
+    coordinated = []
     if j + 2 < len(lowers) and lowers[j + 1] in ("and", "or"):
-        longer += [(i, b) for b in range(j + 2, j + 5)]
-    for a, b in longer:
+        coordinated = [(i, b) for b in range(j + 2, j + 5)]
+    for a, b in longer + coordinated:
         got = infos.get((a, b))
-        if got is not None and got[1] == unexplained and got[0] > cov + 0.01:
-            return True
+        if got is not None and got[1] == unexplained and (
+                got[0] > cov + 0.01 or binomials and (a, b) in coordinated and got[0] >= cov - 0.01):
+            return True  # (a member the term explains as well: "rights and interests" for 权益)
     return False

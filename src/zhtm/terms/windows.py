@@ -35,6 +35,10 @@ class EnSignals:
     longer_renderings: bool = True  # an occurrence inside a longer rendering (a name continued,
     # a coordinated member) counts for that one ("East Sixth Ring Road High Line Park")
     correlatives: bool = True  # "both … and" is kept whole ("both development and security")
+    binomials: bool = True  # a pair of members the term both explains is one rendering
+    # ("lawful rights and interests" for 合法权益, not "lawful rights")
+    nested_linking: bool = True  # competitive linking gives a span two strings see to the
+    # longer when one holds the other (每月一题, not 每月一)
     names: bool = True  # a name is kept whole over "of", "for" and a parenthesis of names or
     # years: "Master Plan of Development for Beijing (2016-2035)", "China (Beijing) Pilot …"
 
