@@ -131,9 +131,10 @@ def test_hostile_or_truncated_keep(tmp_path, small, content, fragment):
     keep = tmp_path / "keep.tbx"
     keep.write_text(content, encoding="utf-8")
     out = tmp_path / "o.tbx"
-    out.write_bytes(b"previous")
+    assert run(small, "-o", out).exit_code == 0  # an earlier glossary
+    previous = out.read_bytes()
     assert_clean_error(run(small, "-o", out, "--keep", keep), fragment, "keep.tbx")
-    assert out.read_bytes() == b"previous"  # nothing half-written
+    assert out.read_bytes() == previous  # nothing half-written
 
 
 def test_unknown_format(tmp_path, small):
