@@ -91,6 +91,28 @@ def test_topk_with_ties_keeps_every_hit_as_good_as_the_kth():
     assert [(h.unit_id, h.percent) for h in top.hits] == [(2, 100), (9, 100)]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 12)), max_size=60),
+       st.integers(1, 4), st.booleans(), st.sampled_from([0, 50, 70, 90]))
+def test_topk_equals_sorting_every_hit_by_exact_score_then_id(pairs, k, ties, minimum):
+    """TopK's binary search on float keys gives what sorting by exact rationals gives,
+    whatever the order hits arrive in (many equal ratios such as 2/4 and 3/6 included)."""
+    from fractions import Fraction
+
+    hits = [Hit(i, min(d, n), n) for i, (d, n) in enumerate(pairs)]
+    top = TopK(k, minimum, ties=ties)
+    for hit in reversed(hits):
+        top.offer(hit)
+    ranked = sorted((h for h in hits if 100 * (h.length - h.distance) >= minimum * h.length),
+                    key=lambda h: (-Fraction(h.length - h.distance, h.length), h.unit_id))
+    if ties and len(ranked) > k:
+        kth = Fraction(ranked[k - 1].length - ranked[k - 1].distance, ranked[k - 1].length)
+        want = [h for h in ranked if Fraction(h.length - h.distance, h.length) >= kth]
+    else:
+        want = ranked[:k]
+    assert top.hits == want
+
+
 def test_ties_are_all_found_among_many_duplicates():
     """Duplicated sources (the same Chinese with several English) tie exactly: the index
     must find every one of them, as a full scan does."""
