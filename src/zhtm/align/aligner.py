@@ -45,7 +45,7 @@ class AlignSettings:
     max_en: int = 9              # most English units in one bead (policy reports reach 1-9)
     max_total: int = 10          # most units in one bead, both sides together
     band: int = 2                # second-pass half-width around the first-pass path
-    first_pass_width: int = 40   # first-pass half-width around the length diagonal (grows)
+    first_pass_width: int = 20   # first-pass half-width around the length diagonal (grows)
     use_lexical: bool = True     # False: length-only (Gale-Church-like) baseline
     use_dictionary: bool = True  # CC-CEDICT glosses seed the translation table
     use_anchors: bool = True     # numbers, Latin strings, names
