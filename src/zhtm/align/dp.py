@@ -3,9 +3,10 @@
 Cell (i, j) holds the best score of aligning the first i zh units with the first j en units.
 Row i only keeps the columns ``lo[i] .. lo[i] + width - 1``; the band comes from the length
 diagonal (first pass) or from a first-pass path (second pass), so memory and time are linear
-in the number of units. The caller scores beads row by row: ``row_scores(i)`` returns an
-``(amax, bmax + 1, width)`` array whose ``[a - 1, b, k]`` is the score of the bead of ``a`` zh
-and ``b`` en units ending at ``(i, lo[i] + k)`` (``b = 0`` with ``a = 1`` is a 1-0 bead;
+in the number of units. The caller scores beads a chunk of rows at a time:
+``scores.rows(r0, r1)`` returns an ``(r1 - r0, amax, bmax + 1, width)`` array whose
+``[i - r0, a - 1, b, k]`` is the score of the bead of ``a`` zh and ``b`` en units ending at
+``(i, lo[i] + k)`` (``b = 0`` with ``a = 1`` is a 1-0 bead;
 ``NEG`` where a bead is not allowed). The 0-1 bead ending at column j scores ``insert[j]``;
 0-1 beads are resolved inside the row with prefix sums of ``insert``.
 

@@ -93,15 +93,18 @@ def side_scores(sent: Rows, other: Rows, table_t: Rows, bg: np.ndarray, other_to
     scale = (params.kappa / bg[sent.indices[active]])[:, None]
     starts = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))
     sentences = owner[starts]
+    per_sentence = np.diff(np.append(starts, len(owner)))         # active tokens of each
     tok_cum = np.concatenate([[0.0], np.cumsum(other_tokens)])
-    col = wlo[:, None] + np.arange(width + 1)[None, :]            # span end, per sentence
+    col = wlo[sentences, None] + np.arange(width + 1)[None, :]    # span end, per sentence
     colc = np.clip(col, 0, m)
     for k in range(1, kmax + 1):
         # 1 / (tokens of the span + NULL)^gamma, 0 where the span leaves the text
         length = tok_cum[colc] - tok_cum[np.clip(col - k, 0, m)] + 1.0
         inv = np.where((col - k >= 0) & (col <= m), length ** -params.gamma, 0.0)
-        v = cum[:, k:] - cum[:, :-k]                               # spans ending at t >= k
-        w = np.log1p(v * scale * inv[owner, k:])
+        w = cum[:, k:] - cum[:, :-k]                               # spans ending at t >= k
+        w *= scale
+        w *= np.repeat(inv[:, k:], per_sentence, axis=0)
+        np.log1p(w, out=w)
         out[sentences, k, k:] = np.add.reduceat(w, starts, axis=0)
     return out
 
