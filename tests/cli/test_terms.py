@@ -164,12 +164,13 @@ def test_golden_outputs(tmp_path, small, golden):
         golden(f"terms/{name}", out.read_bytes())
 
 
-def test_beijing_glossary_is_schema_valid_and_reproducible(tmp_path):
-    tbx, again = tmp_path / "b.tbx", tmp_path / "again.tbx"
+def test_beijing_glossary_is_schema_valid(tmp_path):
+    # Reruns are identical: tests/terms (in one process) and tests/test_build.py (the
+    # committed termbase, another process) check that.
+    tbx = tmp_path / "b.tbx"
     args = [CORPUS] if not TMX.exists() else [TMX, "--notes", CORPUS]
     assert run(*args, "-o", tbx, "-q").exit_code == 0
-    assert run(*args, "-o", again, "-q").exit_code == 0
-    assert tbx.read_bytes() == again.read_bytes()
+    assert len(list(read_tbx(tbx))) == 200
     rng = SHARED / "schemas" / "tbx2008" / "TBXBasicRNGV02.rng"
     if rng.exists():
         schema = etree.RelaxNG(etree.parse(str(rng)))
