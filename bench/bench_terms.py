@@ -15,8 +15,9 @@ judged-good entries (genuine, exact English) stay in the top 50 and how many jud
 enter it ("?" counts entries nobody has judged yet).
 
 Ablations switch one signal off at a time: the Chinese ones (ZhSignals), the English ones
-(EnSignals), competitive linking, the English rerank, the specific-consistency lift, the
-tie-break on English linkage, the segmenter; and two trials that are not on by default:
+(EnSignals), competitive linking, the English rerank, the tie-break on English linkage, the
+segmenter; and three trials that are not on by default:
+- the specific-consistency lift (zhtm.terms.specific) at SPECIFIC_LIFT;
 - the sentencepiece trial (issue 13): a unigram model with pieces up to 16 characters trained
   on all six reports together, whose long pieces become candidates even when seen once;
 - the background trial (zhtm.terms.background): the other reports of the series as evidence
@@ -41,6 +42,7 @@ from zhtm.terms.chinese import HAN_RUN, ZhSignals  # noqa: E402
 from zhtm.terms.english import EnSignals  # noqa: E402
 from zhtm.terms.extract import TermOptions, extract_terms, load_units  # noqa: E402
 from zhtm.terms.lookup import lookup_terms  # noqa: E402
+from zhtm.terms.specific import SPECIFIC_LIFT  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 DEV = SHARED / "eval" / "terms_dev.tsv"
@@ -237,7 +239,7 @@ def main() -> None:
         variants.append((f"- en {name}", replace(base, english=replace(EnSignals(), **{name: False}))))
     variants.append(("- competitive linking", replace(base, competitive=False)))
     variants.append(("- english rerank", replace(base, english_rerank=False)))
-    variants.append(("- specific lift", replace(base, specific_lift=0.0)))
+    variants.append((f"+ specific lift {SPECIFIC_LIFT}", replace(base, specific_lift=SPECIFIC_LIFT)))
     variants.append(("- linked ties", replace(base, linked_ties=False)))
     variants.append(("segmenter=sentencepiece", replace(base, segmenter="sentencepiece")))
     variants.append(("segmenter=none", replace(base, segmenter="none")))

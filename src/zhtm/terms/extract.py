@@ -30,7 +30,7 @@ from .chinese import (
     make_candidate,
     sentencepiece_segmenter,
 )
-from .specific import SPECIFIC_LIFT, FreeOccurrences, specific_consistency
+from .specific import FreeOccurrences, specific_consistency
 from .english import EnChoice, EnglishSide, EnSignals, english_head, tokenize
 from .notes import Note, attach_notes
 
@@ -66,8 +66,9 @@ class TermOptions:
     # English there are evidence of a term (zhtm.terms.background).
     background: Background | None = None
     # The final score of a string translated the same way wherever it stands on its own (not
-    # inside a longer recurring string) rises by up to this share (0: off; zhtm.terms.specific).
-    specific_lift: float = SPECIFIC_LIFT
+    # inside a longer recurring string) rises by up to this share (zhtm.terms.specific). Off by
+    # default: at SPECIFIC_LIFT it adds two dev terms but costs one genuine national entry.
+    specific_lift: float = 0.0
     # Equal scores: the term whose English belongs to it more strongly first (else by the Chinese).
     linked_ties: bool = True
     background_signals: BackgroundSignals = field(default_factory=BackgroundSignals)
