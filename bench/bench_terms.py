@@ -235,7 +235,8 @@ def main() -> None:
                  "boundaries", "specificity", "generic", "nested", "bound_edges", "addresses"):
         variants.append((f"- zh {name}", replace(base, signals=replace(ZhSignals(), **{name: False}))))
     for name in ("windows", "association", "numerals", "quote_pairs", "derived", "foreign", "sure_variants",
-                 "lists", "adjectives", "longer_renderings"):
+                 "lists", "adjectives", "longer_renderings", "names", "correlatives", "binomials",
+                 "nested_linking"):
         variants.append((f"- en {name}", replace(base, english=replace(EnSignals(), **{name: False}))))
     variants.append(("- competitive linking", replace(base, competitive=False)))
     variants.append(("- english rerank", replace(base, english_rerank=False)))

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from .paths import write_error
+from .paths import is_stream, write_error
 
 
 def _umask() -> int:
@@ -40,15 +40,36 @@ def _remove_stale_parts(dest: Path) -> None:
 
 
 @contextmanager
+def _stream(dest: Path, mode: str, encoding: str | None) -> Iterator[IO]:
+    """Write straight into a device or pipe: renaming a file over `/dev/null` would replace
+    the device (as root), and a pipe has no previous content to keep."""
+    kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
+    try:
+        with open(dest, mode, **kwargs) as handle:
+            yield handle
+    except OSError as exc:
+        if exc.filename in (None, str(dest)):
+            raise write_error(dest, exc, existed=True) from None
+        raise
+
+
+@contextmanager
 def atomic_output(dest: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Yield a temporary file beside `dest`; it replaces `dest` only if the block succeeds.
 
-    The temporary file is `.NAME.PID.XXXX.part` (hidden, and no CAT tool loads `.part`); one
+    A symbolic link is followed (the file it names is replaced, the link kept), and a device
+    or pipe is written straight into. The temporary file is `.NAME.PID.XXXX.part` (hidden, and no CAT tool loads `.part`); one
     left by a killed writer is removed by the next successful write of `dest`. The folder
     must exist (it is not created). A file that cannot be written (no such folder,
     permission, read-only or full disk) raises `WriteError` and leaves `dest` as it was.
     """
     dest = Path(dest)
+    if is_stream(dest):
+        with _stream(dest, mode, encoding) as handle:
+            yield handle
+        return
+    if dest.is_symlink():  # replace the file the link names; the link stays a link
+        dest = dest.resolve()
     existed = dest.exists()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}.", suffix=".part",

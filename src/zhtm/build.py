@@ -11,6 +11,7 @@ from .align.aligner import AlignSettings
 from .align.pipeline import Alignment, Progress, align_document, file_digest
 from .errors import InputError, UsageError, ZhtmError
 from .formats.exports import write_links, write_pairs_tsv
+from .formats.provenance import check_new_output
 from .formats.tmx import TmxHeader, write_tmx
 from .paths import check_folder, check_inputs, check_output, output_folder, refuse_overwriting
 from .records import Unit
@@ -51,9 +52,11 @@ def tmx_header(alignment: Alignment, inputs: Sequence[Path], min_score: float,
 def align_to_file(inputs: Sequence[Path], output: Path, *, fmt: str = "tmx",
                   layout: str | None = None, encoding: str | None = None,
                   settings: AlignSettings = AlignSettings(), min_score: float = 0.0,
-                  created: str | None = None, progress: Progress | None = None) -> AlignReport:
+                  created: str | None = None, progress: Progress | None = None,
+                  force: bool = False) -> AlignReport:
     check_inputs(inputs)
-    check_output(output, inputs=inputs)  # before any work: never the input, never a new folder
+    # before any work: never an input, never a new folder, never a file zhtm did not write
+    check_new_output(output, inputs=inputs, force=force)
     alignment = align_inputs(inputs, layout, encoding, settings, progress)
     return write_alignment(alignment, inputs, output, fmt=fmt, min_score=min_score,
                            created=created)
@@ -150,7 +153,7 @@ def plan_build(corpus: Path, tmx_dir: Path, termbase_dir: Path,
                          termbase_dir / f"{name}.utf8")
         for output in (step.tmx, step.tbx, step.glossary):
             if output.parent.exists():
-                check_output(output, inputs=sources, store=db)
+                check_new_output(output, inputs=sources, store=db, option="build", force=None)
         steps.append(step)
     return steps
 
@@ -266,7 +269,8 @@ class BatchJob:
 
 
 def align_batch(items: Sequence[BatchItem], job: BatchJob, *, combined: Path | None = None,
-                jobs: int = 1, progress: Progress | None = None) -> list[BatchOutcome]:
+                jobs: int = 1, progress: Progress | None = None,
+                force: bool = False) -> list[BatchOutcome]:
     """Align every document, ``jobs`` at a time (worker processes, each loading CC-CEDICT
     once); one output per document in ``job.out_dir``, or one combined TMX/TSV at
     ``combined`` written after all documents (in the order given). A document that fails is
@@ -276,7 +280,7 @@ def align_batch(items: Sequence[BatchItem], job: BatchJob, *, combined: Path | N
     if combined is not None and job.fmt == "links":
         raise UsageError("links cannot be combined (sentence ids are per document): "
                          "write one file per document")
-    _check_batch_outputs(items, job, combined)
+    _check_batch_outputs(items, job, combined, force)
     outcomes: list[BatchOutcome | None] = [None] * len(items)
     done = 0
     if jobs <= 1 or len(items) == 1:
@@ -336,15 +340,19 @@ _EXTENSIONS = {"tmx": ".tmx", "tsv": ".tsv", "links": ".align"}
 
 
 def _check_batch_outputs(items: Sequence[BatchItem], job: BatchJob,
-                        combined: Path | None) -> None:
-    """Before any work: no output is any document's input; the combined file's folder, or the
-    output folder's parent, exists (the output folder itself is made, as build's tmx/ is)."""
+                         combined: Path | None, force: bool) -> None:
+    """Before any work: no output is any document's input or a file zhtm did not write; the
+    combined file's folder, or the output folder's parent, exists (the output folder itself
+    is made, as build's tmx/ is)."""
     inputs = [p for item in items for p in item.inputs]
     if combined is not None:
-        check_output(combined, inputs=inputs)
+        check_new_output(combined, inputs=inputs, force=force)
         return
     for item in items:
-        refuse_overwriting(job.out_dir / f"{item.name}{_EXTENSIONS[job.fmt]}", inputs=inputs)
+        output = job.out_dir / f"{item.name}{_EXTENSIONS[job.fmt]}"
+        refuse_overwriting(output, inputs=inputs)
+        if job.out_dir.is_dir():
+            check_new_output(output, inputs=inputs, force=force)
     output_folder(job.out_dir)
 
 

@@ -113,6 +113,13 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return False
 
 
+def is_stream(path: str | Path) -> bool:
+    """An existing output that is neither a file nor a folder: a device or a pipe (`-o
+    /dev/null`, `-o /dev/stdout`). It is written straight into, never replaced by a file."""
+    path = Path(path)
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
 def _writable_folder(folder: Path) -> None:
     if not folder.exists():
         raise WriteError(folder, "no such folder (create it first)")
@@ -156,7 +163,8 @@ def check_output(output: str | Path, *, inputs: Iterable[str | Path] = (),
     refuse_overwriting(output, inputs=inputs, store=store, keep=keep, option=option)
     if output.is_dir():
         raise InputError(output, "is a folder, not a file")
-    _writable_folder(output.parent)
+    if not is_stream(output):  # a device or pipe is written into, its folder is not touched
+        _writable_folder(output.parent)
     return output
 
 

@@ -140,10 +140,11 @@ def test_line_over_one_mebibyte(tmp_path):
 
 def test_failed_run_keeps_previous_output(tmp_path):
     out = tmp_path / "out.tsv"
-    out.write_text("previous\n")
+    previous = "zh\ten\tscore\tbead\tlocation\n首都。\tThe capital.\t0.900\t1-1\tline 1\n"
+    out.write_text(previous)  # an earlier zhtm output (another file would be refused first)
     src = _write(tmp_path / "empty.txt", "")
     assert_clean_error(run("align", src, "-o", out), "empty")
-    assert out.read_text() == "previous\n"
+    assert out.read_text() == previous
     assert list(tmp_path.glob(".out.tsv.*")) == []
 
 

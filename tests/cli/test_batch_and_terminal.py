@@ -144,7 +144,7 @@ def test_concord_shows_a_window_around_the_hit_unless_full(tmp_path):
 def test_import_and_pretranslate_show_progress_on_a_terminal_only(tmp_path):
     tmx = tmp_path / "big.tmx"
     write_tmx([Unit(f"第{i}号文件要求推进协同发展。", f"Document {i} requires it.")
-               for i in range(20_000)], tmx, header=TmxHeader(tool_version="t"))
+               for i in range(2_000)], tmx, header=TmxHeader(tool_version="t"))
     doc = tmp_path / "new.txt"
     doc.write_text("\n\n".join(f"第{i}号文件要求推进协同。" for i in range(0, 400, 7)) + "\n",
                    encoding="utf-8")

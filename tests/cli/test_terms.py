@@ -131,9 +131,10 @@ def test_hostile_or_truncated_keep(tmp_path, small, content, fragment):
     keep = tmp_path / "keep.tbx"
     keep.write_text(content, encoding="utf-8")
     out = tmp_path / "o.tbx"
-    out.write_bytes(b"previous")
+    assert run(small, "-o", out).exit_code == 0  # an earlier glossary
+    previous = out.read_bytes()
     assert_clean_error(run(small, "-o", out, "--keep", keep), fragment, "keep.tbx")
-    assert out.read_bytes() == b"previous"  # nothing half-written
+    assert out.read_bytes() == previous  # nothing half-written
 
 
 def test_unknown_format(tmp_path, small):
@@ -163,12 +164,13 @@ def test_golden_outputs(tmp_path, small, golden):
         golden(f"terms/{name}", out.read_bytes())
 
 
-def test_beijing_glossary_is_schema_valid_and_reproducible(tmp_path):
-    tbx, again = tmp_path / "b.tbx", tmp_path / "again.tbx"
+def test_beijing_glossary_is_schema_valid(tmp_path):
+    # Reruns are identical: tests/terms (in one process) and tests/test_build.py (the
+    # committed termbase, another process) check that.
+    tbx = tmp_path / "b.tbx"
     args = [CORPUS] if not TMX.exists() else [TMX, "--notes", CORPUS]
     assert run(*args, "-o", tbx, "-q").exit_code == 0
-    assert run(*args, "-o", again, "-q").exit_code == 0
-    assert tbx.read_bytes() == again.read_bytes()
+    assert len(list(read_tbx(tbx))) == 200
     rng = SHARED / "schemas" / "tbx2008" / "TBXBasicRNGV02.rng"
     if rng.exists():
         schema = etree.RelaxNG(etree.parse(str(rng)))
@@ -226,7 +228,7 @@ def test_lookup_matches_the_gold_english_on_the_dev_list():
     units, _ = load_units([TMX])
     found = lookup_terms(units, [r[0] for r in rows])
     exact = sum(1 for r, f in zip(rows, found) if f.renderings and f.renderings[0].en in {r[1], r[2]} - {""})
-    assert exact >= 44  # the extractor's English before this command existed: 44/61
+    assert exact >= 50  # 44/61 before the command existed, 46 in round 2, 50 in round 3
 
 
 # ------------------------------------------------------------------ several documents

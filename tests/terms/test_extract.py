@@ -242,3 +242,48 @@ def test_round_two_chinese_rules_on_beijing(beijing_units):
     bound = candidates(bound_edges=False)
     for term in ("统筹发展和安全", "以习近平同志为核心的党中央"):
         assert on[term].score > 2 * bound[term].score
+
+
+@pytest.mark.parametrize("term, signal, english, without", [
+    # a name is kept whole over connectives and a parenthesis of names or years
+    ("城市总体规划", "names", "Master Plan of Development for Beijing (2016-2035)", "Master Plan"),
+    ("自贸试验区", "names", "China (Beijing) Pilot Free Trade Zone", "Pilot Free Trade Zone"),
+    ("二十届二中全会", "names", "Second Plenary Session of the 20th Party Central Committee",
+     "Second Plenary Session of the 20th"),
+    # "both … and" is kept whole
+    ("统筹发展和安全", "correlatives", "both development and security", "development and security"),
+    # two coordinated members the term both explains are one rendering
+    ("合法权益", "binomials", "lawful rights and interests", "lawful rights"),
+])
+def test_round_three_english_rules_on_beijing(beijing_units, term, signal, english, without):
+    zh, en = beijing_units
+    where = [i for i, t in enumerate(zh) if term in t]
+    assert EnglishSide(en, zh).choose(term, where).en == english
+    off = EnglishSide(en, zh, signals=EnSignals(**{signal: False})).choose(term, where)
+    assert off.en == without
+
+
+def test_a_piece_of_a_term_does_not_take_its_english(beijing_units):
+    from zhtm.terms.chinese import make_candidate
+    from zhtm.terms.extract import _link_competitively
+
+    zh, en = beijing_units
+    cands = [make_candidate(t, zh) for t in ("每月一题", "每月一")]
+
+    def linked(signals):
+        side = EnglishSide(en, zh, signals=signals)
+        choices = [side.choose(c.text, c.units, quoted=c.quoted > 0) for c in cands]
+        # on its own the piece explains more of itself, so it sees the same span more strongly
+        assert choices[0].key == choices[1].key and choices[1].score > choices[0].score
+        return [c.en for c in _link_competitively(side, cands, choices)]
+
+    assert linked(EnSignals())[0] == "one topical issue per month"
+    assert linked(EnSignals(nested_linking=False))[0] != "one topical issue per month"
+
+
+def test_thousands_in_digits_translate_the_chinese_numeral():
+    lexicon = TermLexicon("百村示范、千村振兴")
+    one, thousand, villages = tokenize("100 1,000 villages")
+    assert lexicon.explains(one) == {0: 1.0}
+    assert lexicon.explains(thousand) == {5: 1.0}
+    assert lexicon.explains(villages)

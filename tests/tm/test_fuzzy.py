@@ -164,7 +164,10 @@ def test_exact_against_brute_force_on_real_sentences(tm, path, brute_cache):
                 assert got == want[:k], (q, threshold, k)   # same scores, same ids, same order
         for q in queries[::4]:                          # and every hit as good as the k-th
             got = search_segments([index], q, 2, threshold, ties=True)
-            assert got == brute_force(ids, texts, q, 2, threshold, ties=True), (q, threshold)
+            if (q, threshold, "ties") not in brute_cache:
+                brute_cache[q, threshold, "ties"] = brute_force(ids, texts, q, 2, threshold,
+                                                                ties=True)
+            assert got == brute_cache[q, threshold, "ties"], (q, threshold)
 
 
 @settings(max_examples=60, deadline=None)
@@ -307,3 +310,19 @@ def test_compacted_index_answers_the_same(tm, monkeypatch):
     for needle in ("京", "中", "协同发展", "不", "𠮷"):
         got = sorted(int(index.ids[i]) for i in index.containing(needle))
         assert got == [int(i) for i, t in zip(ids, texts) if needle in t]
+
+
+def test_brute_force_equals_offering_every_entry():
+    """The reference itself: its shortcut (only entries near the k-th best reach TopK) gives
+    what offering every entry gives, ties included, on real sentences and many duplicates."""
+    texts = _tm(600, 5) + ["", "北京"] * 20
+    ids = list(range(7, 7 + 2 * len(texts), 2))
+    rng = random.Random(3)
+    for q in [rng.choice(texts) for _ in range(15)] + ["", "北京", "中"]:
+        for threshold in (0, 50, 80, 100):
+            for k, ties in ((1, False), (5, False), (3, True)):
+                every = TopK(k, threshold, ties=ties)
+                nq = normalize(q)
+                for unit_id, text in zip(ids, texts):
+                    every.offer(Hit(unit_id, Levenshtein.distance(nq, text), max(len(nq), len(text))))
+                assert brute_force(ids, texts, q, k, threshold, ties=ties) == every.hits

@@ -32,11 +32,14 @@ from .common import Progress, friendly_errors, say, unchecked_path
 @click.option("--combined", is_flag=True, help="Batch: write all documents into the one file -o.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Batch: documents aligned at once (worker processes).")
+@click.option("--force", is_flag=True,
+              help="Replace an existing output even if zhtm did not write it.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary, no progress bar.")
 @friendly_errors
 def align(inputs: tuple[Path, ...], output: Path, fmt: str, layout: str | None, encoding: str | None,
           min_score: float, max_zh: int | None, max_en: int | None, created: str | None,
-          batch: bool, pairs: Path | None, combined: bool, jobs: int, quiet: bool) -> None:
+          batch: bool, pairs: Path | None, combined: bool, jobs: int, force: bool,
+          quiet: bool) -> None:
     """Align a bilingual document, or a batch of them, into sentence pairs.
 
     INPUT is one interleaved file (a Chinese line, then its English), or a Chinese file and
@@ -58,7 +61,7 @@ def align(inputs: tuple[Path, ...], output: Path, fmt: str, layout: str | None, 
     settings = settings_for(max_zh, max_en)
     if batch or pairs is not None or len(inputs) > 2 or (len(inputs) == 1 and inputs[0].is_dir()):
         _align_batch(inputs, pairs, output, combined, jobs, fmt, layout, encoding, settings,
-                     min_score, created, quiet)
+                     min_score, created, quiet, force)
         return
     if not inputs:
         raise click.UsageError("give a document to align (or --pairs LIST)")
@@ -69,7 +72,7 @@ def align(inputs: tuple[Path, ...], output: Path, fmt: str, layout: str | None, 
     try:
         report = align_to_file(list(inputs), output, fmt=fmt, layout=layout, encoding=encoding,
                                settings=settings, min_score=min_score, created=created,
-                               progress=progress)
+                               progress=progress, force=force)
     finally:
         progress.close()
     print_warnings(report)  # even with --quiet: the input was changed
@@ -78,7 +81,7 @@ def align(inputs: tuple[Path, ...], output: Path, fmt: str, layout: str | None, 
 
 
 def _align_batch(inputs, pairs, output, combined, jobs, fmt, layout, encoding, settings,
-                 min_score, created, quiet) -> None:
+                 min_score, created, quiet, force) -> None:
     from ..build import BatchJob, align_batch, batch_items
 
     items = batch_items(list(inputs), pairs)
@@ -90,7 +93,7 @@ def _align_batch(inputs, pairs, output, combined, jobs, fmt, layout, encoding, s
     progress = Progress("aligning documents", quiet, min_total=2)
     try:
         outcomes = align_batch(items, job, combined=output if combined else None, jobs=jobs,
-                               progress=progress)
+                               progress=progress, force=force)
     finally:
         progress.close()
     failed = [o for o in outcomes if o.error is not None]

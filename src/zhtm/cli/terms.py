@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from ..paths import check_inputs, check_output
+from ..formats.provenance import check_new_output
+from ..paths import check_inputs
 from .common import db_option, friendly_errors, unchecked_path
 
 
@@ -67,11 +68,13 @@ def _format_for(output: Path, fmt: str | None) -> str:
 @click.option("--layout", type=click.Choice(["interleaved", "two-files", "pre-split"]),
               help="Layout of a bilingual document (detected when omitted).")
 @click.option("--encoding", help="Encoding of a bilingual document (detected when omitted).")
+@click.option("--force", is_flag=True,
+              help="Replace an existing output even if zhtm did not write it.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary.")
 @friendly_errors
 def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path | None, limit: int,
             min_frequency: int, notes_from: tuple[Path, ...], layout: str | None,
-            encoding: str | None, quiet: bool) -> None:
+            encoding: str | None, force: bool, quiet: bool) -> None:
     """Extract ranked glossary entries from a TMX or a bilingual document.
 
     INPUT is one or more TMX files, or one bilingual document in any layout `zhtm align`
@@ -94,7 +97,8 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
 
     fmt = _format_for(output, fmt)
     check_inputs([*inputs, *notes_from, *([keep] if keep else [])])
-    check_output(output, inputs=[*inputs, *notes_from], keep=keep)  # before any work
+    # before any work: not an input, not --keep, not a file zhtm did not write
+    check_new_output(output, inputs=[*inputs, *notes_from], keep=keep, force=force)
     kept = None
     if keep is not None:
         kept = read_kept(keep)  # read (and validated) before any work, and before writing

@@ -295,9 +295,11 @@ def hit_window(text: str, needle: str, width: int | None) -> tuple[str, str, str
                    "TUs, x-zhtm-unit=clause), which OmegaT offers as partial matches.")
 @click.option("--fragment-min", type=click.IntRange(1, 100), default=75, show_default=True,
               help="Lowest score of a clause match counted and written.")
+@click.option("--force", is_flag=True,
+              help="Replace an existing output even if zhtm did not write it.")
 @friendly_errors
 def pretranslate_cmd(document: Path, output: Path, db: Path, min_percent: int,
-                     as_json: bool, fragments: bool, fragment_min: int) -> None:
+                     as_json: bool, fragments: bool, fragment_min: int, force: bool) -> None:
     """Segment a new Chinese document as OmegaT does and write each segment's best match.
 
     DOCUMENT is plain text (a blank line separates paragraphs). The TMX holds the TM pairs
@@ -311,12 +313,13 @@ def pretranslate_cmd(document: Path, output: Path, db: Path, min_percent: int,
       zhtm pretranslate report-2025.txt -o project/tm/report-2025.tmx --db beijing.db
       zhtm pretranslate report-2025.txt -o project/tm/fragments.tmx --fragments
     """
-    from ..paths import check_input, check_output
+    from ..formats.provenance import check_new_output
+    from ..paths import check_input
     from ..tm.pretranslate import pretranslate
     from .tm_show import pretranslation_json, print_pretranslation
 
     check_input(document)
-    check_output(output, inputs=[document], store=db)  # before the index is loaded
+    check_new_output(output, inputs=[document], store=db, force=force)  # before the index loads
     matcher = _open_matcher(db)
     progress = Progress("pretranslating", as_json)
     try:

@@ -21,6 +21,8 @@ from ..text.files import read_text
 
 VARIANT = "admitted variant"
 HEADER = "# zhtm glossary: Chinese term, English term, comment"
+# The CSV's mark: a `#` line without commas, one cell that OmegaT and the reader skip.
+CSV_HEADER = "# zhtm glossary (CSV): Chinese term; English term; comment"
 
 
 def _field(text: str) -> str:
@@ -51,8 +53,7 @@ def write_glossary(entries: Iterable[TermEntry], dest: str | Path, *, fmt: str =
     count = 0
     with atomic_output(dest) as out:
         writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL) if fmt == "csv" else None
-        if writer is None:
-            out.write(HEADER + "\n")
+        out.write((HEADER if writer is None else CSV_HEADER) + "\n")
         for entry in entries:
             count += 1
             for row in _rows(entry):

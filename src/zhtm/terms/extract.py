@@ -330,10 +330,17 @@ def _link_competitively(english: EnglishSide, candidates, choices, taken=frozens
     quote at 一件事's position; 科技创新 does not mean "international innovation center",
     国际科技创新中心 does)."""
     owner: dict[tuple[str, ...], tuple[float, str]] = {}
+    frequency = {c.text: c.frequency for c in candidates}
+    nested = english.signals.nested_linking
+
+    def piece(a: str, b: str) -> bool:  # a never occurs but inside b (每月一 of 每月一题)
+        return nested and a != b and a in b and frequency[a] == frequency[b]
+
     for cand, choice in zip(candidates, choices):
         if choice is not None and choice.key:
             best = owner.get(choice.key)
-            if best is None or (choice.score, cand.text) > best:
+            if best is None or (choice.score, cand.text) > best and not piece(cand.text, best[1]) \
+                    or piece(best[1], cand.text):
                 owner[choice.key] = (choice.score, cand.text)
     out = list(choices)
     for n, (cand, choice) in enumerate(zip(candidates, choices)):

@@ -214,8 +214,8 @@ def _ordinal(n: int) -> str:
 _NUMERALS = {"一": ("one", "1", "singl"), "二": ("two", "2", "second"), "两": ("two", "2", "both"),
              "三": ("three", "3", "third"), "四": ("four", "4", "fourth"), "五": ("five", "5", "fifth"),
              "六": ("six", "6", "sixth"), "七": ("seven", "7", "seventh"), "八": ("eight", "8"),
-             "九": ("nine", "9"), "十": ("ten", "10"), "百": ("hundr", "100"), "千": ("thousand",),
-             "万": ("ten", "thousand"), "双": ("two", "dual", "doubl"), "多": ("multipl", "many")}
+             "九": ("nine", "9"), "十": ("ten", "10"), "百": ("hundr", "100"), "千": ("thousand", "1,000", "1000"),
+             "万": ("ten", "thousand", "10,000", "10000"), "双": ("two", "dual", "doubl"), "多": ("multipl", "many")}
 
 @lru_cache(maxsize=20_000)
 def _word_glosses(text: str) -> frozenset[str]:

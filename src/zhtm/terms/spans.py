@@ -29,6 +29,11 @@ FOREIGN_FACTOR = 0.6  # per word of a span that translates a neighbour of the te
 
 MAX_LIST_COMMAS = 3
 
+CORRELATIVES = {"both": "and", "either": "or"}
+CUT_PAIR_FACTOR = 0.5
+
+NAME_WORD_CREDIT = 0.5  # an unexplained word of a whole Title Case name counts half as explained
+
 # A term's English is a noun phrase: one ending on an adjective is a modifier cut from its
 # noun ("non-public", "innovation-driven", "global economic").
 ADJECTIVE_FACTOR = 0.5
@@ -76,6 +81,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
     span_info: dict[int, dict[tuple[int, int], tuple[float, int]]] = {}
     key_at: dict[int, dict[tuple[str, ...], list[tuple[int, int]]]] = {}
     unexplained: dict[tuple[str, ...], tuple[int, int, int, int, float]] = {}
+    names = text.signals.names
     for unit, lo, hi in text._segments(zh, units):
         toks = text.tokens[unit]
         lowers = text.lowers[unit]
@@ -87,19 +93,26 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
             explained = [{} if got and t.stem in outside and lexicon.inside_word(got) else got
                          for got, t in zip(explained, toks)]
         seen_here = seen_in.setdefault(unit, set())
+        parens = text.name_parens(unit) if names else {}
         quote_prior = text.quote_pairs(zh, unit, lo, hi) if text.quotes else {}
         caps = text.caps[unit]
         for i in range(lo, hi):
-            if not toks[i].text[0].isalnum() or lowers[i] in EDGE_STOP:
+            # "both development and security": a correlative opens a span that holds its pair
+            pairing = CORRELATIVES.get(lowers[i]) if text.signals.correlatives else None
+            if not toks[i].text[0].isalnum() or lowers[i] in EDGE_STOP and pairing is None:
                 continue
+            cut_pair = text.signals.correlatives and i > 0 and lowers[i - 1] in CORRELATIVES
+            paired = False
             covered: dict[int, float] = {}
             content = matched = commas = words = lead = foreign = 0
             all_cap = True
             start_prior = 1.0
             if lowers[i].endswith("'s"):
                 start_prior = 0.5  # "city’s Gross Regional Product": the owner is not the term
-            if i > 0 and caps[i - 1] == 2:
+            if i > 0 and caps[i - 1] == 2 or names and _name_goes_on(caps, lowers, parens, i, -1):
                 start_prior *= 0.6  # a Title Case name is kept whole
+            in_paren = 0  # the ")" of a parenthesis inside a name: China (Beijing) Pilot …
+            long_name = 0  # the span holds a name's connective or parenthesis
             inner = 0  # an open quote inside the span: critical “minor details”
             inner_quote = False
             joined = False
@@ -114,6 +127,11 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     if not inner or lw == "“":
                         break
                     inner, closing = 0, True
+                elif names and lw == "(" and j in parens and not in_paren:
+                    in_paren = long_name = parens[j]
+                    continue
+                elif in_paren and j == in_paren:
+                    in_paren, closing = 0, True
                 elif lw in HARD or lw in QUOTES:
                     break
                 if lw == ",":
@@ -124,10 +142,13 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     continue
                 if lw in ("and", "or"):
                     joined = True
+                    paired = paired or lw == pairing
+                elif lw in _NAME_GLUE and j > i:
+                    long_name = j
                 if not closing:
                     words += 1
-                    if not caps[j]:
-                        all_cap = False
+                    if not caps[j] and not in_paren and not lw[0].isdigit():
+                        all_cap = False  # (a number belongs to a name: "of the 20th CPC …")
                 if t.stem:
                     content += 1
                     if explained[j]:
@@ -139,13 +160,13 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                             foreign += 1
                         if not covered and (caps[j] != 2 or lw.endswith("'s")):
                             lead += 1  # unexplained words (or owners) before the first explained one
-                if lw in EDGE_STOP or inner:
+                if lw in EDGE_STOP or inner or in_paren:
                     continue
-                if commas > 1 and not joined:
+                if commas > 1 and not joined or pairing and not paired:
                     continue  # a list is only whole once its last item is joined (“…, gas, and heating”)
                 if closing:  # judge the end on the quoted word
                     t, lw = toks[j - 1], lowers[j - 1]
-                    inner_quote = True
+                    inner_quote = lw != ")"
                 key = tuple(lowers[i:j + 1])
                 if key not in seen_here:
                     seen_here.add(key)
@@ -160,9 +181,18 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                 prec = matched / content if content else 0.0
                 span_info.setdefault(unit, {})[(i, j)] = (cov, content - matched)
                 key_at.setdefault(unit, {}).setdefault(key, []).append((i, j))
-                lex = cov * (0.35 + 0.65 * prec)
-                prior = start_prior * _length_prior(words, n_chars) * (0.8 if commas else 1.0)
-                prior *= FOREIGN_FACTOR ** foreign  # "east-west collaboration and paired-up assistance"
+                cut_after = j + 1 < len(toks) and caps[j + 1] == 2 or \
+                    names and _name_goes_on(caps, lowers, parens, j, 1)
+                lex_prec, length, foreign_here = prec, _length_prior(words, n_chars), foreign
+                if names and long_name and all_cap and caps[i] and start_prior == 1.0 and not cut_after:
+                    # a whole name: Chinese names it in short ("城市总体规划"), so its other
+                    # words ("CPC Central Committee") are the name's, not evidence against it
+                    # nor a neighbour's translation, and its length is its own
+                    lex_prec = (matched + NAME_WORD_CREDIT * (content - matched)) / content
+                    length, foreign_here = 1.0, 0
+                lex = cov * (0.35 + 0.65 * lex_prec)
+                prior = start_prior * length * (0.8 if commas else 1.0)
+                prior *= FOREIGN_FACTOR ** foreign_here  # "east-west collaboration and paired-up assistance"
                 if quote_prior:
                     got = quote_prior.get((i, j))
                     if got is None and inner_quote:  # the quote and the words around it
@@ -171,7 +201,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     prior *= got or 1.0
                 if all_cap and caps[i] == 2:
                     prior *= 1.15
-                if j + 1 < len(toks) and caps[j + 1] == 2:
+                if cut_after:
                     prior *= 0.6
                 if numerals and any(covered.get(p, 0.0) < 0.5 for p in numerals):
                     prior *= 0.2  # 七站两场: the English names both numbers
@@ -183,7 +213,9 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     prior *= 0.75 if not lw.endswith("ly") else 0.4
                 if lowers[i][:1].isdigit() and not explained[i]:
                     prior *= 0.3  # "27 quasi-museums": the count is not the term
-                if not explained[i] and not _name_start(toks, i):
+                if cut_pair and paired_in(lowers, i, j, CORRELATIVES[lowers[i - 1]]):
+                    prior *= CUT_PAIR_FACTOR  # the pair without its "both"
+                if not explained[i] and not _name_start(toks, i) and not pairing:
                     prior *= 0.7 if not lowers[i].endswith(("ing", "ed")) else 0.55
                     if lead > 1:  # "services to the capital’s seven …": each lead word costs
                         prior *= 0.7 ** (lead - 1)
@@ -207,7 +239,8 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
     if text.signals.longer_renderings:
         for unit, infos in span_info.items():
             for key, places in key_at[unit].items():
-                if all(_subsumed(infos, text.lowers[unit], text.caps[unit], i, j) for i, j in places):
+                if all(_subsumed(infos, text.lowers[unit], text.caps[unit], i, j, text.signals.binomials)
+                       for i, j in places):
                     subsumed[key] += 1
     out = {}
     for key, (unit, span, lex, prior, prec, cov, _) in where.items():
@@ -280,6 +313,30 @@ def _name_prior(toks: list[Token], i: int, j: int) -> float:
     return prior
 
 
+def paired_in(lowers: list[str], i: int, j: int, word: str) -> bool:
+    return word in lowers[i:j + 1]
+
+
+def _name_goes_on(caps: list[int], lowers: list[str], parens: dict[int, int], k: int, step: int) -> bool:
+    """The Title Case name around token k continues past it in direction `step` (±1) over a
+    connective ("Master Plan | of Development") or a parenthesis ("China (Beijing) | Pilot")."""
+    n = len(caps)
+    nxt = k + step
+    if not 0 <= nxt < n or not caps[k]:
+        return False
+    if lowers[nxt] in _NAME_GLUE and 0 <= nxt + step < n:
+        return caps[nxt + step] == 2
+    if step > 0 and nxt in parens:
+        return True
+    if step < 0 and lowers[nxt] == ")":
+        opening = next((o for o, c in parens.items() if c == nxt), None)
+        return opening is not None and opening > 0 and caps[opening - 1] > 0
+    return False
+
+
+_NAME_GLUE = frozenset(("of", "for", "on", "in"))
+
+
 def _adjective(word: str) -> bool:
     """An adjective by its form (no tagger at hand): -driven, non-…, -ic, -al, -ive, -ous, with
     the common nouns of those forms excepted."""
@@ -291,7 +348,7 @@ def _adjective(word: str) -> bool:
 
 
 def _subsumed(infos: dict[tuple[int, int], tuple[float, int]], lowers: list[str],
-              caps: list[int], i: int, j: int) -> bool:
+              caps: list[int], i: int, j: int, binomials: bool = True) -> bool:
     """Span [i, j] lies inside a span that covers more of the term with no more unexplained
     words: a name continued by capitalised words ("East Sixth Ring Road …", "Xiong’an New
     Area"), or a coordinated member on the right ("lawful rights and interests")."""
@@ -305,10 +362,12 @@ def _subsumed(infos: dict[tuple[int, int], tuple[float, int]], lowers: list[str]
         if caps[b] != 2:
             break
         longer.append((i, b))
+    coordinated = []
     if j + 2 < len(lowers) and lowers[j + 1] in ("and", "or"):
-        longer += [(i, b) for b in range(j + 2, j + 5)]
-    for a, b in longer:
+        coordinated = [(i, b) for b in range(j + 2, j + 5)]
+    for a, b in longer + coordinated:
         got = infos.get((a, b))
-        if got is not None and got[1] == unexplained and got[0] > cov + 0.01:
-            return True
+        if got is not None and got[1] == unexplained and (
+                got[0] > cov + 0.01 or binomials and (a, b) in coordinated and got[0] >= cov - 0.01):
+            return True  # (a member the term explains as well: "rights and interests" for 权益)
     return False

@@ -34,6 +34,13 @@ class EnSignals:
     adjectives: bool = True  # English ending on an adjective is a modifier cut from its noun ("non-public")
     longer_renderings: bool = True  # an occurrence inside a longer rendering (a name continued,
     # a coordinated member) counts for that one ("East Sixth Ring Road High Line Park")
+    correlatives: bool = True  # "both … and" is kept whole ("both development and security")
+    binomials: bool = True  # a pair of members the term both explains is one rendering
+    # ("lawful rights and interests" for 合法权益, not "lawful rights")
+    nested_linking: bool = True  # competitive linking gives a span two strings see to the
+    # longer when one holds the other (每月一题, not 每月一)
+    names: bool = True  # a name is kept whole over "of", "for" and a parenthesis of names or
+    # years: "Master Plan of Development for Beijing (2016-2035)", "China (Beijing) Pilot …"
 
 _ZH_QUOTE = re.compile(r"“([^“”]{1,24})”")
 
@@ -66,6 +73,16 @@ class EnglishText:
         self.windows = signals.windows
         self._windows: dict[int, list] = {}
         self._zh_of: dict[tuple[int, int, int], str] = {}
+        self._parens: dict[int, dict[int, int]] = {}
+
+    def name_parens(self, unit: int) -> dict[int, int]:
+        """{index of "(": index of ")"} for the parentheses inside or after a Title Case
+        name that hold names or years ("China (Beijing) Pilot", "Plan … (2016-2035)"), not
+        an abbreviation ("(AGI)") or a remark."""
+        got = self._parens.get(unit)
+        if got is None:
+            got = self._parens[unit] = _name_parens(self.tokens[unit], self.caps[unit])
+        return got
 
     def window_ranges(self, zh: str, unit: int) -> list[tuple[int, int]]:
         """Token ranges [lo, hi) of the English aligned to the clauses of `unit` holding `zh`
@@ -199,6 +216,23 @@ def _en_quotes(toks: list[Token]) -> list[tuple[int, int]]:
                 out.append((start, n - 1))
             start = None
     return out
+
+_YEARS = re.compile(r"(?:19|20)\d\d(?:-(?:19|20)\d\d)?")
+_PAREN_WORD = re.compile(r"[A-Z][a-z]+(?:[-’'][A-Za-z]+)*")
+
+
+def _name_parens(toks: list[Token], caps: list[int]) -> dict[int, int]:
+    out = {}
+    for k, t in enumerate(toks):
+        if t.text != "(" or k == 0 or caps[k - 1] == 0 or not toks[k - 1].text[:1].isupper():
+            continue
+        close = next((m for m in range(k + 1, min(len(toks), k + 5)) if toks[m].text == ")"), None)
+        inside = toks[k + 1:close] if close else ()
+        if inside and (all(_PAREN_WORD.fullmatch(x.text) for x in inside)
+                       or len(inside) == 1 and _YEARS.fullmatch(inside[0].text)):
+            out[k] = close
+    return out
+
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []

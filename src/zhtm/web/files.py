@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, ZhtmError
+from ..formats.provenance import written_by_zhtm
 from ..paths import check_input, check_output
 
 ALIGN_SUFFIXES = (".tmx",)
@@ -117,7 +118,7 @@ class Project:
         if path.exists():
             if not path.is_file():
                 raise PathRefused(f"{key}: not a regular file")
-            if not _written_by_zhtm(path):
+            if not written_by_zhtm(path):
                 raise PathRefused(f"{key}: exists and was not written by zhtm; choose another "
                                   "name (zhtm never replaces a file it did not create)")
         return path
@@ -151,18 +152,3 @@ class Project:
             if kind and path not in seen:
                 found.append(ProjectFile(str(path), path, kind))
         return found
-
-
-def _written_by_zhtm(path: Path) -> bool:
-    """A TMX whose header says creationtool="zhtm", or a TBX whose header zhtm wrote."""
-    try:
-        if path.suffix.lower() == ".tmx":
-            from ..formats.tmx import read_tmx_header
-            return read_tmx_header(path).creationtool == "zhtm"
-        if path.suffix.lower() == ".tbx":
-            from ..formats.tbx import read_tbx_header
-            header = read_tbx_header(path)
-            return bool(header.proposed) or header.title.startswith("zhtm")
-    except ZhtmError:
-        return False
-    return False
