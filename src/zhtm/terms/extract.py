@@ -330,11 +330,13 @@ def _link_competitively(english: EnglishSide, candidates, choices, taken=frozens
     quote at 一件事's position; 科技创新 does not mean "international innovation center",
     国际科技创新中心 does)."""
     owner: dict[tuple[str, ...], tuple[float, str]] = {}
-    frequency = {c.text: c.frequency for c in candidates}
+    seen = {c.text: (c.frequency, c.score) for c in candidates}
     nested = english.signals.nested_linking
 
-    def piece(a: str, b: str) -> bool:  # a never occurs but inside b (每月一 of 每月一题)
-        return nested and a != b and a in b and frequency[a] == frequency[b]
+    def piece(a: str, b: str) -> bool:
+        # a never occurs but inside b, which the Chinese side ranks higher: a piece of b
+        # (每月一 of 每月一题; not 北京证券交易所 of 支持北京证券交易所)
+        return nested and a != b and a in b and seen[a][0] == seen[b][0] and seen[a][1] < seen[b][1]
 
     for cand, choice in zip(candidates, choices):
         if choice is not None and choice.key:
