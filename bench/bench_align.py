@@ -246,6 +246,31 @@ def bench_review(data, results, posteriors) -> None:
         f"[{lo:.2f},{hi:.2f}) n={int(m.sum())} says {shipped[m].mean():.2f} is {y[m].mean():.2f}"
         for lo, hi in ((0, .5), (.5, .7), (.7, .83), (.83, .9), (.9, .95), (.95, 1.01))
         for m in [(shipped >= lo) & (shipped < hi)] if m.any()))
+    thresholds = [(share, float(np.sort(shipped)[int(round(share * len(y))) - 1]))
+                  for share in (0.05, 0.10, 0.15, 0.20, 0.30)] + [("shipped", REVIEW_BELOW)]
+    _review_on_reports(thresholds)
+
+
+def _review_on_reports(thresholds) -> None:
+    """The same thresholds on the reports: the Beijing report against its gold (wrong beads
+    caught), the national reports without gold (share of beads flagged)."""
+    gold = parse_links(BEIJING_GOLD.read_text(encoding="utf-8")) if BEIJING_GOLD.exists() else None
+    docs = beijing_and_national(DEFAULT)
+    print("the MAC-Dev thresholds on the reports (share of beads flagged; Beijing: wrong beads "
+          "caught / wrong against its gold):")
+    print(f"{'MAC-Dev':>8s} {'threshold':>9s}  " + "  ".join(f"{n.split('.')[0]:>16s}" for n in docs))
+    for share, t in thresholds:
+        cells = []
+        for name, alignment in docs.items():
+            conf = np.array([b.score for b in alignment.beads])
+            cell = f"{(conf < t).mean():.1%}"
+            if name == BEIJING.name and gold is not None:
+                gold_set = {(b.zh, b.en) for b in gold}
+                wrong = np.array([(b.zh, b.en) not in gold_set for b in alignment.beads])
+                cell += f" {int((wrong & (conf < t)).sum())}/{int(wrong.sum())}"
+            cells.append(f"{cell:>16s}")
+        label = share if isinstance(share, str) else f"{share:.0%}"
+        print(f"{label:>8s} {t:9.3f}  " + "  ".join(cells))
 
 
 def _posteriors_with_cues(data):
@@ -312,6 +337,12 @@ def bench_calibration_cues(data) -> None:
             "1-1 bead": ((a == 1) & (b == 1)).astype(float), "bead size": (a + b).astype(float),
             "length deviation": np.array([r["length deviation"] for r in rows]),
             "evidence per token": np.array([r["evidence per token"] for r in rows])}
+    for name, settings in DISAGREEMENT:
+        cues[f"not in the alignment {name}"] = _disagreement(data, settings)
+    clipped = judge.clip(max=6.0)
+    for k in (2, 5, 12):
+        cues[f"mean confidence of +-{k} neighbours"] = _window_mean(clipped, ch, k)
+    cues["mean confidence of the chapter"] = np.array([clipped[ch == c].mean() for c in ch])
     wrong = int((~y).sum())
 
     def caught(score: np.ndarray, mask: np.ndarray) -> int:
@@ -346,6 +377,37 @@ def bench_calibration_cues(data) -> None:
     _judge_held_out(searched, y, ch, caught)
 
 
+# Independent alignments: a bead the default shares with none of them is suspicious.
+DISAGREEMENT = [("without the learned table", replace(DEFAULT, learn_table=False)),
+                ("without anchors", replace(DEFAULT, use_anchors=False)),
+                ("without quote terms", replace(DEFAULT, use_quotes=False)),
+                ("without the dictionary", replace(DEFAULT, use_dictionary=False))]
+
+
+def _disagreement(data, settings: AlignSettings) -> np.ndarray:
+    """1.0 for each default MAC-Dev bead that the alignment under ``settings`` does not have."""
+    out = []
+    for zh, en, _ in data:
+        [ours] = align_blocks([(zh, en)], DEFAULT)
+        [theirs] = align_blocks([(zh, en)], settings)
+        have = {(b.zh, b.en) for b in theirs}
+        out += [0.0 if (b.zh, b.en) in have else 1.0 for b in ours]
+    return np.asarray(out)
+
+
+def _window_mean(values: np.ndarray, chapter: np.ndarray, k: int) -> np.ndarray:
+    """Mean of the k beads on either side of each bead (itself excluded), per chapter."""
+    out = np.empty(len(values))
+    for c in np.unique(chapter):
+        idx = np.flatnonzero(chapter == c)
+        v = values[idx]
+        cum = np.concatenate([[0.0], np.cumsum(v)])
+        i = np.arange(len(v))
+        lo, hi = np.maximum(i - k, 0), np.minimum(i + k + 1, len(v))
+        out[idx] = (cum[hi] - cum[lo] - v) / np.maximum(hi - lo - 1, 1)
+    return out
+
+
 def _judge_held_out(searched, y, ch, caught) -> None:
     """The lenient judge's constants were chosen on all six chapters; choose them again from
     the same kind of grid with each chapter held out, to see what that choice is worth."""
@@ -372,6 +434,11 @@ def _judge_held_out(searched, y, ch, caught) -> None:
     shipped = dict(grid)[(confidence.LENIENT["merge"], P.both_merged, confidence.LENIENT["skip"],
                           confidence.LENIENT["lex_weight"], confidence.TEMPERATURE)]
     everything = np.ones(len(y), bool)
+    counts = sorted(caught(post, everything) for _, post in grid)
+    mean_logit = np.mean([_logit(post) for _, post in grid], axis=0)
+    print(f"every judge of the grid, wrong beads in its lowest 15 %: min {counts[0]}, median "
+          f"{counts[len(counts) // 2]}, max {counts[-1]} of {wrong}; the mean logit of all of "
+          f"them (nothing chosen): {caught(mean_logit, everything) / wrong:.1%}")
     print(f"judge chosen among {len(grid)} settings with each chapter held out: "
           f"{caught(held, everything) / wrong:.1%} of wrong beads in the lowest 15 % "
           f"(the shipped judge, chosen on all six: {caught(shipped, everything) / wrong:.1%})")
@@ -442,6 +509,7 @@ def bench_batch(n_docs: int = 100) -> None:
             out = Path(tmp) / f"out{jobs}"
             cmd = [sys.executable, "-c", BATCH_WORKER, sys.executable, "-m", "zhtm", "align",
                    str(folder), "-o", str(out), "--jobs", str(jobs), "-q"]
+            load_before = os.getloadavg()[0]
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             got = subprocess.run(cmd, env=env, capture_output=True, text=True).stdout.split()
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -450,10 +518,14 @@ def bench_batch(n_docs: int = 100) -> None:
             rows[jobs] = wall
             same = "" if jobs == 1 else \
                 f", outputs identical to --jobs 1: {_same_tree(Path(tmp) / 'out1', out)}"
-            print(f"--jobs {jobs}: wall {wall:.1f} s, CPU {cpu:.1f} s, exit {rc}, peak RSS of the "
-                  f"largest process {child_rss / 1024:.0f} MB (target <= 300 MB per worker){same}")
-        print(f"speed-up --jobs 2 over --jobs 1: x{rows[1] / rows[2]:.2f} wall (target >= 1.7); "
-              f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            # cores busy = CPU / wall: with nothing serialised, --jobs 2 keeps two busy on an
+            # idle machine; on a loaded one, its share of the two.
+            print(f"--jobs {jobs}: wall {wall:.1f} s, CPU {cpu:.1f} s ({cpu / n_docs:.2f} s a "
+                  f"document, {cpu / wall:.2f} cores busy), exit {rc}, peak RSS of the largest "
+                  f"process {child_rss / 1024:.0f} MB (target <= 300 MB per worker), load "
+                  f"average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after{same}")
+        print(f"speed-up --jobs 2 over --jobs 1: x{rows[1] / rows[2]:.2f} wall (target >= 1.7) "
+              f"on {os.cpu_count()} cores")
 
 
 def _same_tree(a: Path, b: Path) -> bool:

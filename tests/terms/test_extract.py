@@ -267,18 +267,25 @@ def test_a_piece_of_a_term_does_not_take_its_english(beijing_units):
     from zhtm.terms.chinese import make_candidate
     from zhtm.terms.extract import _link_competitively
 
-    zh, en = beijing_units
-    cands = [make_candidate(t, zh) for t in ("每月一题", "每月一")]
+    from dataclasses import replace
 
-    def linked(signals):
+    zh, en = beijing_units
+    term, piece = (make_candidate(t, zh) for t in ("每月一题", "每月一"))
+    assert term.frequency == piece.frequency  # 每月一 never occurs outside 每月一题
+
+    def linked(signals, chinese_scores):
+        cands = [replace(c, score=s) for c, s in zip((term, piece), chinese_scores)]
         side = EnglishSide(en, zh, signals=signals)
         choices = [side.choose(c.text, c.units, quoted=c.quoted > 0) for c in cands]
         # on its own the piece explains more of itself, so it sees the same span more strongly
         assert choices[0].key == choices[1].key and choices[1].score > choices[0].score
-        return [c.en for c in _link_competitively(side, cands, choices)]
+        return _link_competitively(side, cands, choices)[0].en
 
-    assert linked(EnSignals())[0] == "one topical issue per month"
-    assert linked(EnSignals(nested_linking=False))[0] != "one topical issue per month"
+    assert linked(EnSignals(), (2.2, 1.2)) == "one topical issue per month"
+    assert linked(EnSignals(nested_linking=False), (2.2, 1.2)) != "one topical issue per month"
+    # when the Chinese side ranks the shorter string higher, it is no piece
+    # (北京证券交易所 inside 支持北京证券交易所): the stronger link wins as before
+    assert linked(EnSignals(), (1.2, 2.2)) != "one topical issue per month"
 
 
 def test_thousands_in_digits_translate_the_chinese_numeral():

@@ -45,7 +45,7 @@ class AlignSettings:
     max_en: int = 9              # most English units in one bead (policy reports reach 1-9)
     max_total: int = 10          # most units in one bead, both sides together
     band: int = 2                # second-pass half-width around the first-pass path
-    first_pass_width: int = 40   # first-pass half-width around the length diagonal (grows)
+    first_pass_width: int = 20   # first-pass half-width around the length diagonal (grows)
     use_lexical: bool = True     # False: length-only (Gale-Church-like) baseline
     use_dictionary: bool = True  # CC-CEDICT glosses seed the translation table
     use_anchors: bool = True     # numbers, Latin strings, names
@@ -108,6 +108,10 @@ class _Fold:
     zh_given_en_t: feat.Rows
 
 
+# Columns the second pass adds on each side of the band, beyond ``band``, for beads larger
+# than the first pass's 2-2 to fit (was max_en // 2 = 4: the same beads on MAC-Dev and the
+# reports with 2, and the second pass's rows are a quarter narrower).
+SECOND_PASS_ROOM = 2
 # Cross-fitting needs enough beads in each fold for the table to learn anything.
 MIN_BEADS_PER_FOLD = 20
 
@@ -220,8 +224,9 @@ class _Job:
                 jmin[i] = min(jmin[i], r0 if i == q0 else r1)
                 jmax[i] = max(jmax[i], r1 if i == q1 else r0)
         jmin[0], jmax[n] = 0, m
-        lo = np.maximum.accumulate(np.maximum(jmin - s.band - s.max_en // 2, 0))
-        hi = np.maximum.accumulate(np.minimum(jmax + s.band + s.max_en // 2, m))
+        room = s.band + SECOND_PASS_ROOM
+        lo = np.maximum.accumulate(np.maximum(jmin - room, 0))
+        hi = np.maximum.accumulate(np.minimum(jmax + room, m))
         band = dp.Band(n, m, lo.astype(np.int64), int((hi - lo).max()) + 1)
         scorer = self._scorer(b, band, s.max_zh, s.max_en, folds)
         path = dp.search(band, scorer, s.max_zh, s.max_en, scorer.insert)

@@ -3,9 +3,10 @@
 Cell (i, j) holds the best score of aligning the first i zh units with the first j en units.
 Row i only keeps the columns ``lo[i] .. lo[i] + width - 1``; the band comes from the length
 diagonal (first pass) or from a first-pass path (second pass), so memory and time are linear
-in the number of units. The caller scores beads row by row: ``row_scores(i)`` returns an
-``(amax, bmax + 1, width)`` array whose ``[a - 1, b, k]`` is the score of the bead of ``a`` zh
-and ``b`` en units ending at ``(i, lo[i] + k)`` (``b = 0`` with ``a = 1`` is a 1-0 bead;
+in the number of units. The caller scores beads a chunk of rows at a time:
+``scores.rows(r0, r1)`` returns an ``(r1 - r0, amax, bmax + 1, width)`` array whose
+``[i - r0, a - 1, b, k]`` is the score of the bead of ``a`` zh and ``b`` en units ending at
+``(i, lo[i] + k)`` (``b = 0`` with ``a = 1`` is a 1-0 bead;
 ``NEG`` where a bead is not allowed). The 0-1 bead ending at column j scores ``insert[j]``;
 0-1 beads are resolved inside the row with prefix sums of ``insert``.
 
@@ -17,14 +18,21 @@ may be another model than the one that chose the path).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 NEG = -1e18
-RowScores = Callable[[int], np.ndarray]
 Path = list[tuple[int, int, int, int]]
+# Rows of bead scores and gather indices held at once: a long block is swept in chunks.
+CHUNK_CELLS = 1_000_000
+
+
+class RowScores(Protocol):
+    """Bead scores of DP rows r0 .. r1-1 as an (r1 - r0, amax, bmax + 1, width) array."""
+
+    def rows(self, r0: int, r1: int) -> np.ndarray: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,101 +52,185 @@ class Band:
         return first, last
 
 
-class _Prev:
-    """Reads D[i - a, lo[i] + k - b] for all (a, b, k) of a row with one gather.
+class _Table:
+    """D[i, lo[i] + k] for the whole band in one flat array, laid out so that every read of
+    a DP row is one gather with precomputed indices.
 
-    D is stored with ``bmax`` unreachable columns on the left and one on the right, so every
-    index that falls outside a row's band lands on an unreachable cell."""
+    Each row is stored with ``nb - 1`` unreachable columns on the left and one on the right,
+    and one unreachable cell ends the array: every index that falls outside a row's band (or
+    before row 0) lands on an unreachable cell."""
 
     def __init__(self, band: Band, amax: int, nb: int) -> None:
         self.band, self.amax, self.nb = band, amax, nb
         self.pad = nb - 1
         self.row_len = band.width + nb
-        self.D = np.full((band.n + 1) * self.row_len, NEG)
-        K = np.arange(band.width)
-        self.base = (K[None, None, :] - np.arange(nb)[None, :, None] + self.pad)  # (1, nb, W)
-        self.A = np.arange(1, amax + 1)
+        self.D = np.full((band.n + 1) * self.row_len + 1, NEG)
+        self.sentinel = len(self.D) - 1
+        self.rows_per_chunk = max(1, CHUNK_CELLS // (amax * nb * band.width))
 
     def row(self, i: int) -> np.ndarray:
-        return self.D[i * self.row_len + self.pad: i * self.row_len + self.pad + self.band.width]
+        s = i * self.row_len + self.pad
+        return self.D[s:s + self.band.width]
 
-    def set_row(self, i: int, values: np.ndarray) -> None:
-        self.row(i)[:] = values
+    def ends_in(self, r0: int, r1: int) -> np.ndarray:
+        """Indices of D[i - a, lo[i] + k - b] for rows i in r0..r1-1: (R, amax, nb, width);
+        the cell where an a-b bead ending at (i, lo[i] + k) starts."""
+        lo, W = self.band.lo, self.band.width
+        i = np.arange(r0, r1)[:, None]
+        src = i - np.arange(1, self.amax + 1)[None, :]                       # (R, amax)
+        shift = lo[i] - lo[np.maximum(src, 0)]
+        col = np.arange(W)[None, None, None, :] - np.arange(self.nb)[None, None, :, None] \
+            + (self.pad + shift)[:, :, None, None]
+        idx = np.minimum(col, self.row_len - 1) + (src * self.row_len)[:, :, None, None]
+        return np.where((src >= 0)[:, :, None, None], idx, self.sentinel)
 
-    def gather(self, i: int) -> np.ndarray:
-        lo = self.band.lo
-        a = self.A[self.A <= i]
-        shift = (lo[i] - lo[i - a])[:, None, None]
-        idx = np.minimum(self.base + shift, self.row_len - 1) + ((i - a) * self.row_len)[:, None, None]
-        out = self.D[idx]
-        if len(a) < self.amax:
-            out = np.concatenate([out, np.full((self.amax - len(a),) + out.shape[1:], NEG)])
-        return out
+    def starts_in(self, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
+        """For rows i in r0..r1-1, the cell where an a-b bead starting at (i, lo[i] + k) ends,
+        as indices into D and into the flattened scores of rows r0 + 1 .. r1 + amax - 1 (both
+        (R, amax, nb, width); the sentinel where the bead leaves the band or the text)."""
+        band, W, nb, amax = self.band, self.band.width, self.nb, self.amax
+        n, m, lo = band.n, band.m, band.lo
+        i = np.arange(r0, r1)[:, None, None, None]
+        a = np.arange(1, amax + 1)[None, :, None, None]
+        b = np.arange(nb)[None, None, :, None]
+        k = np.arange(W)[None, None, None, :]
+        end = i + a
+        endc = np.minimum(end, n)
+        kr = k + b + lo[i] - lo[endc]
+        ok = (end <= n) & (kr >= 0) & (kr < W) & (lo[i] + k + b <= m)
+        d_idx = np.where(ok, endc * self.row_len + self.pad + np.clip(kr, 0, W - 1), self.sentinel)
+        s_idx = ((end - (r0 + 1)) * amax + (a - 1)) * (nb * W) + b * W + np.clip(kr, 0, W - 1)
+        return d_idx, np.where(ok, s_idx, -1)
 
 
-Insert = float | np.ndarray
-
-
-def _insert_prefix(insert: Insert, m: int) -> np.ndarray:
-    """P[j] = total score of 0-1 beads for columns 1..j (P[0] = 0), padded past m."""
+def _insert_prefix(insert: float | np.ndarray, m: int) -> np.ndarray:
+    """P[j] = total score of 0-1 beads for columns 1..j (P[0] = 0)."""
     per = np.full(m + 1, float(insert)) if np.isscalar(insert) else np.asarray(insert, float)
-    prefix = np.concatenate([[0.0], np.cumsum(per[1:m + 1])])
-    return prefix
+    return np.concatenate([[0.0], np.cumsum(per[1:m + 1])])
 
 
-def search(band: Band, row_scores: RowScores, amax: int, bmax: int, insert: Insert) -> Path:
+def _chunks(table: _Table, first: int, last: int):
+    step = table.rows_per_chunk
+    for r0 in range(first, last + 1, step):
+        yield r0, min(last + 1, r0 + step)
+
+
+def search(band: Band, scores: RowScores, amax: int, bmax: int,
+           insert: float | np.ndarray) -> Path:
     """Best bead path as (zh start, zh end, en start, en end) tuples, in order."""
     n, m, lo, width = band.n, band.m, band.lo, band.width
     nb = bmax + 1
     K = np.arange(width)
     prefix = _insert_prefix(insert, m)
-    best_in = _Prev(band, amax, nb)
+    table = _Table(band, amax, nb)
+    D = table.D
     code = np.full((n + 1, width), -1, dtype=np.int16)
     j0 = lo[0] + K
-    best_in.set_row(0, np.where(j0 <= m, prefix[np.minimum(j0, m)], NEG))
+    table.row(0)[:] = np.where(j0 <= m, prefix[np.minimum(j0, m)], NEG)
     code[0] = np.where((j0 > 0) & (j0 <= m), 0, -1)  # 0 = a 0-1 bead
-    for i in range(1, n + 1):
-        cols = lo[i] + K
+    for r0, r1 in _chunks(table, 1, n):
+        S = scores.rows(r0, r1).reshape(r1 - r0, amax * nb, width)
+        idx = table.ends_in(r0, r1).reshape(r1 - r0, amax * nb, width)
+        cols = lo[r0:r1, None] + K
         valid = cols <= m
         pre = prefix[np.minimum(cols, m)]
-        cand = (best_in.gather(i) + row_scores(i)).reshape(amax * nb, width)
-        arg = np.argmax(cand, axis=0)
-        best = np.where(valid, cand[arg, K], NEG)
-        # 0-1 beads: best[k] = max over k' <= k of best[k'] + insert[k'+1 .. k]
-        run = np.maximum.accumulate(best - pre) + pre
-        ins = run > best + 1e-9
-        best_in.set_row(i, np.where(valid, np.maximum(run, best), NEG))
-        code[i] = np.where(valid, np.where(ins, 0, arg + nb), -1)   # a * nb + b, a >= 1
+        for i in range(r0, r1):
+            r = i - r0
+            cand = D[idx[r]]
+            cand += S[r]
+            arg = np.argmax(cand, axis=0)
+            best = cand[arg, K]
+            # 0-1 beads: best[k] = max over k' <= k of best[k'] + insert[k'+1 .. k]
+            run = np.maximum.accumulate(best - pre[r]) + pre[r]
+            ins = run > best + 1e-9
+            table.row(i)[:] = np.where(valid[r], np.maximum(run, best), NEG)
+            code[i] = np.where(valid[r], np.where(ins, 0, arg + nb), -1)   # a * nb + b, a >= 1
     return _backtrace(code, lo, n, m, nb)
 
 
-def posteriors(band: Band, row_scores: RowScores, amax: int, bmax: int, insert: Insert,
-               temperature: float, path: Path) -> list[float]:
+def posteriors(band: Band, scores: RowScores, amax: int, bmax: int,
+               insert: float | np.ndarray, temperature: float, path: Path) -> list[float]:
     """Posterior probability of each bead of ``path`` under exp(score / temperature)."""
-    with np.errstate(under="ignore"):
-        return _posteriors_of(band, row_scores, amax, bmax, insert, temperature, path)
+    with np.errstate(under="ignore", over="ignore"):
+        fwd, log_z = _forward(band, scores, amax, bmax + 1, insert, temperature)
+        return _backward(band, scores, amax, bmax + 1, insert, temperature, path, fwd, log_z)
 
 
-def _posteriors_of(band: Band, row_scores: RowScores, amax: int, bmax: int, insert: Insert,
-                   temperature: float, path: Path) -> list[float]:
+def _lse(x: np.ndarray) -> np.ndarray:
+    """log(sum(exp(x))) over axis 0. NEG is finite, so columns that are all NEG stay near
+    NEG without special cases."""
+    top = x.max(axis=0)
+    return top + np.log(np.exp(x - top).sum(axis=0))
+
+
+def _forward(band: Band, scores: RowScores, amax: int, nb: int, insert: float | np.ndarray,
+             t: float) -> tuple[_Table, float]:
     n, m, lo, width = band.n, band.m, band.lo, band.width
-    nb = bmax + 1
     K = np.arange(width)
-    t = float(temperature)
-    prefix = _insert_prefix(insert, m)
-    fwd = _Prev(band, amax, nb)
+    prefix = _insert_prefix(insert, m) / t
+    table = _Table(band, amax, nb)
+    D = table.D
     j0 = lo[0] + K
-    fwd.set_row(0, np.where(j0 <= m, prefix[np.minimum(j0, m)] / t, NEG))
-    for i in range(1, n + 1):
-        cols = lo[i] + K
+    table.row(0)[:] = np.where(j0 <= m, prefix[np.minimum(j0, m)], NEG)
+    for r0, r1 in _chunks(table, 1, n):
+        S = scores.rows(r0, r1).reshape(r1 - r0, amax * nb, width) / t
+        idx = table.ends_in(r0, r1).reshape(r1 - r0, amax * nb, width)
+        cols = lo[r0:r1, None] + K
         valid = cols <= m
-        pre = prefix[np.minimum(cols, m)] / t
-        c = np.where(valid, _logsumexp((fwd.gather(i) + row_scores(i) / t).reshape(amax * nb, width),
-                                       0), NEG)
-        with np.errstate(under="ignore"):
-            acc = np.logaddexp.accumulate(c - pre) + pre
-        fwd.set_row(i, np.where(valid & (acc > NEG / 2), acc, NEG))
-    return _posteriors(band, row_scores, amax, nb, prefix, t, fwd, path)
+        pre = prefix[np.minimum(cols, m)]
+        for i in range(r0, r1):
+            r = i - r0
+            x = D[idx[r]]
+            x += S[r]
+            acc = np.logaddexp.accumulate(_lse(x) - pre[r]) + pre[r]
+            table.row(i)[:] = np.where(valid[r] & (acc > NEG / 2), acc, NEG)
+    return table, float(table.row(n)[m - lo[n]])
+
+
+def _backward(band: Band, scores: RowScores, amax: int, nb: int, insert: float | np.ndarray,
+              t: float, path: Path, fwd: _Table, log_z: float) -> list[float]:
+    """Backward pass; P(bead) = exp(alpha(start) + score / t + beta(end) - log Z)."""
+    n, m, lo, width = band.n, band.m, band.lo, band.width
+    K = np.arange(width)
+    prefix = _insert_prefix(insert, m) / t
+    table = _Table(band, amax, nb)     # beta, same layout as alpha
+    D = table.D
+    ends = np.asarray([z1 for z0, z1, _, _ in path if z1 > z0], dtype=np.int64)
+    bead_scores: dict[int, np.ndarray] = {}   # row -> its scores / t, for the path's beads
+    cols = lo[n] + K
+    pre = prefix[np.minimum(cols, m)]
+    pulled = np.where(cols == m, 0.0, NEG)
+    table.row(n)[:] = np.where(cols <= m,
+                               np.logaddexp.accumulate((pulled + pre)[::-1])[::-1] - pre, NEG)
+    starts = list(_chunks(table, 0, n - 1))
+    for r0, r1 in reversed(starts):
+        hi = min(r1 + amax, n + 1)
+        S = scores.rows(r0 + 1, hi) / t                                   # rows r0 + 1 .. hi - 1
+        flat = np.concatenate([S.reshape(-1), [NEG]])
+        for z1 in ends[(ends >= r0 + 1) & (ends < hi)].tolist():
+            bead_scores.setdefault(z1, S[z1 - r0 - 1])
+        d_idx, s_idx = table.starts_in(r0, r1)
+        R = r1 - r0
+        d_idx = d_idx.reshape(R, amax * nb, width)
+        s_idx = s_idx.reshape(R, amax * nb, width)
+        cols_c = lo[r0:r1, None] + K
+        valid = cols_c <= m
+        pre_c = prefix[np.minimum(cols_c, m)]
+        for i in range(r1 - 1, r0 - 1, -1):
+            r = i - r0
+            x = D[d_idx[r]]
+            x += flat[s_idx[r]]
+            pulled = _lse(x)
+            # 0-1 beads inside the row, from the right: B[k] = pulled[k] (+) insert[k+1] + B[k + 1]
+            acc = np.logaddexp.accumulate((pulled + pre_c[r])[::-1])[::-1] - pre_c[r]
+            table.row(i)[:] = np.where(valid[r] & (acc > NEG / 2), acc, NEG)
+    out = []
+    for z0, z1, e0, e1 in path:
+        a, b = z1 - z0, e1 - e0
+        s = prefix[e1] - prefix[e0] if a == 0 else bead_scores[z1][a - 1, b, e1 - lo[z1]]
+        p = fwd.row(z0)[e0 - lo[z0]] + s + table.row(z1)[e1 - lo[z1]] - log_z
+        out.append(float(np.exp(min(0.0, p))))
+    return out
 
 
 def _backtrace(code: np.ndarray, lo: np.ndarray, n: int, m: int, nb: int) -> Path:
@@ -154,54 +246,3 @@ def _backtrace(code: np.ndarray, lo: np.ndarray, n: int, m: int, nb: int) -> Pat
         i, j = i - a, j - b
     beads.reverse()
     return beads
-
-
-def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
-    """log(sum(exp(x))) along an axis. NEG is finite, so columns that are all NEG stay near
-    NEG without special cases (callers silence underflow)."""
-    top = x.max(axis=axis)
-    return top + np.log(np.exp(x - np.expand_dims(top, axis)).sum(axis=axis))
-
-
-def _posteriors(band: Band, row_scores: RowScores, amax: int, nb: int, prefix: np.ndarray,
-                t: float, fwd: _Prev, path: Path) -> list[float]:
-    """Backward pass; P(bead) = exp(alpha(start) + score / t + beta(end) - log Z)."""
-    n, m, lo, width = band.n, band.m, band.lo, band.width
-    K = np.arange(width)
-    B = _Prev(band, amax, nb)            # same padded layout, read "forwards" from row i
-    recent: dict[int, np.ndarray] = {}   # scores of rows i + 1 .. i + amax
-    path_scores: dict[int, np.ndarray] = {}
-    ends = {z1 for _, z1, _, _ in path}
-    A_ = np.arange(1, amax + 1)
-    Bv = np.arange(nb)
-    for i in range(n, -1, -1):
-        cols = lo[i] + K
-        pulled = np.where(cols == m, 0.0, NEG) if i == n else np.full(width, NEG)
-        a = A_[A_ <= n - i]
-        if len(a):
-            rows = i + a
-            sc = np.stack([recent[r][r - i - 1] for r in rows])                 # (a, nb, W)
-            kr = cols[None, None, :] + Bv[None, :, None] - lo[rows][:, None, None]
-            ok = (kr >= 0) & (kr < width) & ((cols[None, None, :] + Bv[None, :, None]) <= m)
-            krc = np.clip(kr, 0, width - 1)
-            beta = B.D[(rows * B.row_len + B.pad)[:, None, None] + krc]
-            val = np.where(ok, np.take_along_axis(sc, krc, axis=2) + beta, NEG)
-            pulled = np.logaddexp(pulled, _logsumexp(val.reshape(-1, width), 0))
-        # 0-1 beads inside the row, from the right: B[k] = pulled[k] (+) insert[k+1] + B[k + 1]
-        pre = prefix[np.minimum(cols, m)] / t
-        with np.errstate(under="ignore"):
-            acc = np.logaddexp.accumulate((pulled + pre)[::-1])[::-1] - pre
-        B.set_row(i, np.where(cols <= m, acc, NEG))
-        if i >= 1:
-            recent[i] = row_scores(i) / t
-            recent.pop(i + amax, None)
-            if i in ends:
-                path_scores[i] = recent[i]
-    log_z = fwd.row(n)[m - lo[n]]
-    out = []
-    for z0, z1, e0, e1 in path:
-        a, b = z1 - z0, e1 - e0
-        s = (prefix[e1] - prefix[e0]) / t if a == 0 else path_scores[z1][a - 1, b, e1 - lo[z1]]
-        p = fwd.row(z0)[e0 - lo[z0]] + s + B.row(z1)[e1 - lo[z1]] - log_z
-        out.append(float(np.exp(min(0.0, p))))
-    return out

@@ -149,7 +149,7 @@ def tokenize(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool = True,
         en_rows.append(sorted({en_vocab.setdefault(t, len(en_vocab)) for t in toks}))
     cedict = load_cedict()
     prefixes = anchors.name_prefixes(names)
-    starters: dict[str, bool] = {}
+    starters: dict = {}  # zh_name_forms' memo for this document
     zh_vocab: dict[str, int] = {}
     zh_rows: list[list[int]] = []
     for text in zh:

@@ -93,15 +93,18 @@ def side_scores(sent: Rows, other: Rows, table_t: Rows, bg: np.ndarray, other_to
     scale = (params.kappa / bg[sent.indices[active]])[:, None]
     starts = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))
     sentences = owner[starts]
+    per_sentence = np.diff(np.append(starts, len(owner)))         # active tokens of each
     tok_cum = np.concatenate([[0.0], np.cumsum(other_tokens)])
-    col = wlo[:, None] + np.arange(width + 1)[None, :]            # span end, per sentence
+    col = wlo[sentences, None] + np.arange(width + 1)[None, :]    # span end, per sentence
     colc = np.clip(col, 0, m)
     for k in range(1, kmax + 1):
         # 1 / (tokens of the span + NULL)^gamma, 0 where the span leaves the text
         length = tok_cum[colc] - tok_cum[np.clip(col - k, 0, m)] + 1.0
         inv = np.where((col - k >= 0) & (col <= m), length ** -params.gamma, 0.0)
-        v = cum[:, k:] - cum[:, :-k]                               # spans ending at t >= k
-        w = np.log1p(v * scale * inv[owner, k:])
+        w = cum[:, k:] - cum[:, :-k]                               # spans ending at t >= k
+        w *= scale
+        w *= np.repeat(inv[:, k:], per_sentence, axis=0)
+        np.log1p(w, out=w)
         out[sentences, k, k:] = np.add.reduceat(w, starts, axis=0)
     return out
 
@@ -160,12 +163,13 @@ def lexical(zh: Rows, en: Rows, parts: list[TablePart], zh_bg: np.ndarray, en_bg
 
 
 class BeadScorer:
-    """``scorer(i)`` -> (amax, bmax + 1, width) bead scores for DP row i (see align.dp).
+    """``scorer.rows(r0, r1)`` -> (rows, amax, bmax + 1, width) bead scores for DP rows
+    r0 .. r1-1 (see align.dp), computed with numpy a chunk of rows at a time.
 
-    Rows are scored in chunks with numpy (a few thousand rows at a time, so a long block
-    never holds all its scores at once)."""
-
-    CHUNK_CELLS = 2_000_000
+    The parts of a score that do not depend on the constants (length deviation, quote
+    bits, translation evidence) are kept for the last chunk asked for and shared with the
+    ``variant`` scorers: the search and the judge's forward and backward passes over one
+    block compute them once."""
 
     def __init__(self, band: Band, amax: int, bmax: int, params: ScoreParams, prior: np.ndarray,
                  zh_len: np.ndarray, en_len: np.ndarray, ratio: float,
@@ -190,9 +194,7 @@ class BeadScorer:
         self.zt = np.zeros(band.n) if zh_tokens is None else zh_tokens
         self.et = np.zeros(band.m) if en_tokens is None else en_tokens
         self._null_scores()
-        self.rows_per_chunk = max(1, self.CHUNK_CELLS // (amax * self.nb * band.width))
-        self._chunk_start = -1
-        self._chunk: np.ndarray | None = None
+        self._parts: dict[tuple[int, int], tuple] = {}   # shared with variants
 
     def _null_scores(self) -> None:
         p = self.p
@@ -205,22 +207,15 @@ class BeadScorer:
         other = copy.copy(self)
         other.p, other.prior = params, prior
         other._null_scores()
-        other._chunk, other._chunk_start = None, -1
         return other
 
-    def __call__(self, i: int) -> np.ndarray:
-        chunk, start = self._chunk, self._chunk_start
-        if chunk is None or not start <= i < start + len(chunk):
-            backwards = chunk is not None and i < start
-            start = max(1, i - self.rows_per_chunk + 1) if backwards else i
-            stop = min(self.band.n + 1, start + self.rows_per_chunk)
-            self._chunk = self.rows(start, stop)
-            self._chunk_start = start
-        return self._chunk[i - self._chunk_start]
-
-    def rows(self, r0: int, r1: int) -> np.ndarray:
-        """Scores of rows r0 .. r1-1: (rows, amax, nb, width)."""
-        band, amax, nb, p = self.band, self.amax, self.nb, self.p
+    def _constant_parts(self, r0: int, r1: int) -> tuple:
+        """(squared length deviation, quote match, quote mismatch, quote state, evidence,
+        allowed) for rows r0 .. r1-1, broadcastable to (rows, amax, nb, width)."""
+        got = self._parts.get((r0, r1))
+        if got is not None:
+            return got
+        band, amax, nb = self.band, self.amax, self.nb
         m = band.m
         rows = np.arange(r0, r1)
         cols = band.lo[rows][:, None] + np.arange(band.width)[None, :]          # (R, W)
@@ -230,16 +225,28 @@ class BeadScorer:
         zl = self.zc[rows][:, None] - self.zc[np.maximum(start_row, 0)]
         el = self.ec[colc][:, None, :] - self.ec[np.clip(start_col, 0, m)]
         x = np.log((el[:, None, :, :] + 10.0) / (self.ratio * zl[:, :, None, None] + 10.0))
-        sc = self.prior[None, :, :, None] - (p.len_weight / (2.0 * p.sigma ** 2)) * x * x
         zq = self.zq[rows][:, None]
         eq = self.eq[colc]
-        sc += (p.quote_match * (zq & eq) - p.quote_mismatch * (zq ^ eq)
-               - p.quote_state * (self.zin[rows][:, None] ^ self.ein[colc]))[:, None, None, :]
-        if self.lex is not None:
-            sc += p.lex_weight * self._evidence(rows, cols)
-        sc[:, 0, 0, :] = self.delete[rows][:, None]                              # 1-0 beads
+        match = (zq & eq)[:, None, None, :]
+        mismatch = (zq ^ eq)[:, None, None, :]
+        state = (self.zin[rows][:, None] ^ self.ein[colc])[:, None, None, :]
+        evidence = self._evidence(rows, cols) if self.lex is not None else None
         ok = (start_row >= 0)[:, :, None, None] & (start_col >= 0)[:, None, :, :] \
             & (cols <= m)[:, None, None, :] & (self.prior > NEG / 2)[None, :, :, None]
+        got = (x * x, match, mismatch, state, evidence, ok)
+        self._parts.clear()
+        self._parts[(r0, r1)] = got
+        return got
+
+    def rows(self, r0: int, r1: int) -> np.ndarray:
+        """Scores of rows r0 .. r1-1: (rows, amax, nb, width)."""
+        p = self.p
+        x2, match, mismatch, state, evidence, ok = self._constant_parts(r0, r1)
+        sc = self.prior[None, :, :, None] - (p.len_weight / (2.0 * p.sigma ** 2)) * x2
+        sc += p.quote_match * match - p.quote_mismatch * mismatch - p.quote_state * state
+        if evidence is not None:
+            sc += p.lex_weight * evidence
+        sc[:, 0, 0, :] = self.delete[r0:r1][:, None]                             # 1-0 beads
         return np.where(ok, sc, NEG)
 
     def evidence_of(self, beads: list[tuple[int, int, int, int]]) -> np.ndarray:

@@ -13,6 +13,13 @@ from pathlib import Path
 
 from ..errors import InputError, UsageError
 from ..records import TermEntry, Unit, term_id
+from .background import (
+    ONCE_FACTOR,
+    Background,
+    BackgroundSignals,
+    recurrence_factor,
+    same_english_factor,
+)
 from .chinese import (
     ABSORBED_FACTOR,
     TWO_CHARACTER_FACTOR,
@@ -23,6 +30,7 @@ from .chinese import (
     make_candidate,
     sentencepiece_segmenter,
 )
+from .specific import FreeOccurrences, specific_consistency
 from .english import EnChoice, EnglishSide, EnSignals, english_head, tokenize
 from .notes import Note, attach_notes
 
@@ -54,6 +62,16 @@ class TermOptions:
     # Phrases known to recur in other documents (e.g. long pieces of a sentencepiece model of
     # many reports): candidates even when this document has them once.
     phrases: frozenset[str] = frozenset()
+    # Other documents of the genre (other reports): cross-document recurrence and the same
+    # English there are evidence of a term (zhtm.terms.background).
+    background: Background | None = None
+    # The final score of a string translated the same way wherever it stands on its own (not
+    # inside a longer recurring string) rises by up to this share (zhtm.terms.specific). Off by
+    # default: at SPECIFIC_LIFT it adds two dev terms but costs one genuine national entry.
+    specific_lift: float = 0.0
+    # Equal scores: the term whose English belongs to it more strongly first (else by the Chinese).
+    linked_ties: bool = True
+    background_signals: BackgroundSignals = field(default_factory=BackgroundSignals)
 
 
 Pair = Unit | tuple[str, str]
@@ -117,9 +135,15 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
         raise InputError(None, "no translation units with both Chinese and English text")
     zh_texts = [u.zh for u in units]
     segment, word_frequency = _segmenters(zh_texts, options.segmenter)
+    background, bg = options.background, options.background_signals
+    recurring: frozenset[str] = frozenset()
+    if background is not None and len(background) and bg.once:
+        recurring = background.recurring(zh_texts)
     candidates = find_candidates(zh_texts, segment=segment, word_frequency=word_frequency,
                                  signals=options.signals, min_frequency=options.min_frequency,
-                                 phrases=options.phrases)
+                                 phrases=options.phrases | recurring)
+    if background is not None and len(background):
+        candidates = _with_background(candidates, background, bg, recurring)
     english = EnglishSide([u.en for u in units], zh_texts, signals=options.english)
     own: dict[str, EnChoice | None] = {}
 
@@ -130,6 +154,7 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
 
     definitions = _definitions(list(notes), units, candidates, choose)
     candidates = _with_defined(candidates, definitions, zh_texts)
+    free = FreeOccurrences(candidates, zh_texts) if options.specific_lift else None
     out: list[TermEntry] = []
     seen: dict[str, tuple[ZhCandidate, EnChoice]] = {}  # every candidate of earlier tiers
     owned: dict[tuple[str, ...], str] = {}  # English spans claimed in earlier tiers
@@ -161,9 +186,19 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
             score = _rank_score(cand, choice, seen.get(cand.text, (cand, choice))[1], seen, options)
             if score is None:
                 continue
+            if free is not None:
+                score *= 1.0 + options.specific_lift * specific_consistency(
+                    english, choice.key, free.free_units(cand))
+            if background is not None and len(background) and bg.same_english:
+                same = background.english_documents(cand.text, choice.key)
+                if not same and cand.text in recurring and note is None and cand.frequency < 2:
+                    continue  # seen once here, and not translated the same way elsewhere
+                score *= same_english_factor(same)
             entry = _entry(cand, choice, units, note.text if note else "")
-            ranked.append((score + (DEFINED_BONUS if entry.definition else 0.0), entry))
-        ranked.sort(key=lambda se: (-round(se[0], 9), se[1].zh))
+            tie = -choice.score if options.linked_ties else 0.0
+            ranked.append((score + (DEFINED_BONUS if entry.definition else 0.0), tie, entry))
+        ranked.sort(key=lambda se: (-round(se[0], 9), se[1], se[2].zh))
+        ranked = [(s, e) for s, _, e in ranked]
         out = _drop_nested(out + [e for _, e in ranked])
         if len(out) >= options.limit:
             break
@@ -208,6 +243,17 @@ def _with_defined(candidates: list[ZhCandidate], definitions: dict[str, Note],
     known = {c.text for c in candidates}
     extra = [make_candidate(t, zh_texts) for t in definitions if t not in known]
     return candidates + [c for c in extra if c.units]
+
+
+def _with_background(candidates: list[ZhCandidate], background: Background,
+                     signals: BackgroundSignals, recurring: frozenset[str]) -> list[ZhCandidate]:
+    """Candidates rescored by their recurrence in the background documents (best first)."""
+    for cand in candidates:
+        if cand.text in recurring and cand.frequency < 2 and not cand.quoted:
+            cand.score *= ONCE_FACTOR
+        if signals.recurrence and len(cand.text) > 2:
+            cand.score *= recurrence_factor(background.documents(cand.text))
+    return sorted(candidates, key=lambda c: (-c.score, -c.frequency, c.text))
 
 
 def _with_absorbers(tier: list[ZhCandidate], by_text: dict[str, ZhCandidate],
@@ -284,11 +330,13 @@ def _link_competitively(english: EnglishSide, candidates, choices, taken=frozens
     quote at 一件事's position; 科技创新 does not mean "international innovation center",
     国际科技创新中心 does)."""
     owner: dict[tuple[str, ...], tuple[float, str]] = {}
-    frequency = {c.text: c.frequency for c in candidates}
+    seen = {c.text: (c.frequency, c.score) for c in candidates}
     nested = english.signals.nested_linking
 
-    def piece(a: str, b: str) -> bool:  # a never occurs but inside b (每月一 of 每月一题)
-        return nested and a != b and a in b and frequency[a] == frequency[b]
+    def piece(a: str, b: str) -> bool:
+        # a never occurs but inside b, which the Chinese side ranks higher: a piece of b
+        # (每月一 of 每月一题; not 北京证券交易所 of 支持北京证券交易所)
+        return nested and a != b and a in b and seen[a][0] == seen[b][0] and seen[a][1] < seen[b][1]
 
     for cand, choice in zip(candidates, choices):
         if choice is not None and choice.key:

@@ -219,34 +219,41 @@ def en_name_forms(text: str, stopwords: Iterable[str] = ()) -> list[str]:
 
 def zh_name_forms(text: str, pinyin: Callable[[str], tuple[str, ...]], wanted: set[str],
                   max_chars: int = 3, prefixes: set[str] | None = None,
-                  starters: dict[str, bool] | None = None) -> list[str]:
+                  starters: dict | None = None) -> list[str]:
     """Romanisations of 1-3 consecutive Han characters that occur in ``wanted`` (the name
     forms of the English side), tried over every reading of polyphonic characters. Readings
     are extended only while they are a prefix of some wanted form. ``starters`` (a dict the
-    caller keeps for one document) remembers which characters can begin a name."""
+    caller keeps for one document) remembers the readings of each character that can begin a
+    name, and how each partial reading extends by each next character."""
     if not wanted:
         return []
     if prefixes is None:
         prefixes = name_prefixes(wanted)
-    if starters is None:
-        starters = {}
+    memo: dict = {} if starters is None else starters
     found: list[str] = []
     for m in _HAN_RUN.finditer(text):
         run = m.group(0)
         for start, ch in enumerate(run):
-            ok = starters.get(ch)
-            if ok is None:
-                ok = starters[ch] = any(r in prefixes for r in pinyin(ch))
-            if not ok:
+            partial = memo.get(ch)
+            if partial is None:
+                partial = memo[ch] = tuple(r for r in pinyin(ch) if r in prefixes)
+            if not partial:
                 continue  # no name starts with this character's reading
-            partial = [""]
-            for size in range(1, max_chars + 1):
+            found.extend(p for p in partial if p in wanted)
+            for size in range(2, max_chars + 1):
                 if start + size > len(run):
                     break
-                partial = [p + r for p in partial for r in pinyin(run[start + size - 1])
-                           if p + r in prefixes]
-                if not partial:
+                nxt = run[start + size - 1]
+                longer: list[str] = []
+                for p in partial:
+                    got = memo.get((p, nxt))
+                    if got is None:
+                        got = memo[(p, nxt)] = tuple(p + r for r in pinyin(nxt)
+                                                     if p + r in prefixes)
+                    longer.extend(got)
+                if not longer:
                     break
+                partial = longer
                 found.extend(p for p in partial if p in wanted)
     return found
 
