@@ -218,8 +218,19 @@ def beijing_units():
     # an occurrence inside a longer rendering (a name continued to the left) is that one's
     ("东六环高线公园", "longer_renderings", "East Sixth Ring Road High Line Park",
      "Sixth Ring Road High Line Park"),
+    # a name is kept whole over connectives and a parenthesis of names or years
+    ("城市总体规划", "names", "Master Plan of Development for Beijing (2016-2035)", "Master Plan"),
+    ("自贸试验区", "names", "China (Beijing) Pilot Free Trade Zone", "Pilot Free Trade Zone"),
+    ("二十届二中全会", "names", "Second Plenary Session of the 20th Party Central Committee",
+     "Second Plenary Session of the 20th"),
+    # "both … and" is kept whole
+    ("统筹发展和安全", "correlatives", "both development and security", "development and security"),
+    # two coordinated members the term both explains are one rendering
+    ("合法权益", "binomials", "lawful rights and interests", "lawful rights"),
 ])
-def test_round_two_english_rules_on_beijing(beijing_units, term, signal, english, without):
+def test_english_rules_on_beijing(beijing_units, term, signal, english, without):
+    """Each English rule (rounds two and three) gives the term its English, and switching
+    that rule off gives the English it had before."""
     zh, en = beijing_units
     where = [i for i, t in enumerate(zh) if term in t]
     assert EnglishSide(en, zh).choose(term, where).en == english
@@ -242,25 +253,6 @@ def test_round_two_chinese_rules_on_beijing(beijing_units):
     bound = candidates(bound_edges=False)
     for term in ("统筹发展和安全", "以习近平同志为核心的党中央"):
         assert on[term].score > 2 * bound[term].score
-
-
-@pytest.mark.parametrize("term, signal, english, without", [
-    # a name is kept whole over connectives and a parenthesis of names or years
-    ("城市总体规划", "names", "Master Plan of Development for Beijing (2016-2035)", "Master Plan"),
-    ("自贸试验区", "names", "China (Beijing) Pilot Free Trade Zone", "Pilot Free Trade Zone"),
-    ("二十届二中全会", "names", "Second Plenary Session of the 20th Party Central Committee",
-     "Second Plenary Session of the 20th"),
-    # "both … and" is kept whole
-    ("统筹发展和安全", "correlatives", "both development and security", "development and security"),
-    # two coordinated members the term both explains are one rendering
-    ("合法权益", "binomials", "lawful rights and interests", "lawful rights"),
-])
-def test_round_three_english_rules_on_beijing(beijing_units, term, signal, english, without):
-    zh, en = beijing_units
-    where = [i for i, t in enumerate(zh) if term in t]
-    assert EnglishSide(en, zh).choose(term, where).en == english
-    off = EnglishSide(en, zh, signals=EnSignals(**{signal: False})).choose(term, where)
-    assert off.en == without
 
 
 def test_a_piece_of_a_term_does_not_take_its_english(beijing_units):
