@@ -192,7 +192,7 @@ class Cedict:
         readings: list[str] = []
         for entry in self.entries(char):
             py = entry[1:entry.find("]")].lower().replace("u:", "v")
-            syl = re.sub(r"[0-9]", "", py).strip()
+            syl = py.translate(_NO_DIGITS).strip()
             if syl.isalpha() and syl not in readings:
                 readings.append(syl)
         got = tuple(readings)
@@ -224,6 +224,7 @@ class Cedict:
 
 
 _HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 
 
 def _is_han(ch: str) -> bool:
