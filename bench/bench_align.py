@@ -284,9 +284,10 @@ def _posteriors_with_cues(data):
     original = dp.posteriors
 
     def spy(band, judge, amax, bmax, insert, temperature, path):
-        probs = original(band, judge, amax, bmax, insert, temperature, path)
+        probs, nodes = dp.posteriors_and_nodes(band, judge, amax, bmax, insert, temperature, path)
         searched.append((band, judge, amax, bmax, path))
-        cues = {"judge": probs}
+        cues = {"judge": probs, "start cell": [s for s, _ in nodes],
+                "end cell": [e for _, e in nodes]}
         for name, params, t in (("tuned", P, 1.0),
                                 ("lexical only", replace(judge.p, len_weight=0.0), temperature),
                                 ("length only", replace(judge.p, lex_weight=0.0), temperature)):
@@ -298,6 +299,7 @@ def _posteriors_with_cues(data):
             x = math.log((en_chars + 10) / (judge.ratio * zh_chars + 10))
             tokens = judge.zt[z0:z1].sum() + judge.et[e0:e1].sum()
             rows.append({**{n: v[k] for n, v in cues.items()}, "a": z1 - z0, "b": e1 - e0,
+                         "path": (z0, z1, e0, e1),
                          "length deviation": abs(x) / judge.p.sigma,
                          "evidence per token": evidence[k] / (tokens + 1)})
         return probs
@@ -343,6 +345,14 @@ def bench_calibration_cues(data) -> None:
     for k in (2, 5, 12):
         cues[f"mean confidence of +-{k} neighbours"] = _window_mean(clipped, ch, k)
     cues["mean confidence of the chapter"] = np.array([clipped[ch == c].mean() for c in ch])
+    start = _logit(np.array([r["start cell"] for r in rows]))
+    end = _logit(np.array([r["end cell"] for r in rows]))
+    cues["weaker boundary (cell posterior)"] = np.minimum(start, end)
+    cues["bead minus weaker boundary"] = judge - np.minimum(start, end)
+    others = _other_judges(data, rows)
+    for name, post in others.items():
+        cues[f"judge {name}"] = post
+        cues[f"judge {name} minus ours"] = post - judge
     wrong = int((~y).sum())
 
     def caught(score: np.ndarray, mask: np.ndarray) -> int:
@@ -374,7 +384,49 @@ def bench_calibration_cues(data) -> None:
             w -= np.linalg.solve(H, Z[train].T @ (p - y[train]) + 1e-2 * w)
         held[ch == h] = Z[ch == h] @ w
     print(f"  logistic fit on all cues, held out: {caught(held, everything) / wrong:.1%}")
+    # replace the judge rather than add to it: pick, with each chapter held out, among ours,
+    # the other models' judges and half-and-half mixes
+    candidates = {"ours": judge, **{f"judge {n}": v for n, v in others.items()},
+                  **{f"half ours, half judge {n}": (judge + v) / 2 for n, v in others.items()}}
+    for name, v in candidates.items():
+        print(f"  {name:44s} on all six {caught(v, everything) / wrong:6.1%}")
+    held = np.empty(len(y))
+    picks = []
+    for h in range(len(data)):
+        best = max(candidates, key=lambda n: caught(candidates[n], ch != h))
+        picks.append(best)
+        held[ch == h] = candidates[best][ch == h]
+    print(f"  judge chosen among these with each chapter held out: "
+          f"{caught(held, everything) / wrong:.1%} (picks: {'; '.join(picks)})")
     _judge_held_out(searched, y, ch, caught)
+
+
+def _other_judges(data, rows) -> dict[str, np.ndarray]:
+    """Logit of each default MAC-Dev bead's posterior under the lenient judge of another model
+    (the whole alignment run with one component off; its second-pass band holds our path)."""
+    from zhtm.align import dp
+
+    out = {}
+    original = dp.posteriors
+    for name, settings in DISAGREEMENT:
+        got: list[float] = []
+        for c, (zh, en, _) in enumerate(data):
+            ours = [r["path"] for r in rows if r["chapter"] == c]
+
+            def spy(band, judge, amax, bmax, insert, temperature, path, ours=ours):
+                inside = all(0 <= e - band.lo[z] < band.width
+                             for z0, z1, e0, e1 in ours for z, e in ((z0, e0), (z1, e1)))
+                got.extend(original(band, judge, amax, bmax, insert, temperature, ours)
+                           if inside else [0.5] * len(ours))  # no opinion outside its band
+                return original(band, judge, amax, bmax, insert, temperature, path)
+
+            dp.posteriors = spy
+            try:
+                align_blocks([(zh, en)], settings)
+            finally:
+                dp.posteriors = original
+        out[name] = _logit(np.asarray(got))
+    return out
 
 
 # Independent alignments: a bead the default shares with none of them is suspicious.
