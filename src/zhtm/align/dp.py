@@ -133,6 +133,7 @@ def search(band: Band, scores: RowScores, amax: int, bmax: int,
         idx = table.ends_in(r0, r1).reshape(r1 - r0, amax * nb, width)
         cols = lo[r0:r1, None] + K
         valid = cols <= m
+        whole = valid.all(axis=1)          # rows whose band does not run past column m
         pre = prefix[np.minimum(cols, m)]
         for i in range(r0, r1):
             r = i - r0
@@ -143,8 +144,13 @@ def search(band: Band, scores: RowScores, amax: int, bmax: int,
             # 0-1 beads: best[k] = max over k' <= k of best[k'] + insert[k'+1 .. k]
             run = np.maximum.accumulate(best - pre[r]) + pre[r]
             ins = run > best + 1e-9
-            table.row(i)[:] = np.where(valid[r], np.maximum(run, best), NEG)
-            code[i] = np.where(valid[r], np.where(ins, 0, arg + nb), -1)   # a * nb + b, a >= 1
+            got = np.where(ins, 0, arg + nb)                                # a * nb + b, a >= 1
+            if whole[r]:
+                table.row(i)[:] = np.maximum(run, best)
+                code[i] = got
+            else:
+                table.row(i)[:] = np.where(valid[r], np.maximum(run, best), NEG)
+                code[i] = np.where(valid[r], got, -1)
     return _backtrace(code, lo, n, m, nb)
 
 
