@@ -180,10 +180,15 @@ def posteriors_and_nodes(band: Band, scores: RowScores, amax: int, bmax: int,
 
 
 def _lse(x: np.ndarray) -> np.ndarray:
-    """log(sum(exp(x))) over axis 0. NEG is finite, so columns that are all NEG stay near
-    NEG without special cases."""
+    """log(sum(exp(x))) over axis 0, overwriting ``x``. NEG is finite, so columns that are
+    all NEG stay near NEG without special cases."""
     top = x.max(axis=0)
-    return top + np.log(np.exp(x - top).sum(axis=0))
+    x -= top
+    np.exp(x, out=x)
+    total = x.sum(axis=0)
+    np.log(total, out=total)
+    total += top
+    return total
 
 
 def _forward(band: Band, scores: RowScores, amax: int, nb: int, insert: float | np.ndarray,
