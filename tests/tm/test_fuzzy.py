@@ -146,19 +146,19 @@ def brute_cache():
     return {}
 
 
-@pytest.fixture(params=["bigrams", "char counts", "char bit planes", "auto seeded batched"])
+@pytest.fixture(params=["bigrams", "char counts", "char bit planes", "auto seeded chunked"])
 def path(request, monkeypatch):
     """Force each way of picking candidates (the bigram bound; the character bound counted
     with integers as in small segments, or in bit planes as in large ones) so that each is
-    checked against brute force; and the seed and batched verification, which only large
-    segments use."""
+    checked against brute force; and the seed and verification in many chunks, which only
+    large segments use."""
     
-    bound = {"bigrams": "bigrams", "auto seeded batched": "auto"}.get(request.param, "chars")
+    bound = {"bigrams": "bigrams", "auto seeded chunked": "auto"}.get(request.param, "chars")
     monkeypatch.setattr(tuning, "FILTER", bound)
     monkeypatch.setattr(tuning, "COUNT_SMALL", request.param != "char bit planes")
-    if request.param == "auto seeded batched":
+    if request.param == "auto seeded chunked":
         monkeypatch.setattr(tuning, "SEED_FROM", 0)
-        monkeypatch.setattr(tuning, "BATCH", 2)
+        monkeypatch.setattr(tuning, "ROUND", 2)
     return request.param
 
 
