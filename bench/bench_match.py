@@ -289,12 +289,11 @@ def build(n: int, n_queries: int, workdir: str, english: str = "real", clauses: 
     if english == "none":
         # clause units cut but no English sought: the store and the clause index at scale
         # (the English finder's own speed is the clauses s of a --english real run)
-        from zhtm.text.clauses import cut_clauses
         from zhtm.tm import clause_units
         from zhtm.tm.clause_english import ClauseEnglish
 
-        clause_units.english_of = lambda zh, en: (
-            [ClauseEnglish(c, (), "", 0.0) for c in cut_clauses(zh)], False)
+        clause_units.english_of = lambda zh, en, clauses: (
+            [ClauseEnglish(c, (), "", 0.0) for c in clauses], False)
     gen = Generator(seed=n, english=english)
     pairs = gen.pairs(n)
     tm = [zh for zh, _ in pairs]

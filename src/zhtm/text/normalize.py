@@ -43,6 +43,20 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def normalize_many(texts: list[str]) -> list[str]:
+    """``[normalize(t) for t in texts]``, several times faster on many short texts: one NFKC,
+    lower-casing and whitespace pass over them all, joined by NUL (a starter no character
+    composes with, not whitespace, no case: nothing crosses it). Texts holding a NUL are
+    normalised on their own."""
+    if any("\x00" in t for t in texts):
+        return [normalize(t) for t in texts]
+    block = _SPACE.sub(" ", unicodedata.normalize("NFKC", "\x00".join(texts)).lower())
+    out = [piece.strip() for piece in block.split("\x00")]
+    if len(out) != len(texts):  # pragma: no cover - NFKC never makes a NUL
+        return [normalize(t) for t in texts]
+    return out
+
+
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """`normalize(text)` and, for each of its characters, the index of the source character.
 
