@@ -43,6 +43,18 @@ def _no_store_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ZHTM_DB", raising=False)
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("zhtm-cache")
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_tmp(monkeypatch: pytest.MonkeyPatch, _session_cache: Path) -> None:
+    """zhtm's derived-data cache (CC-CEDICT's compact form) goes to a folder of this test run,
+    never to the user's ~/.cache; subprocesses inherit it."""
+    monkeypatch.setenv("ZHTM_CACHE_DIR", str(_session_cache))
+
+
 @pytest.fixture
 def golden(request: pytest.FixtureRequest):
     """``golden(name, data: bytes)``: compare ``data`` with ``tests/golden/<name>`` byte for

@@ -183,3 +183,30 @@ def test_mac_dev_regression() -> None:
 
 STRICT_FLOOR = 0.90   # the target (achieved: see bench/bench_align.py)
 LAX_FLOOR = 0.995
+
+
+def test_boundary_cells_hold_at_least_the_bead_posterior(monkeypatch) -> None:
+    """posteriors_and_nodes: the start and end cells of each bead are visited at least as
+    often as the bead itself; the corners of the block always; a bead's end is the next
+    bead's start."""
+    from zhtm.align import dp
+
+    seen = []
+    original = dp.posteriors
+
+    def spy(band, judge, amax, bmax, insert, temperature, path):
+        probs, nodes = dp.posteriors_and_nodes(band, judge, amax, bmax, insert, temperature, path)
+        assert probs == original(band, judge, amax, bmax, insert, temperature, path)
+        seen.append((path, probs, nodes))
+        return probs
+
+    monkeypatch.setattr(dp, "posteriors", spy)
+    align_blocks([(ZH, EN)])
+    [(path, probs, nodes)] = seen
+    assert nodes[0][0] == pytest.approx(1.0) and nodes[-1][1] == pytest.approx(1.0)
+    for p, (start, end) in zip(probs, nodes):
+        assert p <= min(start, end) + 1e-9
+    for (_, end), (start, _) in zip(nodes, nodes[1:]):
+        assert end == start
+    # somewhere inside, a boundary is less than certain (the English-only sentence)
+    assert min(min(s, e) for s, e in nodes) < 0.99

@@ -146,19 +146,19 @@ def brute_cache():
     return {}
 
 
-@pytest.fixture(params=["bigrams", "char counts", "char bit planes", "auto seeded batched"])
+@pytest.fixture(params=["bigrams", "char counts", "char bit planes", "auto seeded chunked"])
 def path(request, monkeypatch):
     """Force each way of picking candidates (the bigram bound; the character bound counted
     with integers as in small segments, or in bit planes as in large ones) so that each is
-    checked against brute force; and the seed and batched verification, which only large
-    segments use."""
+    checked against brute force; and the seed and verification in many chunks, which only
+    large segments use."""
     
-    bound = {"bigrams": "bigrams", "auto seeded batched": "auto"}.get(request.param, "chars")
+    bound = {"bigrams": "bigrams", "auto seeded chunked": "auto"}.get(request.param, "chars")
     monkeypatch.setattr(tuning, "FILTER", bound)
     monkeypatch.setattr(tuning, "COUNT_SMALL", request.param != "char bit planes")
-    if request.param == "auto seeded batched":
+    if request.param == "auto seeded chunked":
         monkeypatch.setattr(tuning, "SEED_FROM", 0)
-        monkeypatch.setattr(tuning, "BATCH", 2)
+        monkeypatch.setattr(tuning, "ROUND", 2)
     return request.param
 
 
@@ -235,6 +235,22 @@ def test_bigram_bound_holds_where_a_longer_entry_needs_fewer_bigrams():
             assert search_segments(segments, query, 5, 70) == want, bound
         finally:
             tuning.FILTER = "auto"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(2, 80), st.integers(0, 400), st.integers(1, 100), st.integers(1, 100))
+def test_least_need_is_the_minimum_over_every_length_of_the_window(m, longest, num, den):
+    """`least_need` looks at the first `den` lengths only (the need grows past them): it
+    equals the minimum of ``L - 1 - 2 dmax(L)`` over every length of the window."""
+    from zhtm.tm.bigram_bound import least_need
+    from zhtm.tm.scoring import max_distance
+
+    num = min(num, den)
+    if 2 * num <= den:  # the bound is not used there (the need is below one bigram)
+        return
+    lengths = np.arange(m, max(m, longest) + 1, dtype=np.int64)
+    assert least_need(m, longest, num, den) == int(
+        (lengths - 1 - 2 * max_distance(lengths, num, den)).min())
 
 
 def test_brute_force_matches_rapidfuzz_cutoff_semantics(tm):
@@ -332,6 +348,12 @@ def test_compacted_index_answers_the_same(tm, monkeypatch):
     for needle in ("京", "中", "协同发展", "不", "𠮷"):
         got = sorted(int(index.ids[i]) for i in index.containing(needle))
         assert got == [int(i) for i, t in zip(ids, texts) if needle in t]
+    # the text is kept once, as a str (not UTF-8 too): each entry reads back the same
+    assert index.text is None
+    assert [index.entry_text(i) for i in range(len(index))] == \
+        [texts[i] for i in np.lexsort((ids, [len(t) for t in texts]))]
+    with pytest.raises(ValueError):
+        FuzzyIndex.merged([index, index])
 
 
 def test_brute_force_equals_offering_every_entry():

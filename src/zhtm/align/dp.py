@@ -151,9 +151,26 @@ def search(band: Band, scores: RowScores, amax: int, bmax: int,
 def posteriors(band: Band, scores: RowScores, amax: int, bmax: int,
                insert: float | np.ndarray, temperature: float, path: Path) -> list[float]:
     """Posterior probability of each bead of ``path`` under exp(score / temperature)."""
+    return posteriors_and_nodes(band, scores, amax, bmax, insert, temperature, path)[0]
+
+
+def posteriors_and_nodes(band: Band, scores: RowScores, amax: int, bmax: int,
+                         insert: float | np.ndarray, temperature: float, path: Path
+                         ) -> tuple[list[float], list[tuple[float, float]]]:
+    """``posteriors``, and for each bead the probability that an alignment drawn from the
+    model passes through its start cell and through its end cell (its boundaries, whatever
+    the beads around them)."""
     with np.errstate(under="ignore", over="ignore"):
         fwd, log_z = _forward(band, scores, amax, bmax + 1, insert, temperature)
-        return _backward(band, scores, amax, bmax + 1, insert, temperature, path, fwd, log_z)
+        probs, beta = _backward(band, scores, amax, bmax + 1, insert, temperature, path, fwd,
+                                log_z)
+        lo = band.lo
+
+        def node(i: int, j: int) -> float:
+            k = j - int(lo[i])
+            return float(np.exp(min(0.0, fwd.row(i)[k] + beta.row(i)[k] - log_z)))
+
+        return probs, [(node(z0, e0), node(z1, e1)) for z0, z1, e0, e1 in path]
 
 
 def _lse(x: np.ndarray) -> np.ndarray:
@@ -188,7 +205,7 @@ def _forward(band: Band, scores: RowScores, amax: int, nb: int, insert: float | 
 
 
 def _backward(band: Band, scores: RowScores, amax: int, nb: int, insert: float | np.ndarray,
-              t: float, path: Path, fwd: _Table, log_z: float) -> list[float]:
+              t: float, path: Path, fwd: _Table, log_z: float) -> tuple[list[float], _Table]:
     """Backward pass; P(bead) = exp(alpha(start) + score / t + beta(end) - log Z)."""
     n, m, lo, width = band.n, band.m, band.lo, band.width
     K = np.arange(width)
@@ -230,7 +247,7 @@ def _backward(band: Band, scores: RowScores, amax: int, nb: int, insert: float |
         s = prefix[e1] - prefix[e0] if a == 0 else bead_scores[z1][a - 1, b, e1 - lo[z1]]
         p = fwd.row(z0)[e0 - lo[z0]] + s + table.row(z1)[e1 - lo[z1]] - log_z
         out.append(float(np.exp(min(0.0, p))))
-    return out
+    return out, table
 
 
 def _backtrace(code: np.ndarray, lo: np.ndarray, n: int, m: int, nb: int) -> Path:

@@ -44,15 +44,20 @@ _EN_OPEN_MARK = re.compile(r"(?:^|(?<=[\s(\[—–-]))[‘'\"“](?=\S)")
 _EN_CLOSE_MARK = re.compile(r"(?<=\S)[’'\"”](?=$|[\s)\]—–,.;:!?-])")
 
 
+# Either mark in one scan; a closing reading wins where a mark could be read both ways.
+_ZH_MARK = re.compile(f"(?P<close>{_ZH_CLOSE_MARK.pattern})|{_ZH_OPEN_MARK.pattern}")
+_EN_MARK = re.compile(f"(?P<close>{_EN_CLOSE_MARK.pattern})|{_EN_OPEN_MARK.pattern}")
+
+
 def quote_event(text: str, zh: bool) -> int:
     """+1 if the sentence leaves a quotation open (its last quote mark opens one), -1 if its
-    last mark closes one, 0 if it has none."""
-    opens, closes = (_ZH_OPEN_MARK, _ZH_CLOSE_MARK) if zh else (_EN_OPEN_MARK, _EN_CLOSE_MARK)
-    last_open = max((m.start() for m in opens.finditer(text)), default=-1)
-    last_close = max((m.start() for m in closes.finditer(text)), default=-1)
-    if last_open < 0 and last_close < 0:
+    last mark closes one (or could be read either way), 0 if it has none."""
+    last = None
+    for last in (_ZH_MARK if zh else _EN_MARK).finditer(text):
+        pass
+    if last is None:
         return 0
-    return 1 if last_open > last_close else -1
+    return -1 if last.group("close") is not None else 1
 
 
 def inside_quotes(events: np.ndarray) -> np.ndarray:
@@ -266,41 +271,58 @@ def _prune(table: SparseTable) -> Rows:
     return Rows(indptr.astype(np.int64), table.targets[keep], table.probs[keep])
 
 
+@dataclass(slots=True)
+class ColumnIndex:
+    """The entries of a Rows sorted by (column, row): where ``band_products`` finds, by binary
+    search, the rows of the other side that hold a token. Built once per block and side."""
+
+    key: np.ndarray     # column * stride + row, sorted
+    row: np.ndarray     # the row of each sorted entry
+    value: np.ndarray
+    stride: int
+
+    @classmethod
+    def of(cls, rows: Rows) -> "ColumnIndex":
+        e_rows = rows.row_ids()
+        stride = len(rows) + 1
+        key = rows.indices * stride + e_rows
+        order = np.argsort(key, kind="stable")
+        return cls(key[order], e_rows[order], rows.data[order], stride)
+
+
 def band_products(zr: Rows, er: Rows, slo: np.ndarray, width: int, m: int,
-                  chunk: int = 32768) -> np.ndarray:
+                  chunk: int = 32768, index: ColumnIndex | None = None,
+                  z_rows: np.ndarray | None = None) -> np.ndarray:
     """S[s, k] = row s of ``zr`` . row (slo[s] + k) of ``er`` for k < width (0 outside 0..m-1).
 
     A sparse join, not a matrix product: every (zr entry, er entry) pair that shares a column
     and falls inside the window is found by binary search over (column, row)-sorted ``er``
-    entries, so the cost is the number of such pairs and no BLAS threads are involved."""
+    entries, so the cost is the number of such pairs and no BLAS threads are involved.
+    ``index`` is ``ColumnIndex.of(er)`` and ``z_rows`` ``zr.row_ids()`` when the caller has
+    them already."""
     n = len(zr)
     S = np.zeros(n * width)
     if n == 0 or len(er) == 0 or not len(zr.indices) or not len(er.indices):
         return S.reshape(n, width)
-    e_rows = er.row_ids()
-    stride = len(er) + 1
-    e_key = er.indices * stride + e_rows
-    order = np.argsort(e_key, kind="stable")
-    e_key = e_key[order]
-    e_row_sorted = e_rows[order]
-    e_val = er.data[order]
-    z_rows_all = zr.row_ids()
+    if index is None:
+        index = ColumnIndex.of(er)
+    e_key, e_row_sorted, e_val, stride = index.key, index.row, index.value, index.stride
+    z_rows_all = zr.row_ids() if z_rows is None else z_rows
     for p0 in range(0, len(zr.indices), chunk):
         p1 = min(len(zr.indices), p0 + chunk)
         zs = z_rows_all[p0:p1]
         zt = zr.indices[p0:p1]
         zv = zr.data[p0:p1]
-        start = np.clip(slo[zs], 0, m)
-        stop = np.clip(slo[zs] + width, 0, m)
-        first = np.searchsorted(e_key, zt * stride + start)
-        last = np.searchsorted(e_key, zt * stride + stop)
+        sl = slo[zs]
+        base = zt * stride
+        first = np.searchsorted(e_key, base + np.clip(sl, 0, m))
+        last = np.searchsorted(e_key, base + np.clip(sl + width, 0, m))
         cnt = last - first
         total = int(cnt.sum())
         if total == 0:
             continue
         owner = np.repeat(np.arange(len(zs)), cnt)
         pos = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt) + first[owner]
-        rows = zs[owner]
-        flat = rows * width + (e_row_sorted[pos] - slo[rows])
+        flat = zs[owner] * width + (e_row_sorted[pos] - sl[owner])
         S += np.bincount(flat, weights=zv[owner] * e_val[pos], minlength=n * width)
     return S.reshape(n, width)

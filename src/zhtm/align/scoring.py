@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .dp import NEG, Band
-from .features import Rows, band_products
+from .features import ColumnIndex, Rows, band_products
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,19 +56,21 @@ def transpose(rows: Rows, n_cols: int) -> Rows:
     return Rows(indptr, r[order], rows.data[order])
 
 
-def _entry_rows(sent: Rows, table_t: Rows) -> Rows:
-    """One row per token occurrence of ``sent``: that token's column of the table."""
+def _entry_rows(sent: Rows, table_t: Rows) -> tuple[Rows, np.ndarray]:
+    """One row per token occurrence of ``sent``: that token's column of the table; and the
+    row of every entry."""
     tok = sent.indices
     starts = table_t.indptr[tok]
     lengths = table_t.indptr[tok + 1] - starts
     indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    total = int(indptr[-1])
-    pos = np.arange(total) - np.repeat(indptr[:-1], lengths) + np.repeat(starts, lengths)
-    return Rows(indptr, table_t.indices[pos], table_t.data[pos])
+    rows = np.repeat(np.arange(len(tok), dtype=np.int64), lengths)
+    pos = np.arange(int(indptr[-1])) - indptr[rows] + starts[rows]
+    return Rows(indptr, table_t.indices[pos], table_t.data[pos]), rows
 
 
 def side_scores(sent: Rows, other: Rows, table_t: Rows, bg: np.ndarray, other_tokens: np.ndarray,
-                wlo: np.ndarray, width: int, kmax: int, params: ScoreParams) -> np.ndarray:
+                wlo: np.ndarray, width: int, kmax: int, params: ScoreParams,
+                other_index: ColumnIndex | None = None) -> np.ndarray:
     """out[s, k, t]: evidence for the tokens of sentence s given the span of k sentences of the
     other side ending at ``wlo[s] + t`` (0 where t < k).
 
@@ -79,11 +81,12 @@ def side_scores(sent: Rows, other: Rows, table_t: Rows, bg: np.ndarray, other_to
     out = np.zeros((n, kmax + 1, width + 1))
     if n == 0 or not len(sent.indices) or len(other) == 0:
         return out
-    entries = _entry_rows(sent, table_t)
+    entries, entry_rows = _entry_rows(sent, table_t)
     owner = sent.row_ids()
     m = len(other)
     # mass[q, t] = sum of p(token q | e) over the tokens e of other sentence wlo + t
-    mass = band_products(entries, other, wlo[owner], width, m)
+    mass = band_products(entries, other, wlo[owner], width, m, index=other_index,
+                         z_rows=entry_rows)
     active = np.flatnonzero(mass.any(axis=1))          # tokens with some translation around
     if not len(active):
         return out
@@ -97,13 +100,19 @@ def side_scores(sent: Rows, other: Rows, table_t: Rows, bg: np.ndarray, other_to
     tok_cum = np.concatenate([[0.0], np.cumsum(other_tokens)])
     col = wlo[sentences, None] + np.arange(width + 1)[None, :]    # span end, per sentence
     colc = np.clip(col, 0, m)
-    for k in range(1, kmax + 1):
-        # 1 / (tokens of the span + NULL)^gamma, 0 where the span leaves the text
-        length = tok_cum[colc] - tok_cum[np.clip(col - k, 0, m)] + 1.0
-        inv = np.where((col - k >= 0) & (col <= m), length ** -params.gamma, 0.0)
-        w = cum[:, k:] - cum[:, :-k]                               # spans ending at t >= k
+    # 1 / (tokens of the span + NULL)^gamma for spans of k = 1..kmax sentences, 0 where the
+    # span leaves the text: (kmax, sentences, width + 1), one power for all k
+    ks = np.arange(1, kmax + 1)[:, None, None]
+    length = tok_cum[colc][None] - tok_cum[np.clip(col[None] - ks, 0, m)] + 1.0
+    inside = (col[None] - ks >= 0) & (col <= m)[None]
+    inv = np.zeros(length.shape)
+    np.power(length, -params.gamma, out=inv, where=inside)
+    buf = np.empty(len(active) * width)
+    for k in range(1, min(kmax, width) + 1):
+        w = buf[:len(active) * (width + 1 - k)].reshape(len(active), width + 1 - k)  # contiguous
+        np.subtract(cum[:, k:], cum[:, :-k], out=w)               # spans ending at t >= k
         w *= scale
-        w *= np.repeat(inv[:, k:], per_sentence, axis=0)
+        w *= np.repeat(inv[k - 1][:, k:], per_sentence, axis=0)
         np.log1p(w, out=w)
         out[sentences, k, k:] = np.add.reduceat(w, starts, axis=0)
     return out
@@ -150,15 +159,18 @@ def lexical(zh: Rows, en: Rows, parts: list[TablePart], zh_bg: np.ndarray, en_bg
     en_tok = np.diff(en.indptr).astype(np.float64)
     fe = np.zeros((n, bmax + 1, wz + 1))
     ef = np.zeros((m, amax + 1, we + 1))
+    en_index, zh_index = ColumnIndex.of(en), ColumnIndex.of(zh)   # shared by the parts
     for part in parts:
         if part.zh1 > part.zh0:
             fe[part.zh0:part.zh1] = side_scores(zh.slice(part.zh0, part.zh1), en,
                                                 part.zh_given_en_t, zh_bg, en_tok,
-                                                fe_lo[part.zh0:part.zh1], wz, bmax, params)
+                                                fe_lo[part.zh0:part.zh1], wz, bmax, params,
+                                                en_index)
         if part.en1 > part.en0:
             ef[part.en0:part.en1] = side_scores(en.slice(part.en0, part.en1), zh,
                                                 part.en_given_zh_t, en_bg, zh_tok,
-                                                ef_lo[part.en0:part.en1], we, amax, params)
+                                                ef_lo[part.en0:part.en1], we, amax, params,
+                                                zh_index)
     return Lexical(fe, fe_lo, ef, ef_lo)
 
 

@@ -207,14 +207,17 @@ def latin_strings(text: str) -> list[str]:
 def en_name_forms(text: str, stopwords: Iterable[str] = ()) -> list[str]:
     """Capitalised English words as possible romanised names, lower-cased without
     apostrophes or hyphens (Xi'an -> xian)."""
-    stop = set(stopwords)
+    stop = stopwords if isinstance(stopwords, (set, frozenset)) else set(stopwords)
     out = []
     for w in _CAPWORD.findall(text):
         lw = w.lower()
         if lw in stop:
             continue
-        out.append(re.sub(r"['’\-]", "", lw))
+        out.append(lw.translate(_NAME_MARKS))
     return out
+
+
+_NAME_MARKS = str.maketrans("", "", "'’-")
 
 
 def zh_name_forms(text: str, pinyin: Callable[[str], tuple[str, ...]], wanted: set[str],

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import tuning
-from .postings import between, count_positions
+from .postings import count_positions
 from .scoring import max_distance
 
 if TYPE_CHECKING:  # only for annotations: the index imports this module
@@ -35,12 +35,10 @@ def bigram_candidates(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, d
     after each.
     """
     m = q.m
-    if m < 2:
-        return None
-    # the least need over the window's lengths (not monotone in L: ceil rounds)
-    big = np.arange(m, max(m, int(index.lens[hi - 1])) + 1, dtype=np.int64)
-    need_min = int((big - 1 - 2 * max_distance(big, num, den)).min())
-    if need_min < 1 or tuning.FILTER == "chars":  # thresholds <= 0.5: every entry could qualify
+    if m < 2 or 2 * num <= den or tuning.FILTER == "chars":
+        return None  # thresholds <= 0.5: the need is below one bigram, every entry qualifies
+    need_min = least_need(m, int(index.lens[hi - 1]), num, den)
+    if need_min < 1:
         return None
     rarest = q.rarest_bigrams
     skipped, cut = 0, len(rarest)
@@ -48,10 +46,11 @@ def bigram_candidates(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, d
         cut -= 1
         skipped += rarest[cut][2]
     post = index.bg_post
+    window = np.array((min(lo, 2**32 - 1), min(hi, 2**32 - 1)), np.uint32)
     parts = []
     volume = 0
     for a, b, weight in rarest[:cut]:
-        x, y = between(post[a:b], lo, hi)
+        x, y = post[a:b].searchsorted(window).tolist()
         if y > x:
             parts.extend([post[a + x:a + y]] * weight)
             volume += (y - x) * weight
@@ -60,26 +59,45 @@ def bigram_candidates(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, d
     empty = np.zeros(0, np.int64)
     if not parts:
         return empty, empty
-    pos, count = count_positions(np.concatenate(parts), lo, hi)
-    big = np.maximum(index.lens[pos].astype(np.int64), m)
-    # slack: shared bigrams still possible minus those needed
-    slack = count + skipped - (big - 1 - 2 * max_distance(big, num, den))
+    pos, count = count_positions(np.concatenate(parts) if len(parts) > 1 else parts[0], lo, hi)
+    big = index.lens[pos].astype(np.int64)
+    np.maximum(big, m, out=big)
+    # slack: shared bigrams still possible minus those needed (L - 1 - 2 dmax(L))
+    slack = count + (skipped + 1) + 2 * max_distance(big, num, den) - big
     keep = slack >= 0
     pos, slack = pos[keep].astype(np.uint32), slack[keep]  # searched in the postings' dtype
     for a, b, weight in rarest[cut:]:
         if len(pos) <= tuning.REFINE_DOWN_TO:
             break
-        postings = post[a:b]
-        where = np.minimum(postings.searchsorted(pos), len(postings) - 1)
-        absent = postings[where] != pos
-        slack -= absent * weight
+        # the part of the postings between the first and last candidate (a shorter search)
+        x, y = post[a:b].searchsorted(pos[[0, -1]]).tolist()
+        postings = post[a + x:a + min(y + 1, b - a)]
+        if not len(postings):
+            slack -= weight
+        else:
+            where = postings.searchsorted(pos)
+            np.minimum(where, len(postings) - 1, out=where)
+            absent = postings[where] != pos
+            slack -= absent * weight if weight > 1 else absent
         keep = slack >= 0
         if not keep.all():
             pos, slack = pos[keep], slack[keep]
-    # slack + need bounds the shared bigrams (those not looked up counted as shared)
+    # slack + need bounds the shared bigrams (those not looked up counted as shared), so
+    # the distance is at least (L - 1 - shared) / 2 = dmax(L) - slack / 2
     cand = pos.astype(np.int64)
     n = index.lens[cand].astype(np.int64)
-    big = np.maximum(n, m)
-    shared = slack + big - 1 - 2 * max_distance(big, num, den)
-    lb = np.maximum(np.abs(n - m), -(-(big - 1 - shared) // 2))
+    lb = max_distance(np.maximum(n, m), num, den) - (slack >> 1)
+    np.maximum(lb, np.abs(n - m), out=lb)
     return cand, lb
+
+
+def least_need(m: int, longest: int, num: int, den: int) -> int:
+    """The least ``L - 1 - 2 dmax(L)`` over L in [m, max(m, longest)] (thresholds above 0.5;
+    not monotone: ceil rounds). It grows by ``2 num - den > 0`` every `den` lengths, so the
+    first `den` lengths hold the least."""
+    least = None
+    for L in range(m, min(max(m, longest), m + den - 1) + 1):
+        need = L - 1 - 2 * (L - (-(-num * L // den)))
+        if least is None or need < least:
+            least = need
+    return least

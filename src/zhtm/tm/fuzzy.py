@@ -36,6 +36,7 @@ An index covers one contiguous range of store ids (a *segment*); a store holds a
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -57,10 +58,11 @@ class FuzzyIndex:
 
     def __init__(self, arrays: dict[str, np.ndarray], text: bytes | bytearray) -> None:
         self.arrays = arrays
-        self.text = text  # UTF-8
+        self.text = text  # UTF-8 (None once compacted: `strings` holds it then)
         for name in ARRAYS:
             setattr(self, name, arrays[name])
         self._bits: np.ndarray | None = None
+        self._strings: tuple[str, np.ndarray] | None = None
         self._bit_row = np.zeros(0, np.int64)
         self.compacted = False
 
@@ -145,18 +147,36 @@ class FuzzyIndex:
         return cls(arrays, blobs["text"])
 
     def entry_text(self, i: int) -> str:
+        if self._strings is not None:
+            whole, starts = self._strings
+            return whole[starts[i]:starts[i + 1]]
         return self.text[self.boffsets[i]:self.boffsets[i + 1]].decode("utf-8", UTF8)
+
+    def strings(self) -> tuple[str, np.ndarray]:
+        """Every entry's text as one str and where each starts (entry i is
+        ``whole[starts[i]:starts[i + 1]]``): slicing a str is several times cheaper than
+        decoding UTF-8, and verification takes hundreds of entries a query. Made on first use."""
+        if self._strings is None:
+            starts = np.zeros(len(self) + 1, np.int64)
+            np.cumsum(self.lens, out=starts[1:])
+            self._strings = (bytes(self.text).decode("utf-8", UTF8), starts)
+        return self._strings
 
     def nbytes(self) -> int:
         extra = 0 if self._bits is None else self._bits.nbytes
-        return sum(a.nbytes for a in self.arrays.values()) + len(self.text) + extra
+        if self._strings is not None:
+            extra += sys.getsizeof(self._strings[0]) + self._strings[1].nbytes
+        return sum(a.nbytes for a in self.arrays.values()) + len(self.text or b"") + extra
 
     def prepare(self, *, compact: bool = False) -> FuzzyIndex:
         """Make the character bitmaps now (not on the first query). With `compact`, drop the
         postings of the characters that have a bitmap (most of the character postings):
-        lookups still work, saving the index does not."""
+        lookups still work, saving the index does not. The text is then kept as a str
+        alone (`strings`), not as UTF-8 too."""
         self.char_bits()
         if compact and not self.compacted and len(self) >= tuning.COMPACT_FROM:
+            self.strings()
+            self.text = None
             sizes = np.diff(self.ch_ptr)
             sizes[self._bit_row >= 0] = 0
             keep_from = self.ch_ptr[:-1][sizes > 0]
@@ -177,6 +197,8 @@ class FuzzyIndex:
     def read(self, name: str, start: int, stop: int) -> np.ndarray:
         """Elements [start, stop) of a posting array, or bytes of "text" (as uint8)."""
         if name == "text":
+            if self.text is None:
+                raise ValueError("a compacted index (loaded for lookups) cannot be merged")
             return np.frombuffer(self.text, np.uint8)[start:stop]
         return self.arrays[name][start:stop]
 

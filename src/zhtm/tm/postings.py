@@ -27,7 +27,7 @@ def run_starts(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     first = np.empty(len(sorted_values), dtype=bool)
     first[0] = True
     np.not_equal(sorted_values[1:], sorted_values[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
+    starts = first.nonzero()[0]
     return sorted_values[starts], starts
 
 
@@ -71,14 +71,18 @@ def bitmap(posts: np.ndarray, w0: int, width: int) -> np.ndarray:
 
 
 def count_positions(pos: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct positions (sorted) and how often each occurs."""
+    """Distinct positions (sorted) and how often each occurs (plain array operations: on
+    the few thousand positions of a query numpy's helpers cost more than the work)."""
     if len(pos) * 4 >= hi - lo:
         counts = np.bincount(pos.astype(np.int64) - lo, minlength=hi - lo)
-        where = np.flatnonzero(counts)
+        where = counts.nonzero()[0]
         return where + lo, counts[where].astype(np.int64)
     pos = np.sort(pos)
     vals, starts = run_starts(pos)
-    return vals.astype(np.int64), np.diff(np.append(starts, len(pos)))
+    counts = np.empty(len(starts), np.int64)
+    counts[:-1] = starts[1:] - starts[:-1]
+    counts[-1] = len(pos) - starts[-1]
+    return vals.astype(np.int64), counts
 
 
 def lower_bound(post: np.ndarray, a: np.ndarray, b: np.ndarray, value: np.ndarray) -> np.ndarray:

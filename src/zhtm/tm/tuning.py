@@ -3,7 +3,7 @@
 Every module reads them at call time as ``tuning.NAME``, so a test's monkeypatch reaches all.
 """
 
-# Verify at most this many best-bound candidates before tightening the bounds again.
+# Verification reads the candidates' bounds this many at a time (each next chunk 4x larger).
 ROUND = 64
 # Entries sharing the most rare bigrams with the query, verified first to raise the bar.
 SEED = 16
@@ -21,7 +21,5 @@ FILTER = "auto"
 BIGRAM_COST = 16
 # Stop looking the skipped bigrams up once this few candidates are left (verifying is cheaper).
 REFINE_DOWN_TO = 8
-# Rounds of at least this many candidates are verified in one rapidfuzz call.
-BATCH = 16
 # Segments this large drop the postings of characters that have a bitmap when loaded.
 COMPACT_FROM = 1 << 18
