@@ -87,12 +87,14 @@ def side_scores(sent: Rows, other: Rows, table_t: Rows, bg: np.ndarray, other_to
     # mass[q, t] = sum of p(token q | e) over the tokens e of other sentence wlo + t
     mass = band_products(entries, other, wlo[owner], width, m, index=other_index,
                          z_rows=entry_rows)
+    del entries, entry_rows
     active = np.flatnonzero(mass.any(axis=1))          # tokens with some translation around
     if not len(active):
         return out
     owner = owner[active]
     cum = np.zeros((len(active), width + 1))
     np.cumsum(mass[active], axis=1, out=cum[:, 1:])
+    del mass  # (tokens x width) floats: not held through the loop below on long blocks
     scale = (params.kappa / bg[sent.indices[active]])[:, None]
     starts = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))
     sentences = owner[starts]
