@@ -113,6 +113,11 @@ class _Fold:
 # than the first pass's 2-2 to fit (was max_en // 2 = 4: the same beads on MAC-Dev and the
 # reports with 2, and the second pass's rows are a quarter narrower).
 SECOND_PASS_ROOM = 2
+# The first pass's band doubles at most to this many times first_pass_width (MAC-Dev and
+# the reports need at most 2x); then it follows its own path, at most this many times (each
+# lets the path move ~4x first_pass_width further from where it ran: ~1,000 sentences in all).
+FIRST_PASS_DOUBLING_LIMIT = 4
+FIRST_PASS_RECENTRINGS = 12
 # Cross-fitting needs enough beads in each fold for the table to learn anything.
 MIN_BEADS_PER_FOLD = 20
 
@@ -178,7 +183,10 @@ class _Job:
         """Beads up to 2-2 in a band around the length diagonal: finds where the path runs.
 
         The band starts at +-first_pass_width sentences and doubles while the best path runs
-        along its edge (a long omission on one side pushes the path off the diagonal)."""
+        along its edge (a long omission on one side pushes the path off the diagonal), up to
+        FIRST_PASS_DOUBLING_LIMIT times that width; beyond it the band keeps its width and is
+        centred on the path just found instead (FIRST_PASS_RECENTRINGS times at most), so its
+        width, and the cost of a pass, do not grow with the length of the block."""
         z0, z1, e0, e1 = self._slices(b)
         n, m = z1 - z0, e1 - e0
         s = self.settings
@@ -192,6 +200,7 @@ class _Job:
         ce = np.concatenate([[0.0], np.cumsum(el)]) / max(float(el.sum()), 1.0)
         center = np.searchsorted(ce, cz)
         w1 = s.first_pass_width
+        recentred, previous = 0, None
         while True:
             width = min(m + 1, 2 * w1 + 1)
             lo = clip(center - w1, 0, m + 1 - width)
@@ -204,7 +213,15 @@ class _Job:
             path = dp.search(band, scorer, amax, bmax, scorer.insert)
             if width == m + 1 or not _touches_edge(path, band):
                 break
-            w1 *= 2
+            if w1 < FIRST_PASS_DOUBLING_LIMIT * s.first_pass_width:
+                w1 *= 2
+            elif recentred < FIRST_PASS_RECENTRINGS and path != previous:
+                # wide enough: on a long block the path drifts from the diagonal, and a band
+                # doubled around the diagonal would grow with the drift; follow the path
+                center, recentred = _path_center(path, n, m), recentred + 1
+            else:
+                break
+            previous = path
         self._tick()
         return path
 
@@ -218,13 +235,7 @@ class _Job:
             self._tick()
             path = _trivial_path(n, m)
             return path, [1.0 if n and m else 0.0] * len(path)
-        jmin = np.full(n + 1, m, dtype=np.int64)
-        jmax = np.zeros(n + 1, dtype=np.int64)
-        for q0, q1, r0, r1 in guide:
-            for i in range(q0, q1 + 1):
-                jmin[i] = min(jmin[i], r0 if i == q0 else r1)
-                jmax[i] = max(jmax[i], r1 if i == q1 else r0)
-        jmin[0], jmax[n] = 0, m
+        jmin, jmax = _path_span(guide, n, m)
         room = s.band + SECOND_PASS_ROOM
         lo = np.maximum.accumulate(np.maximum(jmin - room, 0))
         hi = np.maximum.accumulate(np.minimum(jmax + room, m))
@@ -261,6 +272,24 @@ class _Job:
                           doc.en_len[e0:e1], ratio, quotes_z, quotes_e, lex,
                           np.diff(doc.zh.indptr[z0:z1 + 1]).astype(float),
                           np.diff(doc.en.indptr[e0:e1 + 1]).astype(float), inside_z, inside_e)
+
+
+def _path_span(path: Path, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each row 0..n, the first and last column the path occupies at that row."""
+    jmin = np.full(n + 1, m, dtype=np.int64)
+    jmax = np.zeros(n + 1, dtype=np.int64)
+    for q0, q1, r0, r1 in path:
+        for i in range(q0, q1 + 1):
+            jmin[i] = min(jmin[i], r0 if i == q0 else r1)
+            jmax[i] = max(jmax[i], r1 if i == q1 else r0)
+    jmin[0], jmax[n] = 0, m
+    return jmin, jmax
+
+
+def _path_center(path: Path, n: int, m: int) -> np.ndarray:
+    """For each row 0..n, the middle of the columns the path occupies at that row."""
+    jmin, jmax = _path_span(path, n, m)
+    return (jmin + jmax) // 2
 
 
 def _touches_edge(path: Path, band: dp.Band, margin: int = 3) -> bool:

@@ -163,17 +163,38 @@ def lexical(zh: Rows, en: Rows, parts: list[TablePart], zh_bg: np.ndarray, en_bg
     ef = np.zeros((m, amax + 1, we + 1))
     en_index, zh_index = ColumnIndex.of(en), ColumnIndex.of(zh)   # shared by the parts
     for part in parts:
-        if part.zh1 > part.zh0:
-            fe[part.zh0:part.zh1] = side_scores(zh.slice(part.zh0, part.zh1), en,
-                                                part.zh_given_en_t, zh_bg, en_tok,
-                                                fe_lo[part.zh0:part.zh1], wz, bmax, params,
-                                                en_index)
-        if part.en1 > part.en0:
-            ef[part.en0:part.en1] = side_scores(en.slice(part.en0, part.en1), zh,
-                                                part.en_given_zh_t, en_bg, zh_tok,
-                                                ef_lo[part.en0:part.en1], we, amax, params,
-                                                zh_index)
+        for s0, s1 in _runs(zh, part.zh0, part.zh1, wz):
+            fe[s0:s1] = side_scores(zh.slice(s0, s1), en, part.zh_given_en_t, zh_bg, en_tok,
+                                    fe_lo[s0:s1], wz, bmax, params, en_index)
+        for s0, s1 in _runs(en, part.en0, part.en1, we):
+            ef[s0:s1] = side_scores(en.slice(s0, s1), zh, part.en_given_zh_t, en_bg, zh_tok,
+                                    ef_lo[s0:s1], we, amax, params, zh_index)
     return Lexical(fe, fe_lo, ef, ef_lo)
+
+
+# Token rows x window columns that one ``side_scores`` call holds at once (its translation
+# mass and running sums, several arrays of that size): a long block is scored a run of
+# sentences at a time, so memory stays linear in its length. MAC-Dev chapters and the reports'
+# paragraphs stay well under it (one call each, as before).
+SIDE_CELLS = 4_000_000
+
+
+def _runs(sent: Rows, start: int, stop: int, width: int) -> list[tuple[int, int]]:
+    """Runs of sentences [start, stop) whose tokens x width stay under SIDE_CELLS (a run holds
+    at least one sentence); one run when the whole range does."""
+    if stop <= start:
+        return []
+    ptr = sent.indptr
+    if int(ptr[stop] - ptr[start]) * width <= SIDE_CELLS:
+        return [(start, stop)]
+    per = max(1, SIDE_CELLS // max(width, 1))
+    runs = []
+    while start < stop:
+        end = int(np.searchsorted(ptr, ptr[start] + per, side="right")) - 1
+        end = min(stop, max(end, start + 1))
+        runs.append((start, end))
+        start = end
+    return runs
 
 
 class BeadScorer:
