@@ -289,18 +289,18 @@ def build(n: int, n_queries: int, workdir: str, english: str = "real", clauses: 
     if english == "none":
         # clause units cut but no English sought: the store and the clause index at scale
         # (the English finder's own speed is the clauses s of a --english real run)
-        from zhtm.text.clauses import cut_clauses
         from zhtm.tm import clause_units
         from zhtm.tm.clause_english import ClauseEnglish
 
-        clause_units.english_of = lambda zh, en: (
-            [ClauseEnglish(c, (), "", 0.0) for c in cut_clauses(zh)], False)
+        clause_units.english_of = lambda zh, en, clauses: (
+            [ClauseEnglish(c, (), "", 0.0) for c in clauses], False)
     gen = Generator(seed=n, english=english)
     pairs = gen.pairs(n)
     tm = [zh for zh, _ in pairs]
     queries = gen.queries(tm, n_queries)
     Path(workdir, f"queries-{n}.json").write_text(json.dumps(queries, ensure_ascii=False),
                                                    encoding="utf-8")
+    before_import_mb = rss_mb()[0]  # the generated TM and queries, resident
     started, cpu = time.perf_counter(), time.process_time()
     with Store.open(Path(workdir, f"tm-{n}.db"), create=True) as store:
         report = store.add_pairs(pairs, clauses=clauses)
@@ -309,6 +309,7 @@ def build(n: int, n_queries: int, workdir: str, english: str = "real", clauses: 
             "clauses_s": report.clause_seconds, "units": report.units,
             "clauses": report.clauses,
             "import_peak_mb": rss_mb()[1],  # this process also holds the generated TM
+            "before_import_mb": before_import_mb,
             "import_loadavg": os.getloadavg()}
 
 
@@ -389,6 +390,23 @@ def usefulness(workdir: Path) -> dict:
             "tm_units": len(list(read_tmx(tmx16))), "seconds": result.seconds}
 
 
+def import_only(sizes: list[int], n_queries: int, english: str, clauses: bool) -> None:
+    """The import figures alone: each size generated and imported into a fresh store in a
+    child process (CPU: `Store.add_pairs` whole, i.e. units and origins, clause units, both
+    indexes, the commit)."""
+    print("| TUs | units | clause units | import CPU s | units and origins s | clauses s | "
+          "index build s | wall s | peak RSS MB (before import) | load avg 1 min |")
+    print("|" + "---|" * 10)
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="zhtm-bench-") as tmp:
+            r = _child("--build", str(n), str(n_queries), tmp, english,
+                       "clauses" if clauses else "no-clauses")
+        print(f"| {n:,} | {r['units']:,} | {r['clauses']:,} | {r['import_cpu']:.1f} | "
+              f"{r['units_s']:.1f} | {r['clauses_s']:.1f} | {r['build_s']:.1f} | "
+              f"{r['import_s']:.1f} | {r['import_peak_mb']:.0f} ({r['before_import_mb']:.0f}) | "
+              f"{r['import_loadavg'][0]:.1f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
@@ -411,6 +429,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="keep each size's store, queries and import figures in DIR, and "
                              "answer from those already there instead of importing again")
+    parser.add_argument("--import-only", action="store_true",
+                        help="only generate and import each size (the import figures), no "
+                             "answering")
     parser.add_argument("--build", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
@@ -426,6 +447,9 @@ def main() -> None:
     clause_exact = [int(b) for b in args.clause_exact.split(",")]
     exact = [int(b) for b in args.exact.split(",")]
     rows = []
+    if args.import_only:
+        import_only(sizes, args.queries, args.english, not args.no_clauses)
+        return
     with tempfile.TemporaryDirectory(prefix="zhtm-bench-") as tmp:
         for i, n in enumerate(sizes):
             row = bench_size(n, args.queries, brute[min(i, len(brute) - 1)],

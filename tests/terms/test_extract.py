@@ -255,6 +255,23 @@ def test_round_two_chinese_rules_on_beijing(beijing_units):
         assert on[term].score > 2 * bound[term].score
 
 
+def test_a_light_noun_head_makes_a_phrase_not_a_term(beijing_units, beijing):
+    """极端情况 "extreme circumstances" and 生活方式 "lifestyles" are headed by light nouns (情况,
+    方式: the situation or manner of something): demoted, and out of the top 100."""
+    zh, _ = beijing_units
+    segment, frequency = jieba_segmenter()
+
+    def candidates(**off):
+        return {c.text: c for c in find_candidates(zh, segment=segment, word_frequency=frequency,
+                                                   signals=ZhSignals(**off))}
+    on, off = candidates(), candidates(light_heads=False)
+    for term in ("极端情况", "生活方式"):
+        assert on[term].score < 0.5 * off[term].score
+    assert on["营商环境"].score == off["营商环境"].score  # another head: untouched
+    top100 = {e.zh for e in beijing[:100]}
+    assert not {"极端情况", "生活方式"} & top100
+
+
 def test_a_piece_of_a_term_does_not_take_its_english(beijing_units):
     from zhtm.terms.chinese import make_candidate
     from zhtm.terms.extract import _link_competitively

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhtm.text.clauses import _is_content, cut_clauses
+from zhtm.text.clauses import _is_content, cut_clauses, cut_clauses_many
 
-from tests.paths import BEIJING
+from tests.paths import BEIJING, SHARED
 
 
 def texts(sentence: str) -> list[str]:
@@ -77,3 +77,26 @@ def test_clauses_are_ordered_pieces_that_keep_every_content_character(text):
         end = clause.end
     covered = {i for c in clauses for i in range(c.start, c.end)}
     assert all(i in covered for i, ch in enumerate(text) if _is_content(ch))
+
+
+# --- many texts at once: exactly what cutting them one by one gives ---------------------------
+
+_ALPHABET = list("推进改革发展一二三十是第首先其次最后，,；;：:。！？!?“”‘’「」『』《》〈〉（）()【】[]〔〕\"")
+_ALPHABET += list("12a Ab１２\t\u3000\n\x00、①²") + ["\U00020001", "\ud800"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=40), max_size=30))
+def test_cutting_many_texts_at_once_equals_cutting_each(texts):
+    assert cut_clauses_many(texts) == [cut_clauses(t) for t in texts]
+
+
+def test_cutting_the_corpus_at_once_equals_cutting_each_line():
+    lines = [line for path in sorted((SHARED / "corpus").rglob("*.txt"))
+             for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    lines += BEIJING.read_text(encoding="utf-8").splitlines()
+    assert len(lines) > 1000
+    many = cut_clauses_many(lines)
+    assert many == [cut_clauses(line) for line in lines]
+    assert sum(map(len, many)) > len(lines)           # real clauses, not empty lists
+    assert cut_clauses_many([]) == []

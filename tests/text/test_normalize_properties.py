@@ -3,11 +3,14 @@ never an exception, and the results mean what they say."""
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from zhtm.text.normalize import extract_numbers, normalize, normalize_with_map, number_penalty
+from zhtm.text.normalize import (_char_map, extract_numbers, normalize, normalize_many,
+                                 normalize_with_map, number_penalty)
 
 from tests.hostile_text import hostile_string
 
@@ -43,3 +46,29 @@ def test_the_number_difference_of_any_two_texts_is_symmetric(query, match):
     assert not number_penalty(query, query)
     if there:
         assert there.describe().startswith("numbers differ: ")
+
+
+# --- many texts at once (the index build normalises millions) -------------------------------
+
+_MIXED = st.sampled_from(list("推进改革，。、；：“”（）ＡＢ１２ａＫİΣσ ﬁ①²㍿㈠℃ﾡｶﾞ゛¨´ \t\n\u3000\u00a0"
+                              "\u2028\x85\x00\u0301\u0308\u302a\u1100\u1161\u11a8가ㅏ") +
+                         ["\ud800", "\U00020001"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(texts, st.text(alphabet=_MIXED, max_size=30)), max_size=20))
+def test_normalising_many_texts_at_once_equals_normalising_each(batch):
+    assert normalize_many(batch) == [normalize(t) for t in batch]
+
+
+def test_the_characters_normalised_one_by_one_never_compose_with_a_neighbour():
+    """Every character NFKC can add to the one before it (the second of a canonical
+    composition) is kept out of the character map, and so is every character decomposing
+    to one: a text holding one is normalised whole."""
+    _, mapped, other = _char_map()
+    seconds = {d for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF
+               for d in unicodedata.normalize("NFD", chr(code))[1:]}
+    assert len(seconds) > 100
+    assert all(other.match(d) for d in seconds)
+    assert other.match("\u0301") and not other.match("，") and mapped.match("，")
+    assert normalize_many(["Ｅ\u0301，", "ｅ，"]) == ["é,", "e,"]

@@ -29,6 +29,7 @@ import numpy as np
 
 from . import dp
 from . import features as feat
+from .features import clip
 from . import confidence
 from .scoring import BeadScorer, Lexical, ScoreParams, TablePart, lexical, transpose
 from ..errors import InputError
@@ -193,7 +194,7 @@ class _Job:
         w1 = s.first_pass_width
         while True:
             width = min(m + 1, 2 * w1 + 1)
-            lo = np.clip(center - w1, 0, m + 1 - width)
+            lo = clip(center - w1, 0, m + 1 - width)
             lo = np.maximum.accumulate(lo).astype(np.int64)
             lo[0] = 0
             lo[-1] = m + 1 - width  # the last row must reach column m

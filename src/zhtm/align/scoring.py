@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .dp import NEG, Band
-from .features import ColumnIndex, Rows, band_products
+from .features import ColumnIndex, Rows, band_products, clip
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,23 +87,25 @@ def side_scores(sent: Rows, other: Rows, table_t: Rows, bg: np.ndarray, other_to
     # mass[q, t] = sum of p(token q | e) over the tokens e of other sentence wlo + t
     mass = band_products(entries, other, wlo[owner], width, m, index=other_index,
                          z_rows=entry_rows)
+    del entries, entry_rows
     active = np.flatnonzero(mass.any(axis=1))          # tokens with some translation around
     if not len(active):
         return out
     owner = owner[active]
     cum = np.zeros((len(active), width + 1))
     np.cumsum(mass[active], axis=1, out=cum[:, 1:])
+    del mass  # (tokens x width) floats: not held through the loop below on long blocks
     scale = (params.kappa / bg[sent.indices[active]])[:, None]
     starts = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))
     sentences = owner[starts]
     per_sentence = np.diff(np.append(starts, len(owner)))         # active tokens of each
     tok_cum = np.concatenate([[0.0], np.cumsum(other_tokens)])
     col = wlo[sentences, None] + np.arange(width + 1)[None, :]    # span end, per sentence
-    colc = np.clip(col, 0, m)
+    colc = clip(col, 0, m)
     # 1 / (tokens of the span + NULL)^gamma for spans of k = 1..kmax sentences, 0 where the
     # span leaves the text: (kmax, sentences, width + 1), one power for all k
     ks = np.arange(1, kmax + 1)[:, None, None]
-    length = tok_cum[colc][None] - tok_cum[np.clip(col[None] - ks, 0, m)] + 1.0
+    length = tok_cum[colc][None] - tok_cum[clip(col[None] - ks, 0, m)] + 1.0
     inside = (col[None] - ks >= 0) & (col <= m)[None]
     inv = np.zeros(length.shape)
     np.power(length, -params.gamma, out=inv, where=inside)
@@ -235,7 +237,7 @@ class BeadScorer:
         start_row = rows[:, None] - np.arange(1, amax + 1)[None, :]             # (R, amax)
         start_col = cols[:, None, :] - np.arange(nb)[None, :, None]             # (R, nb, W)
         zl = self.zc[rows][:, None] - self.zc[np.maximum(start_row, 0)]
-        el = self.ec[colc][:, None, :] - self.ec[np.clip(start_col, 0, m)]
+        el = self.ec[colc][:, None, :] - self.ec[clip(start_col, 0, m)]
         x = np.log((el[:, None, :, :] + 10.0) / (self.ratio * zl[:, :, None, None] + 10.0))
         zq = self.zq[rows][:, None]
         eq = self.eq[colc]
@@ -291,7 +293,7 @@ class BeadScorer:
             sc_ = np.maximum(s, 0)
             t = cols - lex.fe_lo[sc_][:, None]
             good = good_s[:, None] & (t >= 0) & (t < fe_w)
-            got = lex.fe[sc_[:, None], :, np.clip(t, 0, fe_w - 1)]                 # (R, W, nb)
+            got = lex.fe[sc_[:, None], :, clip(t, 0, fe_w - 1)]                 # (R, W, nb)
             acc += np.where(good[:, :, None], got, 0.0).transpose(0, 2, 1)
             out[:, a - 1] += acc
         # en sentences j-1, j-2, ... each given the zh span ending at row i, added up.
@@ -300,11 +302,11 @@ class BeadScorer:
         for d in range(1, bmax + 1):
             jj = cols - d
             good = (jj >= 0) & (jj < m)
-            jc = np.clip(jj, 0, max(m - 1, 0))
+            jc = clip(jj, 0, max(m - 1, 0))
             t = rows[:, None] - lex.ef_lo[jc]
             good &= (t >= 0) & (t < ef_w)
             got = lex.ef[jc[:, :, None], np.arange(1, amax + 1)[None, None, :],
-                         np.clip(t, 0, ef_w - 1)[:, :, None]]                      # (R, W, amax)
+                         clip(t, 0, ef_w - 1)[:, :, None]]                      # (R, W, amax)
             acc2 += np.where(good[:, :, None], got, 0.0).transpose(0, 2, 1)
             out[:, :, d, :] += acc2
         return out

@@ -112,7 +112,8 @@ def train_ibm1_ragged(src: Ragged, tgt: Ragged, n_source: int, n_target: int, *,
     occ_idx = tgt.ptr[pair] + r % np.maximum(lt_p, 1)          # target occurrence
     occ = len(tgt.flat)
     occ_target = tgt.flat
-    occ_weight = np.repeat(np.ones(n_pairs) if weights is None else weights, lt)
+    # None: every pair counts once (and the E step skips multiplying by ones)
+    occ_weight = None if weights is None else np.repeat(weights, lt)
     target_freq = np.bincount(tgt.flat, minlength=n_target).astype(np.float64)
     null = null_weight * (target_freq + 1.0) / (target_freq.sum() + n_target)
     # Parameters live on the union of co-occurring pairs and prior pairs.
@@ -129,7 +130,9 @@ def train_ibm1_ragged(src: Ragged, tgt: Ragged, n_source: int, n_target: int, *,
     for _ in range(iterations):
         tv = t[occ_param]
         denom = np.bincount(occ_idx, weights=tv, minlength=occ) + null[occ_target]
-        post = tv / denom[occ_idx] * occ_weight[occ_idx]
+        post = tv / denom[occ_idx]
+        if occ_weight is not None:
+            post *= occ_weight[occ_idx]
         counts = np.bincount(occ_param, weights=post, minlength=len(all_keys)) + pseudo
         t = _normalise(counts + 1e-9, param_source, n_source)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(param_source, minlength=n_source))])

@@ -78,6 +78,9 @@ GENERIC_START = ("重大", "重点", "坚强", "新一轮", "全市", "本市", 
 # Modifiers that do not end a term (北京国际 is cut out of 北京国际科技创新中心 …).
 GENERIC_END = ("国际", "工作")  # 政府工作 "work of the government"
 GENERIC_FACTOR = 0.3
+# Light nouns (泛义名词): heads that name no concept of their own, only the situation, manner
+# or degree of what precedes them (极端情况 "extreme circumstances", 生活方式 "lifestyles").
+LIGHT_HEADS = ("情况", "方式", "方面", "状况", "程度", "过程", "局面", "态势")
 # Characters that rarely begin / end a term (unless a word such as 交易所 or 每月 holds them).
 BAD_START = set("的和与及等在了是为对把将并而从向由于到也都所这该各每有无不其之或被让使给跟同就还又再更很最已以后前个我你他她它")
 BAD_END = set("的和与及等在了是为对把将并而从向由于到也所这该各每或被让使给跟同就还又再更很最已着过下里要")
@@ -106,6 +109,7 @@ class ZhSignals:
     forms: bool = True  # False: only Chinese characters in a term, at most 14 of them
     bound_edges: bool = True  # an edge piece the rest never occurs without is part of the term
     addresses: bool = True  # a string only ever opening a unit as an address (各位代表！) is no term
+    light_heads: bool = True  # a phrase headed by a light noun (情况, 方式 …) demotes
 
 
 @dataclass(slots=True)
@@ -422,6 +426,8 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
             score *= 1.0 - (1.0 - VERB_END_FACTOR) * c.edge_freedom
     if signals.generic and not c.quoted and (c.text.startswith(GENERIC_START)
                                                 or c.text.endswith(GENERIC_END)):
+        score *= GENERIC_FACTOR
+    if signals.light_heads and not c.quoted and len(c.text) > 2 and c.text.endswith(LIGHT_HEADS):
         score *= GENERIC_FACTOR
     if signals.specificity and word_frequency is not None and not c.quoted:
         wf = word_frequency(c.text)

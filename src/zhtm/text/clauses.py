@@ -18,7 +18,10 @@ is cut the same way. `cut_clauses` is the one definition both sides use:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 MIN_CHARS = 4
 _CUT_AFTER = frozenset("，,；;：:。！？!?")
@@ -130,6 +133,13 @@ def cut_clauses(text: str, min_chars: int = MIN_CHARS) -> list[Clause]:
             pieces.append([a, b, size])
         elif pieces:
             pieces[-1][1] = b  # marks or spaces only: part of the clause before
+    return _clauses_of(text, pieces, min_chars)
+
+
+def _clauses_of(text: str, pieces: list[list[int]], min_chars: int, offset: int = 0
+                ) -> list[Clause]:
+    """Pieces ([start, end, content characters]) joined into clauses and trimmed; the
+    clauses' positions count from `offset` in `text`."""
     merged: list[list[int]] = []
     carry: list[int] | None = None
     for piece in pieces:
@@ -152,5 +162,159 @@ def cut_clauses(text: str, min_chars: int = MIN_CHARS) -> list[Clause]:
         while b > a and text[b - 1] in _TRAILING:
             b -= 1
         if b > a:
-            out.append(Clause(a, b, text[a:b]))
+            out.append(Clause(a - offset, b - offset, text[a:b]))
     return out
+
+
+# --- many texts at once (an import cuts millions) -------------------------------------------
+
+_SEP = "\x00"  # joins the texts of a batch; a text holding it is cut on its own
+
+
+def _table(chars: str) -> np.ndarray:
+    table = np.zeros(0x10000, bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+_MARK_TABLE = _table("".join(_CUT_AFTER))
+_BRACKET_TABLE = _table('"' + "".join(_PAIRS) + "".join(_CLOSERS))
+_HALF_WIDTH_CPS = np.array(sorted(map(ord, _HALF_WIDTH)), np.uint32)
+# code point ranges of `_CONTENT`, inclusive
+_CONTENT_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF),
+                   (0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A), (0xFF10, 0xFF19), (0xFF21, 0xFF5A))
+
+
+def _in_table(cp: np.ndarray, table: np.ndarray) -> np.ndarray:
+    return (cp < 0x10000) & table[np.minimum(cp, 0xFFFF)]
+
+
+def _ascii_alnum(cp: np.ndarray) -> np.ndarray:
+    return ((cp >= 0x30) & (cp <= 0x39)) | ((cp >= 0x41) & (cp <= 0x5A)) | \
+        ((cp >= 0x61) & (cp <= 0x7A))
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    values = np.sort(values)
+    keep = np.ones(len(values), bool)
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def _cumulative(mask: np.ndarray) -> np.ndarray:
+    """How many of mask[:i] are set, for i in 0..len(mask)."""
+    out = np.zeros(len(mask) + 1, np.int64)
+    np.cumsum(mask, out=out[1:])
+    return out
+
+
+_ENUMERATION_CHARS = _table("是第首其最")  # every enumeration marker holds one of these
+_LEADING = _table(" \t\u3000")
+_TRAILING_TABLE = _table(_TRAILING)
+
+
+def cut_clauses_many(texts: Sequence[str], min_chars: int = MIN_CHARS) -> list[list[Clause]]:
+    """``[cut_clauses(t) for t in texts]``, several times faster on many texts: cut points,
+    pieces, their content and the trimming are found for the whole batch at once with
+    numpy; only texts with a short piece or a possible enumeration marker go through the
+    joining one by one (the same code as `cut_clauses`)."""
+    out: list[list[Clause]] = [[] for _ in texts]
+    alone = [i for i, t in enumerate(texts) if _SEP in t]
+    for i in alone:
+        out[i] = cut_clauses(texts[i], min_chars)
+    if alone:
+        skip = set(alone)
+        batch = [i for i in range(len(texts)) if i not in skip]
+    else:
+        batch = list(range(len(texts)))
+    if not batch:
+        return out
+    block = _SEP.join([texts[i] for i in batch])
+    cp = np.frombuffer(block.encode("utf-32-le", "surrogatepass"), "<u4")
+    lens = np.fromiter((len(texts[i]) for i in batch), np.int64, len(batch))
+    starts = np.zeros(len(batch), np.int64)
+    np.cumsum(lens[:-1] + 1, out=starts[1:])
+    ends = starts + lens
+    cuts = _cut_points_many(block, cp, starts, lens)
+    # pieces: between consecutive boundaries of one text
+    points = _sorted_unique(np.concatenate([starts, cuts + 1, ends]))
+    a, b = points[:-1], points[1:]
+    owner = np.searchsorted(starts, a, "right") - 1
+    keep = b <= ends[owner]
+    a, b, owner = a[keep], b[keep], owner[keep]
+    content = np.zeros(len(cp), bool)
+    for lo, hi in _CONTENT_RANGES:
+        content |= (cp >= lo) & (cp <= hi)
+    content_before = _cumulative(content)
+    size = content_before[b] - content_before[a]
+    # pieces without content belong to the piece before (and are dropped before the first)
+    kept = size > 0
+    a, size, owner = a[kept], size[kept], owner[kept]
+    same_next = np.append(owner[1:] == owner[:-1], False)
+    b = np.where(same_next, np.append(a[1:], 0), ends[owner])
+    # texts where every piece is a clause of its own (no short piece, no possible
+    # enumeration marker): the common case, done here; the others one by one
+    enum_before = _cumulative(_in_table(cp, _ENUMERATION_CHARS))
+    special = (size < min_chars) | (enum_before[b] > enum_before[a])
+    firsts = np.searchsorted(owner, np.arange(len(batch) + 1))
+    special_text = np.zeros(len(batch), bool)
+    special_text[owner[special]] = True
+    # trimming: leading spaces, trailing marks and spaces
+    n = len(cp)
+    positions = np.arange(n, dtype=np.int64)
+    next_kept = np.where(_in_table(cp, _LEADING), n, positions)
+    next_kept = np.minimum.accumulate(next_kept[::-1])[::-1]
+    last_kept = np.where(_in_table(cp, _TRAILING_TABLE), -1, positions)
+    last_kept = np.maximum.accumulate(last_kept)
+    ta = np.minimum(next_kept[np.minimum(a, n - 1)], b)
+    tb = np.maximum(last_kept[b - 1] + 1, ta)
+    ta_list, tb_list = ta.tolist(), tb.tolist()
+    firsts_list, start_list = firsts.tolist(), starts.tolist()
+    special_list = special_text.tolist()
+    a_list = b_list = size_list = None
+    for k, i in enumerate(batch):
+        p0, p1 = firsts_list[k], firsts_list[k + 1]
+        if p0 == p1:
+            continue
+        s = start_list[k]
+        if special_list[k]:
+            if a_list is None:
+                a_list, b_list, size_list = a.tolist(), b.tolist(), size.tolist()
+            out[i] = _clauses_of(block, [[x, y, z] for x, y, z in zip(
+                a_list[p0:p1], b_list[p0:p1], size_list[p0:p1])], min_chars, s)
+        else:
+            out[i] = [Clause(x - s, y - s, block[x:y])
+                      for x, y in zip(ta_list[p0:p1], tb_list[p0:p1]) if y > x]
+    return out
+
+
+def _cut_points_many(block: str, cp: np.ndarray, starts: np.ndarray, lens: np.ndarray
+                     ) -> np.ndarray:
+    """Positions (in `block`) of the marks after which `_cut_points` cuts, all texts at once."""
+    n = len(cp)
+    is_mark = _in_table(cp, _MARK_TABLE)
+    cand = np.flatnonzero(is_mark)
+    following = np.append(is_mark[1:], False)
+    cand = cand[~following[cand]]  # a run of marks is cut after its last one
+    if not len(cand):
+        return cand
+    before = np.where(cand > 0, cp[np.maximum(cand - 1, 0)], 0)
+    after = np.where(cand + 1 < n, cp[np.minimum(cand + 1, n - 1)], 0)
+    near = _sorted_unique(np.concatenate([before, after]))
+    digits = np.array([c for c in near.tolist() if chr(c).isdigit()], np.uint32)
+    keep = ~(np.isin(before, digits) & np.isin(after, digits))  # 1,000 / 3:2
+    keep &= ~(np.isin(cp[cand], _HALF_WIDTH_CPS) & _ascii_alnum(before)
+              & (_ascii_alnum(after) | (after == 0x20)))  # English inside the Chinese
+    cand = cand[keep]
+    # quotes and brackets: the texts that hold any are looked at one by one
+    brackets = np.flatnonzero(_in_table(cp, _BRACKET_TABLE))
+    if len(brackets) and len(cand):
+        inside = np.zeros(n, bool)
+        holders = _sorted_unique(np.searchsorted(starts, brackets, "right") - 1)
+        for k in holders.tolist():
+            s = int(starts[k])
+            flags = _protected(block[s:s + int(lens[k])])
+            if flags is not None:
+                inside[s:s + len(flags)] = np.frombuffer(bytes(flags), bool)
+        cand = cand[~inside[cand]]
+    return cand

@@ -13,8 +13,11 @@ characters.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -41,6 +44,73 @@ def normalize(text: str) -> str:
     """NFKC, lower-cased, whitespace collapsed and trimmed."""
     text = unicodedata.normalize("NFKC", text).lower()
     return _SPACE.sub(" ", text).strip()
+
+
+# Where a TM's text lives: Latin, punctuation, letterlike and number forms, enclosed
+# alphanumerics, CJK symbols, ideographs, compatibility ideographs, vertical and full-width
+# forms. `_char_map` keeps those of them whose NFKC is the same whatever surrounds them.
+_COMMON_RANGES = ((0x20, 0x24F), (0x2000, 0x218F), (0x2460, 0x24FF), (0x3000, 0x303F),
+                  (0x3200, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+                  (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
+_CHAR_MAP: tuple[dict[str, str], re.Pattern, re.Pattern] | None = None
+
+
+def _inert(ch: str) -> bool:
+    """Whether NFKC never combines this character with a neighbour: neither it nor its
+    compatibility decomposition holds a mark (combining or spacing, every character a
+    composition can add to the one before is one) or a conjoining Hangul jamo."""
+    return all(not unicodedata.category(d).startswith("M") and unicodedata.combining(d) == 0
+               and not 0x1100 <= ord(d) <= 0x11FF
+               for d in ch + unicodedata.normalize("NFKD", ch))
+
+
+def _char_map() -> tuple[dict[str, str], re.Pattern, re.Pattern]:
+    """(NFKC of each inert common character that NFKC changes, a pattern finding those, a
+    pattern finding any other character but NUL): a text of inert characters is normalised
+    character by character."""
+    global _CHAR_MAP
+    if _CHAR_MAP is None:
+        table: dict[str, str] = {}
+        inert: list[tuple[int, int]] = []
+        for lo, hi in _COMMON_RANGES:
+            for code in range(lo, hi + 1):
+                ch = chr(code)
+                if not _inert(ch):
+                    continue
+                nfkc = unicodedata.normalize("NFKC", ch)
+                if nfkc != ch:
+                    table[ch] = nfkc
+                if inert and inert[-1][1] == code - 1:
+                    inert[-1] = (inert[-1][0], code)
+                else:
+                    inert.append((code, code))
+        other = "[^\\x00" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in inert) + "]"
+        _CHAR_MAP = table, re.compile("[" + re.escape("".join(table)) + "]"), re.compile(other)
+    return _CHAR_MAP
+
+
+def normalize_many(texts: Sequence[str]) -> list[str]:
+    """``[normalize(t) for t in texts]``, several times faster on many texts: texts of inert
+    common characters (nearly all of a TM) are joined by NUL (not whitespace, no case, no
+    NFKC mapping: nothing crosses it) and normalised at once, NFKC as a character map; any
+    other text on its own."""
+    if not texts:
+        return []
+    table, mapped, other = _char_map()
+    block = "\x00".join(texts)
+    nfkc = mapped.sub(lambda found: table[found.group()], block)
+    joined = _SPACE.sub(" ", nfkc.lower()).split("\x00")
+    if len(joined) != len(texts):  # a text holds a NUL itself
+        return [normalize(t) for t in texts]
+    out = [piece.strip() for piece in joined]
+    found = other.search(block)
+    if found is not None:
+        starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+        while found is not None:
+            i = bisect.bisect_right(starts, found.start()) - 1
+            out[i] = normalize(texts[i])
+            found = other.search(block, starts[i + 1])
+    return out
 
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from ..text.clauses import cut_clauses
+from ..text.clauses import Clause, cut_clauses_many
 from .clause_english import ClauseEnglish, clause_english
 
 _BATCH = 20_000  # units per round of lookups and inserts
@@ -45,13 +45,13 @@ def clause_key(zh: str, en: str) -> int:
     return int.from_bytes(digest.digest(), "big", signed=True)
 
 
-def english_of(zh: str, en: str) -> tuple[list[ClauseEnglish], bool]:
-    """The unit's clauses with their English, and whether the finder failed (then the
-    clauses come back without English)."""
+def english_of(zh: str, en: str, clauses: list[Clause]) -> tuple[list[ClauseEnglish], bool]:
+    """The unit's clauses (`clauses`: `cut_clauses(zh)`) with their English, and whether the
+    finder failed (then the clauses come back without English)."""
     try:
-        return clause_english(zh, en), False
+        return clause_english(zh, en, clauses), False
     except Exception:  # noqa: BLE001 - a finder bug must not fail an import; counted
-        return [ClauseEnglish(c, (), "", 0.0) for c in cut_clauses(zh)], True
+        return [ClauseEnglish(c, (), "", 0.0) for c in clauses], True
 
 
 def add_clause_units(conn: sqlite3.Connection, units: Iterable[tuple[int, str, str, int]],
@@ -74,46 +74,55 @@ def add_clause_units(conn: sqlite3.Connection, units: Iterable[tuple[int, str, s
 
 def _store_batch(conn: sqlite3.Connection, units: list[tuple[int, str, str, int]]) -> ClauseStats:
     stats = ClauseStats(units=len(units))
-    pairs: dict[int, list] = {}      # key -> [zh, en, count to add, best confidence]
-    parents: list[tuple] = []        # (key, unit id, start, end, spans, confidence)
-    keys: dict[tuple[str, str], int] = {}  # each distinct pair hashed once a batch
-    for unit_id, zh, en, occurrences in units:
-        found, failed = english_of(zh, en)
+    # (clause, English) -> [count to add, best confidence, parent rows]; a dict keeps the
+    # order in which the pairs were first seen (their ids follow it)
+    pairs: dict[tuple[str, str], list] = {}
+    cut = cut_clauses_many([unit[1] for unit in units])
+    for (unit_id, zh, en, occurrences), clauses in zip(units, cut):
+        found, failed = english_of(zh, en, clauses)
         stats.failures += failed
         for item in found:
-            pair = (item.clause.text, item.en)
-            key = keys.get(pair)
-            if key is None:
-                key = keys[pair] = clause_key(*pair)
-            entry = pairs.get(key)
+            clause = item.clause
+            pair = (clause.text, item.en)
+            entry = pairs.get(pair)
+            row = (unit_id, clause.start, clause.end,
+                   json.dumps(item.spans) if item.spans else None, item.confidence)
             if entry is None:
-                pairs[key] = [item.clause.text, item.en, occurrences, item.confidence]
+                pairs[pair] = [occurrences, item.confidence, [row]]
             else:
-                entry[2] += occurrences
-                entry[3] = max(entry[3], item.confidence)
-            parents.append((key, unit_id, item.clause.start, item.clause.end,
-                            json.dumps(item.spans) if item.spans else None, item.confidence))
-            stats.occurrences += 1
-            stats.without_english += not item.en
-    ids = _existing(conn, list(pairs))
+                entry[0] += occurrences
+                if item.confidence > entry[1]:
+                    entry[1] = item.confidence
+                entry[2].append(row)
+            if not item.en:
+                stats.without_english += 1
+        stats.occurrences += len(found)
+    keys = [clause_key(*pair) for pair in pairs]
+    ids = _existing(conn, keys) if _has_rows(conn) else {}
     next_id = conn.execute("SELECT coalesce(max(id), 0) FROM clauses").fetchone()[0] + 1
-    new_rows, updates = [], []
-    for key, (zh, en, count, confidence) in pairs.items():
-        if key in ids:
-            updates.append((count, confidence, ids[key]))
-            continue
-        ids[key] = next_id
-        new_rows.append((next_id, key, zh, en, count, confidence))
-        next_id += 1
+    new_rows, updates, parents = [], [], []
+    for key, (pair, (count, confidence, rows)) in zip(keys, pairs.items()):
+        clause_id = ids.get(key)
+        if clause_id is None:
+            clause_id = next_id
+            new_rows.append((next_id, key, pair[0], pair[1], count, confidence))
+            next_id += 1
+        else:
+            updates.append((count, confidence, clause_id))
+        parents += [(clause_id, *row) for row in rows]
     stats.new_clauses = len(new_rows)
     conn.executemany("INSERT INTO clauses(id, pair_key, zh, en, count, confidence) "
                      "VALUES (?, ?, ?, ?, ?, ?)", new_rows)
     conn.executemany("UPDATE clauses SET count = count + ?, confidence = max(confidence, ?) "
                      "WHERE id = ?", updates)
+    parents.sort()  # in the table's key order: each page of it is written once a batch
     conn.executemany("INSERT OR IGNORE INTO clause_parents(clause_id, unit_id, zh_start, zh_end, "
-                     "en_spans, confidence) VALUES (?, ?, ?, ?, ?, ?)",
-                     [(ids[key], *rest) for key, *rest in parents])
+                     "en_spans, confidence) VALUES (?, ?, ?, ?, ?, ?)", parents)
     return stats
+
+
+def _has_rows(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM clauses LIMIT 1").fetchone() is not None
 
 
 def _existing(conn: sqlite3.Connection, keys: list[int]) -> dict[int, int]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .postings import ARRAYS
+from .postings import ARRAYS, sorted_unique
 
 
 def merge(sources: Sequence, write: Callable[[str, np.ndarray], None], *,
@@ -58,7 +58,9 @@ def merge(sources: Sequence, write: Callable[[str, np.ndarray], None], *,
                                            ("ch_keys", "ch_ptr", "ch_post")):
         keys = [np.asarray(src.array(keys_name)) for src in sources]
         ptrs = [np.asarray(src.array(ptr_name), np.int64) for src in sources]
-        union = np.unique(np.concatenate(keys)).astype(ARRAYS[keys_name])
+        # sort-based: numpy 2's hash-based np.unique took 15 s CPU on the 7 million
+        # bigram keys of ten 100,000-entry segments, sorting takes 0.2 s
+        union = sorted_unique(np.concatenate(keys))[0].astype(ARRAYS[keys_name])
         where = [np.searchsorted(union, k) for k in keys]
         counts = np.zeros(len(union), np.int64)
         for w, ptr in zip(where, ptrs):

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ..text.normalize import normalize
+from ..text.normalize import normalize_many
 from .fuzzy import FuzzyIndex
 from .merge import merge
 from .postings import ARRAYS
@@ -81,7 +81,7 @@ def index_new_units(conn: sqlite3.Connection, path: Path, before: int,
         if not rows:
             break
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        texts = [normalize(r[1]) for r in rows]
+        texts = normalize_many([r[1] for r in rows])
         del rows
         index = FuzzyIndex.build(ids, texts)
         del texts
@@ -120,7 +120,7 @@ def reindex_without(conn: sqlite3.Connection, path: Path, unit_ids: Sequence[int
             if not rows:
                 break
             ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-            index = FuzzyIndex.build(ids, [normalize(r[1]) for r in rows])
+            index = FuzzyIndex.build(ids, normalize_many([r[1] for r in rows]))
             parts.append(_save_segment(conn, index, int(ids[0]), int(ids[-1]), kind))
             low = int(ids[-1])
         if len(parts) > 1:
