@@ -209,6 +209,7 @@ class _Job:
             lo[-1] = m + 1 - width  # the last row must reach column m
             lo = np.minimum.accumulate(lo[::-1])[::-1]
             band = dp.Band(n, m, lo, width)
+            scorer = None  # the last round's evidence arrays are not held while these are built
             scorer = self._scorer(b, band, amax, bmax, folds)
             path = dp.search(band, scorer, amax, bmax, scorer.insert)
             if width == m + 1 or not _touches_edge(path, band):

@@ -229,8 +229,11 @@ def _backward(band: Band, scores: RowScores, amax: int, nb: int, insert: float |
     prefix = _insert_prefix(insert, m) / t
     table = _Table(band, amax, nb)     # beta, same layout as alpha
     D = table.D
-    ends = np.asarray([z1 for z0, z1, _, _ in path if z1 > z0], dtype=np.int64)
-    bead_scores: dict[int, np.ndarray] = {}   # row -> its scores / t, for the path's beads
+    # the path's bead ending at each row: (a, b, column in the band); only its score is kept
+    # (a view of the chunk's rows would keep every chunk's scores alive)
+    bead_at = {z1: (z1 - z0, e1 - e0, e1 - int(lo[z1])) for z0, z1, e0, e1 in path if z1 > z0}
+    ends = np.asarray(sorted(bead_at), dtype=np.int64)
+    bead_scores: dict[int, float] = {}   # row -> the score / t of the path's bead ending there
     cols = lo[n] + K
     pre = prefix[np.minimum(cols, m)]
     pulled = np.where(cols == m, 0.0, NEG)
@@ -242,7 +245,9 @@ def _backward(band: Band, scores: RowScores, amax: int, nb: int, insert: float |
         S = scores.rows(r0 + 1, hi) / t                                   # rows r0 + 1 .. hi - 1
         flat = np.concatenate([S.reshape(-1), [NEG]])
         for z1 in ends[(ends >= r0 + 1) & (ends < hi)].tolist():
-            bead_scores.setdefault(z1, S[z1 - r0 - 1])
+            if z1 not in bead_scores:
+                a, b, k = bead_at[z1]
+                bead_scores[z1] = S[z1 - r0 - 1][a - 1, b, k]
         d_idx, s_idx = table.starts_in(r0, r1)
         R = r1 - r0
         d_idx = d_idx.reshape(R, amax * nb, width)
@@ -261,7 +266,7 @@ def _backward(band: Band, scores: RowScores, amax: int, nb: int, insert: float |
     out = []
     for z0, z1, e0, e1 in path:
         a, b = z1 - z0, e1 - e0
-        s = prefix[e1] - prefix[e0] if a == 0 else bead_scores[z1][a - 1, b, e1 - lo[z1]]
+        s = prefix[e1] - prefix[e0] if a == 0 else bead_scores[z1]
         p = fwd.row(z0)[e0 - lo[z0]] + s + table.row(z1)[e1 - lo[z1]] - log_z
         out.append(float(np.exp(min(0.0, p))))
     return out, table
