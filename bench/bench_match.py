@@ -446,6 +446,8 @@ def main() -> None:
     brute = [int(b) for b in args.brute.split(",")]
     clause_exact = [int(b) for b in args.clause_exact.split(",")]
     exact = [int(b) for b in args.exact.split(",")]
+    if min(brute + clause_exact + exact) < 1:
+        parser.error("--brute, --exact and --clause-exact take sample sizes of at least 1")
     rows = []
     if args.import_only:
         import_only(sizes, args.queries, args.english, not args.no_clauses)
