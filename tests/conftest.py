@@ -22,6 +22,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                           "(review the diff before committing).")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not SHARED.is_dir():  # else a dozen tests fail or skip, each for this one reason
+        pytest.exit(f"the shared material (corpus, eval, schemas) is not at {SHARED}: put the "
+                    "checkout beside it or set ZHTM_SHARED=DIR", returncode=2)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def checkout_untouched():
     """Fails the run when anything in the checkout changed while the tests ran: a test that
