@@ -163,9 +163,9 @@ def tokenize(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool = True,
     starters: dict = {}  # zh_name_forms' memo for this document
     zh_vocab: dict[str, int] = {}
     zh_rows: list[list[int]] = []
-    for text in zh:
-        t = nfkc(text)
-        toks = {u for u in cedict.segment(t) if u not in ZH_STOP}
+    normalised = [nfkc(text) for text in zh]
+    for t, units in zip(normalised, cedict.segment_many(normalised)):
+        toks = {u for u in units if u not in ZH_STOP}
         if use_anchors:
             toks.update(anchors.number_token(v) for v in anchors.zh_numbers(t))
             toks.update("lat:" + w for w in anchors.latin_strings(t))
