@@ -32,9 +32,9 @@ ZH_STOP = frozenset("""
 但是 因为 所以 如果 已经 得 地 给 让 对 向 从 到 说 上 下 里 中 来 去 会 能 要 想 可以 一个
 """.split())
 
-# A sentence that ends a quotation: a closing quote mark at its very end.
-_ZH_QUOTE_END = re.compile(r"[”」』\"]\s*$")
-_EN_QUOTE_END = re.compile(r"[’'\"”]\s*$")
+# A sentence that ends a quotation: a closing quote mark at its very end (spaces aside).
+_ZH_QUOTE_END = frozenset("”」』\"")
+_EN_QUOTE_END = frozenset("’'\"”")
 # Quotation marks that open or close speech. In English a mark opens after a space (or at the
 # start) before a word, and closes after a word or punctuation before a space (or at the end);
 # an apostrophe inside a word (don't, Xi'an) does neither.
@@ -49,9 +49,15 @@ _ZH_MARK = re.compile(f"(?P<close>{_ZH_CLOSE_MARK.pattern})|{_ZH_OPEN_MARK.patte
 _EN_MARK = re.compile(f"(?P<close>{_EN_CLOSE_MARK.pattern})|{_EN_OPEN_MARK.pattern}")
 
 
+# Any character that may be an English quote mark (most sentences without one are done).
+_EN_ANY_MARK = re.compile("[‘'\"“’”]")
+
+
 def quote_event(text: str, zh: bool) -> int:
     """+1 if the sentence leaves a quotation open (its last quote mark opens one), -1 if its
     last mark closes one (or could be read either way), 0 if it has none."""
+    if not zh and not _EN_ANY_MARK.search(text):
+        return 0
     last = None
     for last in (_ZH_MARK if zh else _EN_MARK).finditer(text):
         pass
@@ -131,7 +137,8 @@ class DocTokens:
 
 
 def zh_length(text: str) -> int:
-    return sum(1 for c in text if not c.isspace())
+    """Characters other than white space."""
+    return len("".join(text.split()))
 
 
 def tokenize(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool = True,
@@ -139,8 +146,8 @@ def tokenize(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool = True,
     """Tokens of every sentence; ``lexical=False`` keeps only lengths and quote ends."""
     zh_len = np.asarray([zh_length(s) for s in zh], dtype=np.float64)
     en_len = np.asarray([len(s.strip()) for s in en], dtype=np.float64)
-    zq = np.asarray([bool(_ZH_QUOTE_END.search(s)) for s in zh], dtype=bool)
-    eq = np.asarray([bool(_EN_QUOTE_END.search(s)) for s in en], dtype=bool)
+    zq = np.asarray([s.rstrip()[-1:] in _ZH_QUOTE_END for s in zh], dtype=bool)
+    eq = np.asarray([s.rstrip()[-1:] in _EN_QUOTE_END for s in en], dtype=bool)
     zev = np.asarray([quote_event(s, True) for s in zh], dtype=np.int8)
     eev = np.asarray([quote_event(s, False) for s in en], dtype=np.int8)
     if not lexical:
