@@ -303,3 +303,20 @@ def test_thousands_in_digits_translate_the_chinese_numeral():
     assert lexicon.explains(one) == {0: 1.0}
     assert lexicon.explains(thousand) == {5: 1.0}
     assert lexicon.explains(villages)
+
+
+def test_a_complete_term_takes_the_place_of_the_phrase_around_it(beijing_units, beijing):
+    """党中央决策部署 and 美丽乡村 are seen only inside 贯彻落实党中央决策部署 and 美丽乡村建设:
+    a policy verb around a term of four or more characters makes a phrase, so the term is
+    the entry; 高质量 inside 高质量发展 is a modifier, absorbed as before."""
+    zh, en = beijing_units
+    segment, frequency = jieba_segmenter()
+    cands = {c.text: c for c in find_candidates(zh, segment=segment, word_frequency=frequency)}
+    assert cands["党中央决策部署"].complete and cands["美丽乡村"].complete
+    assert not cands["高质量"].complete and cands["高质量"].absorbed_by == "高质量发展"
+    top = {e.zh: e for e in beijing}
+    assert top["党中央决策部署"].en == "CPC Central Committee’s decisions and plans"
+    assert "贯彻落实党中央决策部署" not in top and "美丽乡村建设" not in top
+    units = [(z, e) for z, e in zip(zh, en)]
+    without = {e.zh for e in extract_terms(units, options=TermOptions(complete_terms=False))}
+    assert "贯彻落实党中央决策部署" in without and "党中央决策部署" not in without

@@ -62,6 +62,10 @@ VERB_END_FACTOR = 0.5  # 城市建设 "urban development": usually an activity, 
 STANDALONE_FACTOR = 0.1
 FORM_FACTOR = 0.5  # digits or 、 in an unquoted string: mostly running text (新增5G基站)
 
+# The shortest string that is a term of its own when a phrase extends it (美丽乡村 in
+# 美丽乡村建设; 高质量 in 高质量发展 is a modifier).
+COMPLETE_TERM = 4
+
 # Policy verbs and adverbs that begin (or end) a clause, rarely a term.
 POLICY_VERBS = tuple(sorted(set("""
 建设 发展 推进 提升 加强 推动 实施 深化 完善 加快 持续 开展 坚持 全面 深入 进一步 做好 促进
@@ -127,6 +131,9 @@ class ZhCandidate:
     absorbed_by: str = ""  # the extension that (nearly) always surrounds it
     edge_freedom: float = 1.0  # how often the rest occurs without its verb / function edge
     standalone: bool = False  # every occurrence opens a unit as a clause of its own (各位代表：)
+    # 4+ characters nearly always extended the same way, but by a policy verb around it
+    # (推进美丽乡村, 美丽乡村建设): the term is this string, the extension a phrase
+    complete: bool = False
     score: float = 0.0
 
 
@@ -302,7 +309,7 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
             cand.edge_freedom = _edge_freedom(s, f, counts)
         cand.standalone = signals.addresses and alone[s] == f
         if signals.closed and f >= 2 and not quoted[s]:
-            cand.absorbed_by = _absorbed(s, f, left, right, signals, agree, counts, segment)
+            cand.absorbed_by, cand.complete = _absorbed(s, f, left, right, signals, agree, counts, segment)
         cand.score = _score(cand, signals, word_frequency)
         if cand.score > 0:
             out.append(cand)
@@ -361,8 +368,9 @@ def _demote_nested(cands: list[ZhCandidate]) -> None:
 
 def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter],
               signals: ZhSignals, agree: Counter | None = None, counts: Counter | None = None,
-              segment: Segmenter | None = None) -> str:
-    """The extension that occurs (nearly) as often as `s` ("" when s is closed).
+              segment: Segmenter | None = None) -> tuple[str, bool]:
+    """The extension that occurs (nearly) as often as `s` ("" when s is closed), and whether
+    such an extension was found but is a phrase around `s` (then `s` is complete).
 
     The usual neighbour is added one character at a time (up to EXTEND characters) until the
     longer string is a valid term: no policy verb or function character at the edge and, with
@@ -370,6 +378,7 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
     starts on 在, so 国家实验室 stays; 高质量发 cuts 发展 and 高质量发展 absorbs 高质量;
     习近平同志为核心 is absorbed by 习近平同志为核心的党中央 through 的."""
     words = signals.boundaries and segment is not None and agree is not None and counts
+    complete = False
     for side, ctxs in (("l", left), ("r", right)):
         longer = s
         for _ in range(EXTEND if signals.word_closure else 1):
@@ -383,16 +392,18 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
             if signals.verb_edges and bad_edge(longer):
                 if side == "l" and _VERB_START.match(longer) or side == "r" and \
                         _VERB_END.search(longer) and not longer[-1] in BAD_END:
+                    complete = complete or len(s) >= COMPLETE_TERM
                     break  # a policy verb outside the term: 推进美丽乡村
                 continue  # a function character: go on to the next word (的 → 的党中央)
             if signals.word_closure and words and counts[longer] \
                     and agree[longer] < 0.5 * counts[longer]:
                 continue  # a cut word: take the rest of it
             added = longer[:len(longer) - len(s)] if side == "l" else longer[len(s):]
-            if signals.word_closure and side == "r" and added in _POLICY_VERB_SET and len(s) >= 4:
+            if signals.word_closure and side == "r" and added in _POLICY_VERB_SET and len(s) >= COMPLETE_TERM:
+                complete = True
                 break  # 美丽乡村 + 建设: the activity, not a longer term (高质量 + 发展 still is)
-            return longer
-    return ""
+            return longer, False
+    return "", complete
 
 
 def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], float] | None) -> float:
