@@ -234,7 +234,7 @@ def main() -> None:
     variants: list = [("all signals", base)]
     for name in ("quotes", "closed", "word_closure", "variety", "verb_edges", "soft_edges", "forms",
                  "boundaries", "specificity", "generic", "nested", "bound_edges", "addresses",
-                 "light_heads"):
+                 "light_heads", "prepositions"):
         variants.append((f"- zh {name}", replace(base, signals=replace(ZhSignals(), **{name: False}))))
     for name in ("windows", "association", "numerals", "quote_pairs", "derived", "foreign", "sure_variants",
                  "lists", "adjectives", "longer_renderings", "names", "correlatives", "binomials",

@@ -320,3 +320,20 @@ def test_a_complete_term_takes_the_place_of_the_phrase_around_it(beijing_units, 
     units = [(z, e) for z, e in zip(zh, en)]
     without = {e.zh for e in extract_terms(units, options=TermOptions(complete_terms=False))}
     assert "贯彻落实党中央决策部署" in without and "党中央决策部署" not in without
+
+
+def test_a_character_bound_to_a_preposition_is_outside_the_term(beijing_units, beijing):
+    """国家实验室 occurs only as 在京国家实验室: 京 is the object of 在 ("in Beijing"), so
+    京国家实验室 is a phrase around the term, not a longer term; 给 of 供给 is no preposition."""
+    zh, _ = beijing_units
+    segment, frequency = jieba_segmenter()
+
+    def candidates(**off):
+        return {c.text: c for c in find_candidates(zh, segment=segment, word_frequency=frequency,
+                                                   signals=ZhSignals(**off))}
+    on, off = candidates(), candidates(prepositions=False)
+    assert on["国家实验室"].complete and not on["国家实验室"].absorbed_by
+    assert off["国家实验室"].absorbed_by == "京国家实验室"
+    assert on["结构性改革"].absorbed_by == off["结构性改革"].absorbed_by
+    top = {e.zh: e.en for e in beijing}
+    assert top["国家实验室"] == "national laboratories" and "京国家实验室" not in top

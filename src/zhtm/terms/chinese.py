@@ -88,6 +88,8 @@ LIGHT_HEADS = ("情况", "方式", "方面", "状况", "程度", "过程", "局�
 # Characters that rarely begin / end a term (unless a word such as 交易所 or 每月 holds them).
 BAD_START = set("的和与及等在了是为对把将并而从向由于到也都所这该各每有无不其之或被让使给跟同就还又再更很最已以后前个我你他她它")
 BAD_END = set("的和与及等在了是为对把将并而从向由于到也所这该各每或被让使给跟同就还又再更很最已着过下里要")
+# Prepositions (介词) among them: 在京 "in Beijing", 对台 "regarding Taiwan".
+PREPOSITIONS = set("在对从向由于到为把将被给跟同以让使")
 # Characters of a bare quantity (3万个, 2023年, 第2批): with the digits, nothing of a term is left.
 _QUANTITY = set("0123456789.%一二三四五六七八九十百千万亿两个年月日号余多第批项次期元亩吨倍家座所条")
 # A measure word or a currency: with numerals only, it makes a quantity (万亿元, 3万个), while
@@ -114,6 +116,8 @@ class ZhSignals:
     bound_edges: bool = True  # an edge piece the rest never occurs without is part of the term
     addresses: bool = True  # a string only ever opening a unit as an address (各位代表！) is no term
     light_heads: bool = True  # a phrase headed by a light noun (情况, 方式 …) demotes
+    # a character on the left bound to a function word before it (在京) is outside the term
+    prepositions: bool = True
 
 
 @dataclass(slots=True)
@@ -399,11 +403,33 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
                     and agree[longer] < 0.5 * counts[longer]:
                 continue  # a cut word: take the rest of it
             added = longer[:len(longer) - len(s)] if side == "l" else longer[len(s):]
+            if signals.prepositions and side == "l" and len(added) == 1 and len(s) >= COMPLETE_TERM \
+                    and _bound_to_function(longer, f, ctxs, segment):
+                complete = True
+                break  # 在京 + 国家实验室: 京 belongs to the preposition before it, not to the term
             if signals.word_closure and side == "r" and added in _POLICY_VERB_SET and len(s) >= COMPLETE_TERM:
                 complete = True
                 break  # 美丽乡村 + 建设: the activity, not a longer term (高质量 + 发展 still is)
             return longer, False
     return "", complete
+
+
+def _bound_to_function(longer: str, f: int, left: dict[str, Counter], segment: Segmenter | None) -> bool:
+    """The one character added on the left is itself (nearly) always preceded by a preposition
+    that is a word of its own (在京 "in Beijing", 对台 "regarding Taiwan"): it is the object of
+    that preposition, not a word of the term (给 of 供给 in 供给侧结构性改革 is no preposition)."""
+    ctx = left.get(longer)
+    if not ctx or segment is None:
+        return False
+    char, n = max(ctx.items(), key=lambda kv: (kv[1], kv[0]))
+    if n < CLOSURE * f or len(char) != 1 or char not in PREPOSITIONS:
+        return False
+    before = left.get(char + longer)
+    if before:
+        prev, m = max(before.items(), key=lambda kv: (kv[1], kv[0]))
+        if m >= CLOSURE * f and len(prev) == 1 and segment(prev + char) == [prev + char]:
+            return False  # 供给: a word the character belongs to
+    return True
 
 
 def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], float] | None) -> float:
