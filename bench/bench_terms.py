@@ -238,7 +238,7 @@ def main() -> None:
         variants.append((f"- zh {name}", replace(base, signals=replace(ZhSignals(), **{name: False}))))
     for name in ("windows", "association", "numerals", "quote_pairs", "derived", "foreign", "sure_variants",
                  "lists", "adjectives", "longer_renderings", "names", "correlatives", "binomials",
-                 "nested_linking"):
+                 "nested_linking", "predicates"):
         variants.append((f"- en {name}", replace(base, english=replace(EnSignals(), **{name: False}))))
     variants.append(("- competitive linking", replace(base, competitive=False)))
     variants.append(("- english rerank", replace(base, english_rerank=False)))

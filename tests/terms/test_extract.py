@@ -337,3 +337,20 @@ def test_a_character_bound_to_a_preposition_is_outside_the_term(beijing_units, b
     assert on["结构性改革"].absorbed_by == off["结构性改革"].absorbed_by
     top = {e.zh: e.en for e in beijing}
     assert top["国家实验室"] == "national laboratories" and "京国家实验室" not in top
+
+
+def test_a_predicate_over_a_term_neither_absorbs_it_nor_ranks_as_one(beijing):
+    """一般公共预算收入 occurs only in 一般公共预算收入增长, whose English is a verb and its
+    determined object ("Increase the general public budget revenue"): the longer string is a
+    predicate over the term, so the term stays, with its own English, and the predicate
+    leaves the top 100; with the rule off the term is absorbed."""
+    from zhtm.terms.spans import predicate
+
+    assert predicate(("increase", "the", "general", "public", "budget", "revenue"))
+    assert not predicate(("belt", "and", "road")) and not predicate(("the", "two", "sessions"))
+    top = {e.zh: e for e in beijing}
+    assert top["一般公共预算收入"].en == "general public budget revenue"
+    assert "一般公共预算收入增长" not in {e.zh for e in beijing[:100]}
+    units, notes = load_units([CORPUS])
+    off = extract_terms(units, notes=notes, options=TermOptions(english=EnSignals(predicates=False)))
+    assert "一般公共预算收入" not in {e.zh for e in off}

@@ -32,6 +32,7 @@ from .chinese import (
 )
 from .specific import FreeOccurrences, specific_consistency
 from .english import EnChoice, EnglishSide, EnSignals, english_head, tokenize
+from .spans import predicate
 from .notes import Note, attach_notes
 
 FORMATS: tuple[str, ...] = ("tbx", "tbx3", "tsv", "csv")
@@ -310,7 +311,7 @@ def _rank_score(cand: ZhCandidate, choice: EnChoice, own: EnChoice,
     its English)."""
     score = cand.score
     if cand.absorbed_by:
-        verdict = _absorption(cand, own, seen)
+        verdict = _absorption(cand, own, seen, options.english.predicates)
         if verdict == "absorbed":
             return None
         if verdict == "kept" and own.coverage >= KEPT_COVERAGE:
@@ -323,7 +324,7 @@ def _rank_score(cand: ZhCandidate, choice: EnChoice, own: EnChoice,
 
 
 def _absorption(cand: ZhCandidate, choice: EnChoice,
-                seen: dict[str, tuple[ZhCandidate, EnChoice]]) -> str:
+                seen: dict[str, tuple[ZhCandidate, EnChoice]], predicates: bool = True) -> str:
     """'absorbed' when the extension is a term of its own whose English contains this
     candidate's English or has the same head (高质量 "high-quality" in 高质量发展
     "high-quality development"; 绿色低 in 绿色低碳 "green and low-carbon"); 'kept' when the
@@ -333,8 +334,8 @@ def _absorption(cand: ZhCandidate, choice: EnChoice,
     if got is None:
         return "kept"
     _, longer = got
-    if longer.confidence < ABSORBER_CONFIDENCE:
-        return "kept"
+    if longer.confidence < ABSORBER_CONFIDENCE or predicates and predicate(longer.key):
+        return "kept"  # no term, or a predicate over this one ("Increase the … revenue")
     if english_head(choice.key) == english_head(longer.key):
         return "absorbed"
     inner, outer, n = choice.key, longer.key, len(choice.key)
