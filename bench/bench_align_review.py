@@ -131,7 +131,7 @@ def map_margins(data) -> tuple[list[float], list[float], list[float]]:
     ends, starts = [], []
     for band, judge, amax, bmax, insert, t, path in captured:
         nb = bmax + 1
-        fwd, log_z = dp._forward(band, judge, amax, nb, insert, t)
+        fwd, log_z, _ = dp._forward(band, judge, amax, nb, insert, t)
         _, beta = dp._backward(band, judge, amax, nb, insert, t, path, fwd, log_z)
         lo, width, n, m = band.lo, band.width, band.n, band.m
         scores = judge.rows(1, n + 1) / t
