@@ -70,6 +70,19 @@ def test_a_signature_bounds_the_query_bigrams_an_entry_holds():
                 assert held[i] >= true, (query, text)
 
 
+def test_signatures_built_in_chunks_equal_one_chunk(monkeypatch):
+    """Large indexes are signed a chunk of entries at a time (bounded memory): the same
+    table as in one go."""
+    rng = random.Random(9)
+    texts = [_edit(rng.choice(CLAUSES), rng.randrange(4), rng) for _ in range(500)] + ["x", ""]
+    starts = np.zeros(len(texts) + 1, np.int64)
+    np.cumsum([len(t) for t in texts], out=starts[1:])
+    whole = signatures.build("".join(texts), starts, 128)
+    monkeypatch.setattr(signatures, "_CHUNK_CHARS", 37)
+    assert (signatures.build("".join(texts), starts, 128) == whole).all()
+    assert not whole[-2].any() and not whole[-1].any()  # no bigram in 'x' nor ''
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, 2**63 - 1))
 def test_popcount_counts_set_bits(value):

@@ -20,7 +20,7 @@ from .postings import codepoints
 _GOLDEN = 0x9E3779B97F4A7C15
 _MASK64 = (1 << 64) - 1
 # Entries' characters hashed per chunk while building (bounded temporary memory).
-_CHUNK_CHARS = 1 << 22
+_CHUNK_CHARS = 1 << 20
 
 
 def signature_bits(mean_length: float) -> int:
