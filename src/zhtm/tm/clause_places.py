@@ -69,9 +69,8 @@ def occurrences_of(conn: sqlite3.Connection, unit_ids: Iterable[int]
 def places(conn: sqlite3.Connection, clause_ids: Iterable[int]) -> dict[int, list[Place]]:
     """clause id -> its occurrences, most frequent parent first (then newest, then by text,
     then by place): the order `places_v3` gives."""
-    wanted = set(int(c) for c in clause_ids)
-    parents = parents_of(conn, wanted)
-    units = sorted({int(u) for p in parents.values() for u in np.unique(p).tolist()})
+    parents = parents_of(conn, {int(c) for c in clause_ids})
+    units = sorted({u for p in parents.values() for u in p.tolist()})
     meta: dict[int, tuple] = {}
     for chunk, marks in _chunks(units):
         for row in conn.execute(f"SELECT id, count, date, zh, en FROM units WHERE id IN ({marks})",
@@ -80,21 +79,17 @@ def places(conn: sqlite3.Connection, clause_ids: Iterable[int]) -> dict[int, lis
     found: dict[int, list[tuple]] = {c: [] for c in parents}
     for unit_id, (occ, spans) in occurrences_of(conn, meta).items():
         count, date, zh, en = meta[unit_id]
-        clause_col = occ["clause"].tolist()
-        for k, clause_id in enumerate(clause_col):
-            if clause_id not in found:
-                continue
-            place = (unit_id, int(occ["start"][k]), int(occ["end"][k]),
-                     tuple(tuple(s) for s in spans[k]) if spans and spans[k] else (),
-                     float(occ["confidence"][k]))
-            found[clause_id].append((count, date, zh, en, place))
+        for k, (clause_id, start, end, confidence) in enumerate(occ.tolist()):
+            if clause_id in found:
+                place = (unit_id, start, end,
+                         tuple(tuple(s) for s in spans[k]) if spans and spans[k] else (),
+                         confidence)
+                found[clause_id].append((count, date, zh, en, place))
     out: dict[int, list[Place]] = {}
     for clause_id, items in found.items():
         # ORDER BY u.count DESC, u.date DESC (NULL last), u.zh, u.en, zh_start
-        items.sort(key=lambda x: x[4][1])
-        items.sort(key=lambda x: (x[2], x[3]))
-        items.sort(key=lambda x: (x[1] is not None, x[1] or ""), reverse=True)
-        items.sort(key=lambda x: x[0], reverse=True)
+        items.sort(key=lambda x: (x[2], x[3], x[4][1]))
+        items.sort(key=lambda x: (x[0], x[1] is not None, x[1] or ""), reverse=True)
         out[clause_id] = [item[4] for item in items]
     return out
 
