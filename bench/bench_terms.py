@@ -72,13 +72,14 @@ def _gold(en: str, alt: str) -> set[str]:
     return ({en} | set(alt.split("|"))) - {""}
 
 
-def read_judged(path: Path = JUDGED) -> dict[str, tuple[str, bool, bool]]:
-    """zh -> (English judged, genuine term, English exact)."""
-    out = {}
+def read_judged(path: Path = JUDGED) -> dict:
+    """zh -> (English judged, genuine term, English exact) of its last reading, and
+    (zh, English) -> the same for every reading (a term read with two Englishes)."""
+    out: dict = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines()[1:]:
             zh, en, genuine, exact, *_ = line.split("\t")
-            out[zh] = (en, genuine == "y", exact == "y")
+            out[zh] = out[(zh, en)] = (en, genuine == "y", exact == "y")
     return out
 
 
@@ -107,7 +108,7 @@ def judge_national(entries, judged, n=50) -> tuple[int, int, int, int]:
     """(genuine, exact among genuine, judged bad, not judged) in the top n."""
     genuine = exact = bad = unknown = 0
     for e in entries[:n]:
-        got = judged.get(e.zh)
+        got = judged.get((e.zh, e.en)) or judged.get(e.zh)
         if got is None or (got[1] and got[0] != e.en):
             unknown += 1
             continue
@@ -124,7 +125,7 @@ def show(entries, n, dev_rows=None, judged=None):
     for i, e in enumerate(entries[:n], 1):
         mark = "*" if e.zh in dev else " "
         if judged is not None:
-            got = judged.get(e.zh)
+            got = judged.get((e.zh, e.en)) or judged.get(e.zh)
             mark = "?" if got is None or (got[1] and got[0] != e.en) else \
                 ("ok" if got[1] and got[2] else "en" if got[1] else "no")
         var = f"  [{' | '.join(e.variants)}]" if e.variants else ""
@@ -233,16 +234,18 @@ def main() -> None:
     variants: list = [("all signals", base)]
     for name in ("quotes", "closed", "word_closure", "variety", "verb_edges", "soft_edges", "forms",
                  "boundaries", "specificity", "generic", "nested", "bound_edges", "addresses",
-                 "light_heads"):
+                 "light_heads", "prepositions"):
         variants.append((f"- zh {name}", replace(base, signals=replace(ZhSignals(), **{name: False}))))
     for name in ("windows", "association", "numerals", "quote_pairs", "derived", "foreign", "sure_variants",
                  "lists", "adjectives", "longer_renderings", "names", "correlatives", "binomials",
-                 "nested_linking"):
+                 "nested_linking", "predicates"):
         variants.append((f"- en {name}", replace(base, english=replace(EnSignals(), **{name: False}))))
     variants.append(("- competitive linking", replace(base, competitive=False)))
     variants.append(("- english rerank", replace(base, english_rerank=False)))
     variants.append((f"+ specific lift {SPECIFIC_LIFT}", replace(base, specific_lift=SPECIFIC_LIFT)))
     variants.append(("- linked ties", replace(base, linked_ties=False)))
+    variants.append(("- absorbed strings tiered undiscounted", replace(base, absorbed_tiers=False)))
+    variants.append(("- complete terms over their phrases", replace(base, complete_terms=False)))
     variants.append(("segmenter=sentencepiece", replace(base, segmenter="sentencepiece")))
     variants.append(("segmenter=none", replace(base, segmenter="none")))
     phrases = six_report_phrases()

@@ -303,3 +303,54 @@ def test_thousands_in_digits_translate_the_chinese_numeral():
     assert lexicon.explains(one) == {0: 1.0}
     assert lexicon.explains(thousand) == {5: 1.0}
     assert lexicon.explains(villages)
+
+
+def test_a_complete_term_takes_the_place_of_the_phrase_around_it(beijing_units, beijing):
+    """党中央决策部署 and 美丽乡村 are seen only inside 贯彻落实党中央决策部署 and 美丽乡村建设:
+    a policy verb around a term of four or more characters makes a phrase, so the term is
+    the entry; 高质量 inside 高质量发展 is a modifier, absorbed as before."""
+    zh, en = beijing_units
+    segment, frequency = jieba_segmenter()
+    cands = {c.text: c for c in find_candidates(zh, segment=segment, word_frequency=frequency)}
+    assert cands["党中央决策部署"].complete and cands["美丽乡村"].complete
+    assert not cands["高质量"].complete and cands["高质量"].absorbed_by == "高质量发展"
+    top = {e.zh: e for e in beijing}
+    assert top["党中央决策部署"].en == "CPC Central Committee’s decisions and plans"
+    assert "贯彻落实党中央决策部署" not in top and "美丽乡村建设" not in top
+    units = [(z, e) for z, e in zip(zh, en)]
+    without = {e.zh for e in extract_terms(units, options=TermOptions(complete_terms=False))}
+    assert "贯彻落实党中央决策部署" in without and "党中央决策部署" not in without
+
+
+def test_a_character_bound_to_a_preposition_is_outside_the_term(beijing_units, beijing):
+    """国家实验室 occurs only as 在京国家实验室: 京 is the object of 在 ("in Beijing"), so
+    京国家实验室 is a phrase around the term, not a longer term; 给 of 供给 is no preposition."""
+    zh, _ = beijing_units
+    segment, frequency = jieba_segmenter()
+
+    def candidates(**off):
+        return {c.text: c for c in find_candidates(zh, segment=segment, word_frequency=frequency,
+                                                   signals=ZhSignals(**off))}
+    on, off = candidates(), candidates(prepositions=False)
+    assert on["国家实验室"].complete and not on["国家实验室"].absorbed_by
+    assert off["国家实验室"].absorbed_by == "京国家实验室"
+    assert on["结构性改革"].absorbed_by == off["结构性改革"].absorbed_by
+    top = {e.zh: e.en for e in beijing}
+    assert top["国家实验室"] == "national laboratories" and "京国家实验室" not in top
+
+
+def test_a_predicate_over_a_term_neither_absorbs_it_nor_ranks_as_one(beijing):
+    """一般公共预算收入 occurs only in 一般公共预算收入增长, whose English is a verb and its
+    determined object ("Increase the general public budget revenue"): the longer string is a
+    predicate over the term, so the term stays, with its own English, and the predicate
+    leaves the top 100; with the rule off the term is absorbed."""
+    from zhtm.terms.spans import predicate
+
+    assert predicate(("increase", "the", "general", "public", "budget", "revenue"))
+    assert not predicate(("belt", "and", "road")) and not predicate(("the", "two", "sessions"))
+    top = {e.zh: e for e in beijing}
+    assert top["一般公共预算收入"].en == "general public budget revenue"
+    assert "一般公共预算收入增长" not in {e.zh for e in beijing[:100]}
+    units, notes = load_units([CORPUS])
+    off = extract_terms(units, notes=notes, options=TermOptions(english=EnSignals(predicates=False)))
+    assert "一般公共预算收入" not in {e.zh for e in off}

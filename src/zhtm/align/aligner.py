@@ -31,7 +31,7 @@ from . import dp
 from . import features as feat
 from .features import clip
 from . import confidence
-from .scoring import BeadScorer, Lexical, ScoreParams, TablePart, lexical, transpose
+from .scoring import BeadScorer, Lexical, ScoreParams, TablePart, lexical
 from ..errors import InputError
 from ..records import Bead
 
@@ -105,8 +105,8 @@ class _Fold:
     zh1: int
     en0: int
     en1: int
-    en_given_zh_t: feat.Rows
-    zh_given_en_t: feat.Rows
+    en_given_zh: feat.Rows
+    zh_given_en: feat.Rows
 
 
 # Columns the second pass adds on each side of the band, beyond ``band``, for beads larger
@@ -145,7 +145,7 @@ class _Job:
         """One fold over the whole document with the dictionary (and anchor) table."""
         doc = self.doc
         tables = feat.seed_tables(doc, allowed)
-        return [_Fold(0, len(doc.zh_len), 0, len(doc.en_len), *self._transposed(tables))]
+        return [_Fold(0, len(doc.zh_len), 0, len(doc.en_len), tables.en_given_zh, tables.zh_given_en)]
 
     def learned_folds(self, paths: list[Path], allowed: feat.Ragged) -> list[_Fold]:
         """Split the first pass's beads into contiguous folds; each fold's sentences are scored
@@ -172,12 +172,8 @@ class _Job:
             en0 = 0 if g == 0 else group[0][2]
             zh1 = len(self.doc.zh_len) if g == k - 1 else group[-1][1]
             en1 = len(self.doc.en_len) if g == k - 1 else group[-1][3]
-            folds.append(_Fold(zh0, zh1, en0, en1, *self._transposed(tables)))
+            folds.append(_Fold(zh0, zh1, en0, en1, tables.en_given_zh, tables.zh_given_en))
         return folds
-
-    def _transposed(self, tables: feat.Tables) -> tuple[feat.Rows, feat.Rows]:
-        return (transpose(tables.en_given_zh, len(self.doc.en_vocab)),
-                transpose(tables.zh_given_en, len(self.doc.zh_vocab)))
 
     def first_pass(self, b: int, folds: list[_Fold]) -> Path:
         """Beads up to 2-2 in a band around the length diagonal: finds where the path runs.
@@ -258,7 +254,7 @@ class _Job:
         if folds:
             parts = [TablePart(max(f.zh0, z0) - z0, min(f.zh1, z1) - z0,
                                max(f.en0, e0) - e0, min(f.en1, e1) - e0,
-                               f.en_given_zh_t, f.zh_given_en_t) for f in folds]
+                               f.en_given_zh, f.zh_given_en) for f in folds]
             lex = lexical(doc.zh.slice(z0, z1), doc.en.slice(e0, e1), parts, doc.zh_bg,
                           doc.en_bg, band, amax, bmax, s.scores)
         ratio = _block_ratio(self.ratio, doc.zh_len[z0:z1], doc.en_len[e0:e1])

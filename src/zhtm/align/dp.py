@@ -173,9 +173,9 @@ def posteriors_and_nodes(band: Band, scores: RowScores, amax: int, bmax: int,
     model passes through its start cell and through its end cell (its boundaries, whatever
     the beads around them)."""
     with np.errstate(under="ignore", over="ignore"):
-        fwd, log_z = _forward(band, scores, amax, bmax + 1, insert, temperature)
+        fwd, log_z, scaled = _forward(band, scores, amax, bmax + 1, insert, temperature)
         probs, beta = _backward(band, scores, amax, bmax + 1, insert, temperature, path, fwd,
-                                log_z)
+                                log_z, scaled)
         lo = band.lo
 
         def node(i: int, j: int) -> float:
@@ -198,7 +198,9 @@ def _lse(x: np.ndarray) -> np.ndarray:
 
 
 def _forward(band: Band, scores: RowScores, amax: int, nb: int, insert: float | np.ndarray,
-             t: float) -> tuple[_Table, float]:
+             t: float) -> tuple[_Table, float, np.ndarray | None]:
+    """alpha, log Z, and the scores / t of all rows when one chunk held them (the backward
+    pass then reuses them instead of scoring the rows again)."""
     n, m, lo, width = band.n, band.m, band.lo, band.width
     K = np.arange(width)
     prefix = _insert_prefix(insert, m) / t
@@ -206,7 +208,8 @@ def _forward(band: Band, scores: RowScores, amax: int, nb: int, insert: float | 
     D = table.D
     j0 = lo[0] + K
     table.row(0)[:] = np.where(j0 <= m, prefix[np.minimum(j0, m)], NEG)
-    for r0, r1 in _chunks(table, 1, n):
+    chunks = list(_chunks(table, 1, n))
+    for r0, r1 in chunks:
         S = scores.rows(r0, r1).reshape(r1 - r0, amax * nb, width) / t
         idx = table.ends_in(r0, r1).reshape(r1 - r0, amax * nb, width)
         cols = lo[r0:r1, None] + K
@@ -218,11 +221,13 @@ def _forward(band: Band, scores: RowScores, amax: int, nb: int, insert: float | 
             x += S[r]
             acc = np.logaddexp.accumulate(_lse(x) - pre[r]) + pre[r]
             table.row(i)[:] = np.where(valid[r] & (acc > NEG / 2), acc, NEG)
-    return table, float(table.row(n)[m - lo[n]])
+    whole = S if len(chunks) == 1 else None   # rows 1 .. n
+    return table, float(table.row(n)[m - lo[n]]), whole
 
 
 def _backward(band: Band, scores: RowScores, amax: int, nb: int, insert: float | np.ndarray,
-              t: float, path: Path, fwd: _Table, log_z: float) -> tuple[list[float], _Table]:
+              t: float, path: Path, fwd: _Table, log_z: float,
+              scaled: np.ndarray | None = None) -> tuple[list[float], _Table]:
     """Backward pass; P(bead) = exp(alpha(start) + score / t + beta(end) - log Z)."""
     n, m, lo, width = band.n, band.m, band.lo, band.width
     K = np.arange(width)
@@ -242,7 +247,10 @@ def _backward(band: Band, scores: RowScores, amax: int, nb: int, insert: float |
     starts = list(_chunks(table, 0, n - 1))
     for r0, r1 in reversed(starts):
         hi = min(r1 + amax, n + 1)
-        S = scores.rows(r0 + 1, hi) / t                                   # rows r0 + 1 .. hi - 1
+        if scaled is not None and r0 == 0 and hi == n + 1:
+            S = scaled.reshape(n, amax, nb, width)    # the forward pass's, the same rows
+        else:
+            S = scores.rows(r0 + 1, hi) / t                               # rows r0 + 1 .. hi - 1
         flat = np.concatenate([S.reshape(-1), [NEG]])
         for z1 in ends[(ends >= r0 + 1) & (ends < hi)].tolist():
             if z1 not in bead_scores:

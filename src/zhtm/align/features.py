@@ -32,9 +32,9 @@ ZH_STOP = frozenset("""
 但是 因为 所以 如果 已经 得 地 给 让 对 向 从 到 说 上 下 里 中 来 去 会 能 要 想 可以 一个
 """.split())
 
-# A sentence that ends a quotation: a closing quote mark at its very end.
-_ZH_QUOTE_END = re.compile(r"[”」』\"]\s*$")
-_EN_QUOTE_END = re.compile(r"[’'\"”]\s*$")
+# A sentence that ends a quotation: a closing quote mark at its very end (spaces aside).
+_ZH_QUOTE_END = frozenset("”」』\"")
+_EN_QUOTE_END = frozenset("’'\"”")
 # Quotation marks that open or close speech. In English a mark opens after a space (or at the
 # start) before a word, and closes after a word or punctuation before a space (or at the end);
 # an apostrophe inside a word (don't, Xi'an) does neither.
@@ -49,9 +49,15 @@ _ZH_MARK = re.compile(f"(?P<close>{_ZH_CLOSE_MARK.pattern})|{_ZH_OPEN_MARK.patte
 _EN_MARK = re.compile(f"(?P<close>{_EN_CLOSE_MARK.pattern})|{_EN_OPEN_MARK.pattern}")
 
 
+# Any character that may be an English quote mark (most sentences without one are done).
+_EN_ANY_MARK = re.compile("[‘'\"“’”]")
+
+
 def quote_event(text: str, zh: bool) -> int:
     """+1 if the sentence leaves a quotation open (its last quote mark opens one), -1 if its
     last mark closes one (or could be read either way), 0 if it has none."""
+    if not zh and not _EN_ANY_MARK.search(text):
+        return 0
     last = None
     for last in (_ZH_MARK if zh else _EN_MARK).finditer(text):
         pass
@@ -131,7 +137,8 @@ class DocTokens:
 
 
 def zh_length(text: str) -> int:
-    return sum(1 for c in text if not c.isspace())
+    """Characters other than white space."""
+    return len("".join(text.split()))
 
 
 def tokenize(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool = True,
@@ -139,8 +146,8 @@ def tokenize(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool = True,
     """Tokens of every sentence; ``lexical=False`` keeps only lengths and quote ends."""
     zh_len = np.asarray([zh_length(s) for s in zh], dtype=np.float64)
     en_len = np.asarray([len(s.strip()) for s in en], dtype=np.float64)
-    zq = np.asarray([bool(_ZH_QUOTE_END.search(s)) for s in zh], dtype=bool)
-    eq = np.asarray([bool(_EN_QUOTE_END.search(s)) for s in en], dtype=bool)
+    zq = np.asarray([s.rstrip()[-1:] in _ZH_QUOTE_END for s in zh], dtype=bool)
+    eq = np.asarray([s.rstrip()[-1:] in _EN_QUOTE_END for s in en], dtype=bool)
     zev = np.asarray([quote_event(s, True) for s in zh], dtype=np.int8)
     eev = np.asarray([quote_event(s, False) for s in en], dtype=np.int8)
     if not lexical:
@@ -163,9 +170,9 @@ def tokenize(zh: Sequence[str], en: Sequence[str], *, use_anchors: bool = True,
     starters: dict = {}  # zh_name_forms' memo for this document
     zh_vocab: dict[str, int] = {}
     zh_rows: list[list[int]] = []
-    for text in zh:
-        t = nfkc(text)
-        toks = {u for u in cedict.segment(t) if u not in ZH_STOP}
+    normalised = [nfkc(text) for text in zh]
+    for t, units in zip(normalised, cedict.segment_many(normalised)):
+        toks = {u for u in units if u not in ZH_STOP}
         if use_anchors:
             toks.update(anchors.number_token(v) for v in anchors.zh_numbers(t))
             toks.update("lat:" + w for w in anchors.latin_strings(t))
@@ -275,60 +282,3 @@ def _prune(table: SparseTable) -> Rows:
     rows = np.repeat(np.arange(len(table.indptr) - 1), np.diff(table.indptr))[keep]
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(table.indptr) - 1))])
     return Rows(indptr.astype(np.int64), table.targets[keep], table.probs[keep])
-
-
-@dataclass(slots=True)
-class ColumnIndex:
-    """The entries of a Rows sorted by (column, row): where ``band_products`` finds, by binary
-    search, the rows of the other side that hold a token. Built once per block and side."""
-
-    key: np.ndarray     # column * stride + row, sorted
-    row: np.ndarray     # the row of each sorted entry
-    value: np.ndarray
-    stride: int
-
-    @classmethod
-    def of(cls, rows: Rows) -> "ColumnIndex":
-        e_rows = rows.row_ids()
-        stride = len(rows) + 1
-        key = rows.indices * stride + e_rows
-        order = np.argsort(key, kind="stable")
-        return cls(key[order], e_rows[order], rows.data[order], stride)
-
-
-def band_products(zr: Rows, er: Rows, slo: np.ndarray, width: int, m: int,
-                  chunk: int = 32768, index: ColumnIndex | None = None,
-                  z_rows: np.ndarray | None = None) -> np.ndarray:
-    """S[s, k] = row s of ``zr`` . row (slo[s] + k) of ``er`` for k < width (0 outside 0..m-1).
-
-    A sparse join, not a matrix product: every (zr entry, er entry) pair that shares a column
-    and falls inside the window is found by binary search over (column, row)-sorted ``er``
-    entries, so the cost is the number of such pairs and no BLAS threads are involved.
-    ``index`` is ``ColumnIndex.of(er)`` and ``z_rows`` ``zr.row_ids()`` when the caller has
-    them already."""
-    n = len(zr)
-    S = np.zeros(n * width)
-    if n == 0 or len(er) == 0 or not len(zr.indices) or not len(er.indices):
-        return S.reshape(n, width)
-    if index is None:
-        index = ColumnIndex.of(er)
-    e_key, e_row_sorted, e_val, stride = index.key, index.row, index.value, index.stride
-    z_rows_all = zr.row_ids() if z_rows is None else z_rows
-    for p0 in range(0, len(zr.indices), chunk):
-        p1 = min(len(zr.indices), p0 + chunk)
-        zs = z_rows_all[p0:p1]
-        zt = zr.indices[p0:p1]
-        zv = zr.data[p0:p1]
-        sl = slo[zs]
-        base = zt * stride
-        first = np.searchsorted(e_key, base + clip(sl, 0, m))
-        last = np.searchsorted(e_key, base + clip(sl + width, 0, m))
-        cnt = last - first
-        total = int(cnt.sum())
-        if total == 0:
-            continue
-        owner = np.repeat(np.arange(len(zs)), cnt)
-        pos = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt) + first[owner]
-        flat = zs[owner] * width + (e_row_sorted[pos] - sl[owner])
-        S += np.bincount(flat, weights=zv[owner] * e_val[pos], minlength=n * width)
-    return S.reshape(n, width)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Sequence
 import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+
+import numpy as np
 
 from . import cedict_cache
 from .cedict_cache import CompactCedict
@@ -147,7 +150,7 @@ class Cedict:
     stems (lazy) and toneless pinyin per character (lazy)."""
 
     __slots__ = ("_words", "_word_set", "_offsets", "_blob", "max_len", "_gloss_cache",
-                 "_pinyin_cache", "_starts")
+                 "_pinyin_cache", "_starts", "_ngrams")
 
     def __init__(self, compact: CompactCedict) -> None:
         # Sorted words, and each word's raw "[pinyin] /defs/" entries as UTF-8 bytes in one
@@ -160,6 +163,7 @@ class Cedict:
         self._gloss_cache: dict[str, frozenset[str]] = {}
         self._pinyin_cache: dict[str, tuple[str, ...]] = {}
         self._starts = compact.starts  # first two characters of longer words
+        self._ngrams: tuple | bool | None = None  # segment_many's word codes, built on first use
 
     def __contains__(self, word: str) -> bool:
         return word in self._word_set
@@ -221,6 +225,78 @@ class Cedict:
                 i += size
             resume = i
         return units
+
+
+    def segment_many(self, texts: Sequence[str]) -> list[list[str]]:
+        """``[self.segment(t) for t in texts]``, the same units, for a document at once: the
+        longest dictionary word at every position is looked up with numpy (words of two to
+        four characters as integer codes), and only the places where a word of two or more
+        characters starts are walked in Python."""
+        if not texts:
+            return []
+        index = self._ngram_index()
+        if index is None:  # pragma: no cover (an alphabet too large for 64-bit codes)
+            return [self.segment(t) for t in texts]
+        char_id, base, by_size = index
+        joined = "\n".join(texts)  # "\n" is in no word: no match runs from one text to the next
+        cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        n, longest = len(cps), self.max_len
+        ids = np.zeros(n + longest, dtype=np.int64)
+        ids[:n] = char_id[np.minimum(cps, len(char_id) - 1)]   # 0: in no word
+        size = np.ones(n, dtype=np.int64)
+        code = ids[:n].copy()
+        for k in range(2, longest + 1):
+            code *= base
+            code += ids[k - 1:k - 1 + n]
+            words = by_size[k]
+            at = np.minimum(np.searchsorted(words, code), len(words) - 1)
+            size[words[at] == code] = k                           # the longest wins
+        han = ((cps >= 0x4E00) & (cps <= 0x9FFF)) | ((cps >= 0x3400) & (cps <= 0x4DBF))
+        # Maximum matching: a word starts wherever the scan is not inside an earlier word.
+        at = np.flatnonzero(han & (size > 1))
+        starts: list[int] = []
+        free = 0
+        for p, k in zip(at.tolist(), size[at].tolist()):
+            if p >= free:
+                starts.append(p)
+                free = p + k
+        first = np.asarray(starts, dtype=np.int64)
+        inside = np.zeros(n + longest + 1, dtype=np.int64)
+        inside[first + 1] += 1
+        inside[first + size[first]] -= 1       # words do not overlap: no index repeats
+        at = np.flatnonzero(han & (np.cumsum(inside[:n]) == 0))
+        units = [joined[a:a + k] for a, k in zip(at.tolist(), size[at].tolist())]
+        ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+        cut = np.searchsorted(at, ends).tolist()
+        return [units[a:b] for a, b in zip([0, *cut[:-1]], cut)]
+
+    def _ngram_index(self) -> tuple[np.ndarray, int, dict[int, np.ndarray]] | None:
+        """(id of each code point, 0 for characters in no word of two to four characters;
+        the base of the codes; sorted codes of the words of each size). About 0.03 s, once."""
+        if self._ngrams is None:
+            words = self._words
+            sizes = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+            cps = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"),
+                                dtype=np.uint32)
+            offsets = np.cumsum(sizes) - sizes
+            keep = (sizes >= 2) & (sizes <= self.max_len)
+            used = np.zeros(int(cps.max()) + 2, dtype=bool)
+            used[cps[np.repeat(keep, sizes)]] = True
+            used[-1] = False                  # the id of every code point beyond: none
+            char_id = np.where(used, np.cumsum(used), 0)
+            base = int(used.sum()) + 1
+            if base ** self.max_len >= 2 ** 63:  # pragma: no cover
+                self._ngrams = False
+                return None
+            by_size = {}
+            for k in range(2, self.max_len + 1):
+                first = offsets[sizes == k]
+                code = np.zeros(len(first), dtype=np.int64)
+                for c in range(k):
+                    code = code * base + char_id[cps[first + c]]
+                by_size[k] = np.sort(code)
+            self._ngrams = (char_id, base, by_size)
+        return self._ngrams or None
 
 
 _HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")

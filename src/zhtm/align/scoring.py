@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .dp import NEG, Band
-from .features import ColumnIndex, Rows, band_products, clip
+from .features import Rows, clip
+from .ttable import sorted_unique
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,47 +48,67 @@ class ScoreParams:
     untranslated: float = 0.0    # x log(1 + kappa) per token a null bead leaves unpaired (off: see bench)
 
 
-def transpose(rows: Rows, n_cols: int) -> Rows:
-    """The same sparse matrix with rows and columns swapped."""
-    r = rows.row_ids()
-    order = np.lexsort((r, rows.indices))
-    counts = np.bincount(rows.indices, minlength=n_cols)
-    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    return Rows(indptr, r[order], rows.data[order])
+# Window rows x distinct tokens one ``_window_mass`` table may hold; beyond, the sentences are
+# taken in halves (MAC-Dev chapters and the reports' paragraphs hold a few hundred thousand).
+MASS_CELLS = 4_000_000
 
 
-def _entry_rows(sent: Rows, table_t: Rows) -> tuple[Rows, np.ndarray]:
-    """One row per token occurrence of ``sent``: that token's column of the table; and the
-    row of every entry."""
+def _window_mass(sent: Rows, slo: np.ndarray, other: Rows, table: Rows, width: int,
+                 n_tokens: int) -> np.ndarray:
+    """mass[q, t] = sum of p(token q | e) over the tokens e of other sentence ``slo[q] + t``
+    (0 where that is not a sentence), for every token occurrence q of ``sent``.
+
+    Each other sentence of the span the windows cover is projected once onto this side's
+    tokens (a table of span x distinct tokens, each cell added up over the sentence's tokens
+    in id order), and every token occurrence then reads its window from that table."""
     tok = sent.indices
-    starts = table_t.indptr[tok]
-    lengths = table_t.indptr[tok + 1] - starts
-    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    rows = np.repeat(np.arange(len(tok), dtype=np.int64), lengths)
-    pos = np.arange(int(indptr[-1])) - indptr[rows] + starts[rows]
-    return Rows(indptr, table_t.indices[pos], table_t.data[pos]), rows
+    m = len(other)
+    r0, r1 = int(slo.min()), int(slo.max()) + width
+    uniq = sorted_unique(tok)
+    cells = (r1 - r0) * len(uniq)
+    if cells > MASS_CELLS and len(sent) > 1:
+        half = len(sent) // 2
+        cut = int(sent.indptr[half])
+        return np.concatenate([
+            _window_mass(sent.slice(0, half), slo[:cut], other, table, width, n_tokens),
+            _window_mass(sent.slice(half, len(sent)), slo[cut:], other, table, width, n_tokens)])
+    col = np.full(n_tokens, -1, dtype=np.int64)
+    col[uniq] = np.arange(len(uniq))
+    j0, j1 = max(r0, 0), min(r1, m)
+    a, b = (int(other.indptr[j0]), int(other.indptr[j1])) if j1 > j0 else (0, 0)
+    e = other.indices[a:b]
+    sentence = np.repeat(np.arange(j0, max(j1, j0)), np.diff(other.indptr[j0:max(j1, j0) + 1]))
+    starts = table.indptr[e]
+    lengths = table.indptr[e + 1] - starts
+    occ = np.repeat(np.arange(len(e)), lengths)
+    pos = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths) \
+        + starts[occ]
+    c = col[table.indices[pos]]
+    keep = c >= 0
+    occ, pos = occ[keep], pos[keep]
+    flat = (sentence[occ] - r0) * len(uniq) + c[keep]
+    projected = np.bincount(flat, weights=table.data[pos] * other.data[a:b][occ],
+                            minlength=cells)
+    at = ((slo - r0) * len(uniq) + col[tok])[:, None] + (np.arange(width) * len(uniq))[None, :]
+    return projected[at]
 
 
-def side_scores(sent: Rows, other: Rows, table_t: Rows, bg: np.ndarray, other_tokens: np.ndarray,
-                wlo: np.ndarray, width: int, kmax: int, params: ScoreParams,
-                other_index: ColumnIndex | None = None) -> np.ndarray:
+def side_scores(sent: Rows, other: Rows, table: Rows, bg: np.ndarray, other_tokens: np.ndarray,
+                wlo: np.ndarray, width: int, kmax: int, params: ScoreParams) -> np.ndarray:
     """out[s, k, t]: evidence for the tokens of sentence s given the span of k sentences of the
     other side ending at ``wlo[s] + t`` (0 where t < k).
 
-    ``table_t`` holds, for each token of this side, p(token | other token) over the other
-    side's tokens; ``other_tokens`` is the token count of each other-side sentence. Only tokens
-    with some translation mass inside their window are evaluated."""
+    ``table`` holds, for each token of the other side, p(this side's token | it);
+    ``other_tokens`` is the token count of each other-side sentence. Only tokens with some
+    translation mass inside their window are evaluated."""
     n = len(sent)
     out = np.zeros((n, kmax + 1, width + 1))
     if n == 0 or not len(sent.indices) or len(other) == 0:
         return out
-    entries, entry_rows = _entry_rows(sent, table_t)
     owner = sent.row_ids()
     m = len(other)
     # mass[q, t] = sum of p(token q | e) over the tokens e of other sentence wlo + t
-    mass = band_products(entries, other, wlo[owner], width, m, index=other_index,
-                         z_rows=entry_rows)
-    del entries, entry_rows
+    mass = _window_mass(sent, wlo[owner], other, table, width, len(bg))
     active = np.flatnonzero(mass.any(axis=1))          # tokens with some translation around
     if not len(active):
         return out
@@ -133,15 +154,15 @@ class Lexical:
 @dataclass(frozen=True, slots=True)
 class TablePart:
     """Which table scores which sentences: zh rows [zh0, zh1) and en rows [en0, en1) of a block
-    use p(en | zh) transposed (rows per en token) and p(zh | en) transposed (rows per zh token).
-    Parts cover the block; with cross-fitting each part uses a table learned elsewhere."""
+    use p(en | zh) (rows per zh token) and p(zh | en) (rows per en token). Parts cover the
+    block; with cross-fitting each part uses a table learned elsewhere."""
 
     zh0: int
     zh1: int
     en0: int
     en1: int
-    en_given_zh_t: Rows
-    zh_given_en_t: Rows
+    en_given_zh: Rows
+    zh_given_en: Rows
 
 
 def lexical(zh: Rows, en: Rows, parts: list[TablePart], zh_bg: np.ndarray, en_bg: np.ndarray,
@@ -161,14 +182,13 @@ def lexical(zh: Rows, en: Rows, parts: list[TablePart], zh_bg: np.ndarray, en_bg
     en_tok = np.diff(en.indptr).astype(np.float64)
     fe = np.zeros((n, bmax + 1, wz + 1))
     ef = np.zeros((m, amax + 1, we + 1))
-    en_index, zh_index = ColumnIndex.of(en), ColumnIndex.of(zh)   # shared by the parts
     for part in parts:
         for s0, s1 in _runs(zh, part.zh0, part.zh1, wz):
-            fe[s0:s1] = side_scores(zh.slice(s0, s1), en, part.zh_given_en_t, zh_bg, en_tok,
-                                    fe_lo[s0:s1], wz, bmax, params, en_index)
+            fe[s0:s1] = side_scores(zh.slice(s0, s1), en, part.zh_given_en, zh_bg, en_tok,
+                                    fe_lo[s0:s1], wz, bmax, params)
         for s0, s1 in _runs(en, part.en0, part.en1, we):
-            ef[s0:s1] = side_scores(en.slice(s0, s1), zh, part.en_given_zh_t, en_bg, zh_tok,
-                                    ef_lo[s0:s1], we, amax, params, zh_index)
+            ef[s0:s1] = side_scores(en.slice(s0, s1), zh, part.en_given_zh, en_bg, zh_tok,
+                                    ef_lo[s0:s1], we, amax, params)
     return Lexical(fe, fe_lo, ef, ef_lo)
 
 

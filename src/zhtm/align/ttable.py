@@ -119,17 +119,18 @@ def train_ibm1_ragged(src: Ragged, tgt: Ragged, n_source: int, n_target: int, *,
     # Parameters live on the union of co-occurring pairs and prior pairs.
     keys = src_id * n_target + occ_target[occ_idx]
     prior_keys, prior_mass = _prior_arrays(prior, n_target, prior_weight)
-    all_keys = sorted_unique(np.concatenate([keys, prior_keys]))
+    all_keys, where = _unique_inverse(np.concatenate([keys, prior_keys]))
+    occ_param = where[:len(keys)]
     param_source = all_keys // max(n_target, 1)
     param_target = all_keys % max(n_target, 1)
     pseudo = np.zeros(len(all_keys))
-    pseudo[np.searchsorted(all_keys, prior_keys)] = prior_mass
-    occ_param = np.searchsorted(all_keys, keys)
+    pseudo[where[len(keys):]] = prior_mass
+    null_of_occ = null[occ_target]
     # Start: the prior where there is one, uniform over co-occurring targets otherwise.
     t = _normalise(pseudo + 1e-3, param_source, n_source)
     for _ in range(iterations):
         tv = t[occ_param]
-        denom = np.bincount(occ_idx, weights=tv, minlength=occ) + null[occ_target]
+        denom = np.bincount(occ_idx, weights=tv, minlength=occ) + null_of_occ
         post = tv / denom[occ_idx]
         if occ_weight is not None:
             post *= occ_weight[occ_idx]
@@ -161,6 +162,20 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(a[1:], a[:-1], out=keep[1:])
     return a[keep]
+
+
+def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted unique values, the position of each value among them), by one sort."""
+    if not len(values):
+        return values, np.zeros(0, dtype=np.int64)
+    order = np.argsort(values, kind="stable")
+    a = values[order]
+    new = np.empty(len(a), dtype=bool)
+    new[0] = True
+    np.not_equal(a[1:], a[:-1], out=new[1:])
+    where = np.empty(len(a), dtype=np.int64)
+    where[order] = np.cumsum(new) - 1
+    return a[new], where
 
 
 def _normalise(values: np.ndarray, rows: np.ndarray, n_rows: int) -> np.ndarray:

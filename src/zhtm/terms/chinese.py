@@ -62,6 +62,10 @@ VERB_END_FACTOR = 0.5  # 城市建设 "urban development": usually an activity, 
 STANDALONE_FACTOR = 0.1
 FORM_FACTOR = 0.5  # digits or 、 in an unquoted string: mostly running text (新增5G基站)
 
+# The shortest string that is a term of its own when a phrase extends it (美丽乡村 in
+# 美丽乡村建设; 高质量 in 高质量发展 is a modifier).
+COMPLETE_TERM = 4
+
 # Policy verbs and adverbs that begin (or end) a clause, rarely a term.
 POLICY_VERBS = tuple(sorted(set("""
 建设 发展 推进 提升 加强 推动 实施 深化 完善 加快 持续 开展 坚持 全面 深入 进一步 做好 促进
@@ -84,6 +88,8 @@ LIGHT_HEADS = ("情况", "方式", "方面", "状况", "程度", "过程", "局�
 # Characters that rarely begin / end a term (unless a word such as 交易所 or 每月 holds them).
 BAD_START = set("的和与及等在了是为对把将并而从向由于到也都所这该各每有无不其之或被让使给跟同就还又再更很最已以后前个我你他她它")
 BAD_END = set("的和与及等在了是为对把将并而从向由于到也所这该各每或被让使给跟同就还又再更很最已着过下里要")
+# Prepositions (介词) among them: 在京 "in Beijing", 对台 "regarding Taiwan".
+PREPOSITIONS = set("在对从向由于到为把将被给跟同以让使")
 # Characters of a bare quantity (3万个, 2023年, 第2批): with the digits, nothing of a term is left.
 _QUANTITY = set("0123456789.%一二三四五六七八九十百千万亿两个年月日号余多第批项次期元亩吨倍家座所条")
 # A measure word or a currency: with numerals only, it makes a quantity (万亿元, 3万个), while
@@ -110,6 +116,8 @@ class ZhSignals:
     bound_edges: bool = True  # an edge piece the rest never occurs without is part of the term
     addresses: bool = True  # a string only ever opening a unit as an address (各位代表！) is no term
     light_heads: bool = True  # a phrase headed by a light noun (情况, 方式 …) demotes
+    # a character on the left bound to a function word before it (在京) is outside the term
+    prepositions: bool = True
 
 
 @dataclass(slots=True)
@@ -127,6 +135,9 @@ class ZhCandidate:
     absorbed_by: str = ""  # the extension that (nearly) always surrounds it
     edge_freedom: float = 1.0  # how often the rest occurs without its verb / function edge
     standalone: bool = False  # every occurrence opens a unit as a clause of its own (各位代表：)
+    # 4+ characters nearly always extended the same way, but by a policy verb around it
+    # (推进美丽乡村, 美丽乡村建设): the term is this string, the extension a phrase
+    complete: bool = False
     score: float = 0.0
 
 
@@ -302,7 +313,7 @@ def find_candidates(texts: Sequence[str], *, segment: Segmenter | None = None,
             cand.edge_freedom = _edge_freedom(s, f, counts)
         cand.standalone = signals.addresses and alone[s] == f
         if signals.closed and f >= 2 and not quoted[s]:
-            cand.absorbed_by = _absorbed(s, f, left, right, signals, agree, counts, segment)
+            cand.absorbed_by, cand.complete = _absorbed(s, f, left, right, signals, agree, counts, segment)
         cand.score = _score(cand, signals, word_frequency)
         if cand.score > 0:
             out.append(cand)
@@ -361,8 +372,9 @@ def _demote_nested(cands: list[ZhCandidate]) -> None:
 
 def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter],
               signals: ZhSignals, agree: Counter | None = None, counts: Counter | None = None,
-              segment: Segmenter | None = None) -> str:
-    """The extension that occurs (nearly) as often as `s` ("" when s is closed).
+              segment: Segmenter | None = None) -> tuple[str, bool]:
+    """The extension that occurs (nearly) as often as `s` ("" when s is closed), and whether
+    such an extension was found but is a phrase around `s` (then `s` is complete).
 
     The usual neighbour is added one character at a time (up to EXTEND characters) until the
     longer string is a valid term: no policy verb or function character at the edge and, with
@@ -370,6 +382,7 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
     starts on 在, so 国家实验室 stays; 高质量发 cuts 发展 and 高质量发展 absorbs 高质量;
     习近平同志为核心 is absorbed by 习近平同志为核心的党中央 through 的."""
     words = signals.boundaries and segment is not None and agree is not None and counts
+    complete = False
     for side, ctxs in (("l", left), ("r", right)):
         longer = s
         for _ in range(EXTEND if signals.word_closure else 1):
@@ -383,16 +396,40 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
             if signals.verb_edges and bad_edge(longer):
                 if side == "l" and _VERB_START.match(longer) or side == "r" and \
                         _VERB_END.search(longer) and not longer[-1] in BAD_END:
+                    complete = complete or len(s) >= COMPLETE_TERM
                     break  # a policy verb outside the term: 推进美丽乡村
                 continue  # a function character: go on to the next word (的 → 的党中央)
             if signals.word_closure and words and counts[longer] \
                     and agree[longer] < 0.5 * counts[longer]:
                 continue  # a cut word: take the rest of it
             added = longer[:len(longer) - len(s)] if side == "l" else longer[len(s):]
-            if signals.word_closure and side == "r" and added in _POLICY_VERB_SET and len(s) >= 4:
+            if signals.prepositions and side == "l" and len(added) == 1 and len(s) >= COMPLETE_TERM \
+                    and _bound_to_function(longer, f, ctxs, segment):
+                complete = True
+                break  # 在京 + 国家实验室: 京 belongs to the preposition before it, not to the term
+            if signals.word_closure and side == "r" and added in _POLICY_VERB_SET and len(s) >= COMPLETE_TERM:
+                complete = True
                 break  # 美丽乡村 + 建设: the activity, not a longer term (高质量 + 发展 still is)
-            return longer
-    return ""
+            return longer, False
+    return "", complete
+
+
+def _bound_to_function(longer: str, f: int, left: dict[str, Counter], segment: Segmenter | None) -> bool:
+    """The one character added on the left is itself (nearly) always preceded by a preposition
+    that is a word of its own (在京 "in Beijing", 对台 "regarding Taiwan"): it is the object of
+    that preposition, not a word of the term (给 of 供给 in 供给侧结构性改革 is no preposition)."""
+    ctx = left.get(longer)
+    if not ctx or segment is None:
+        return False
+    char, n = max(ctx.items(), key=lambda kv: (kv[1], kv[0]))
+    if n < CLOSURE * f or len(char) != 1 or char not in PREPOSITIONS:
+        return False
+    before = left.get(char + longer)
+    if before:
+        prev, m = max(before.items(), key=lambda kv: (kv[1], kv[0]))
+        if m >= CLOSURE * f and len(prev) == 1 and segment(prev + char) == [prev + char]:
+            return False  # 供给: a word the character belongs to
+    return True
 
 
 def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], float] | None) -> float:

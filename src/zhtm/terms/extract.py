@@ -32,6 +32,7 @@ from .chinese import (
 )
 from .specific import FreeOccurrences, specific_consistency
 from .english import EnChoice, EnglishSide, EnSignals, english_head, tokenize
+from .spans import predicate
 from .notes import Note, attach_notes
 
 FORMATS: tuple[str, ...] = ("tbx", "tbx3", "tsv", "csv")
@@ -72,6 +73,12 @@ class TermOptions:
     # Equal scores: the term whose English belongs to it more strongly first (else by the Chinese).
     linked_ties: bool = True
     background_signals: BackgroundSignals = field(default_factory=BackgroundSignals)
+    # A string marked absorbed enters its tier by its score before the absorption discount:
+    # whether it is part of the longer string is decided on the English, inside the tier.
+    absorbed_tiers: bool = True
+    # A complete term (ZhCandidate.complete) and the phrase around it, seen together only,
+    # are one entry: the term's, at the better rank of the two.
+    complete_terms: bool = True
 
 
 Pair = Unit | tuple[str, str]
@@ -154,23 +161,28 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
 
     definitions = _definitions(list(notes), units, candidates, choose)
     candidates = _with_defined(candidates, definitions, zh_texts)
+    if options.absorbed_tiers:
+        candidates = sorted(candidates, key=lambda c: (
+            -(c.score / ABSORBED_FACTOR if c.absorbed_by else c.score), -c.frequency, c.text))
     free = FreeOccurrences(candidates, zh_texts) if options.specific_lift else None
     out: list[TermEntry] = []
     seen: dict[str, tuple[ZhCandidate, EnChoice]] = {}  # every candidate of earlier tiers
     owned: dict[tuple[str, ...], str] = {}  # English spans claimed in earlier tiers
     by_text = {c.text: c for c in candidates}
+    complete = frozenset(c.text for c in candidates if c.complete) if options.complete_terms else frozenset()
+    partners = _phrase_partners(candidates, complete)
     placed: set[str] = set()
     for first in range(0, len(candidates), options.pool):
         head = candidates[first:first + options.pool]
         if first == 0:  # the terms the notes define are ranked with the first tier
             head = head + [by_text[t] for t in definitions if t in by_text]
-        tier = _with_absorbers(head, by_text, placed)
+        tier = _with_absorbers(head, by_text, placed, partners)
         taken = frozenset(owned)
         initial = [english.choose(c.text, c.units, quoted=c.quoted > 0, exclude=taken) if taken
                    else choose(c) for c in tier]
         choices = initial
         if options.competitive:
-            choices = _link_competitively(english, tier, initial, taken)
+            choices = _link_competitively(english, tier, initial, taken, complete)
         for cand, first_choice, choice in zip(tier, initial, choices):
             if choice is not None:
                 # absorption is judged on the English each string finds on its own
@@ -199,7 +211,7 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
             ranked.append((score + (DEFINED_BONUS if entry.definition else 0.0), tie, entry))
         ranked.sort(key=lambda se: (-round(se[0], 9), se[1], se[2].zh))
         ranked = [(s, e) for s, _, e in ranked]
-        out = _drop_nested(out + [e for _, e in ranked])
+        out = _drop_nested(out + [e for _, e in ranked], complete)
         if len(out) >= options.limit:
             break
     return out[: options.limit]
@@ -257,15 +269,38 @@ def _with_background(candidates: list[ZhCandidate], background: Background,
 
 
 def _with_absorbers(tier: list[ZhCandidate], by_text: dict[str, ZhCandidate],
-                    placed: set[str]) -> list[ZhCandidate]:
+                    placed: set[str], partners: dict[str, list[str]] | None = None) -> list[ZhCandidate]:
     """The tier's candidates (those not placed in an earlier tier) and the extensions that
-    absorb them, so that both have English when absorption is decided."""
+    absorb them, so that both have English when absorption is decided; and a complete term
+    with the phrases around it, so that the term takes their place within one tier."""
     out: list[ZhCandidate] = []
-    for cand in tier:
-        while cand is not None and cand.text not in placed:
-            placed.add(cand.text)
-            out.append(cand)
-            cand = by_text.get(cand.absorbed_by)
+    todo = list(reversed(tier))
+    while todo:
+        cand = todo.pop()
+        if cand.text in placed:
+            continue
+        placed.add(cand.text)
+        out.append(cand)
+        more = [cand.absorbed_by, *(partners or {}).get(cand.text, ())]
+        todo.extend(by_text[t] for t in reversed(more) if t in by_text and t not in placed)
+    return out
+
+
+def _phrase_partners(candidates: list[ZhCandidate], complete: frozenset[str]) -> dict[str, list[str]]:
+    """{complete term: the candidates holding it as often as it occurs} and the reverse."""
+    out: dict[str, list[str]] = {}
+    if not complete:
+        return out
+    by_frequency: dict[int, list[str]] = {}
+    for cand in candidates:
+        by_frequency.setdefault(cand.frequency, []).append(cand.text)
+    for cand in candidates:
+        if cand.text not in complete:
+            continue
+        for text in by_frequency[cand.frequency]:
+            if cand.text in text and text != cand.text:
+                out.setdefault(cand.text, []).append(text)
+                out.setdefault(text, []).append(cand.text)
     return out
 
 
@@ -276,7 +311,7 @@ def _rank_score(cand: ZhCandidate, choice: EnChoice, own: EnChoice,
     its English)."""
     score = cand.score
     if cand.absorbed_by:
-        verdict = _absorption(cand, own, seen)
+        verdict = _absorption(cand, own, seen, options.english.predicates)
         if verdict == "absorbed":
             return None
         if verdict == "kept" and own.coverage >= KEPT_COVERAGE:
@@ -289,7 +324,7 @@ def _rank_score(cand: ZhCandidate, choice: EnChoice, own: EnChoice,
 
 
 def _absorption(cand: ZhCandidate, choice: EnChoice,
-                seen: dict[str, tuple[ZhCandidate, EnChoice]]) -> str:
+                seen: dict[str, tuple[ZhCandidate, EnChoice]], predicates: bool = True) -> str:
     """'absorbed' when the extension is a term of its own whose English contains this
     candidate's English or has the same head (高质量 "high-quality" in 高质量发展
     "high-quality development"; 绿色低 in 绿色低碳 "green and low-carbon"); 'kept' when the
@@ -299,8 +334,8 @@ def _absorption(cand: ZhCandidate, choice: EnChoice,
     if got is None:
         return "kept"
     _, longer = got
-    if longer.confidence < ABSORBER_CONFIDENCE:
-        return "kept"
+    if longer.confidence < ABSORBER_CONFIDENCE or predicates and predicate(longer.key):
+        return "kept"  # no term, or a predicate over this one ("Increase the … revenue")
     if english_head(choice.key) == english_head(longer.key):
         return "absorbed"
     inner, outer, n = choice.key, longer.key, len(choice.key)
@@ -324,7 +359,8 @@ def _entry(cand: ZhCandidate, choice: EnChoice, units: list[Unit], definition: s
         doc=unit.doc, location=unit.location, definition=definition)
 
 
-def _link_competitively(english: EnglishSide, candidates, choices, taken=frozenset()):
+def _link_competitively(english: EnglishSide, candidates, choices, taken=frozenset(),
+                        complete: frozenset[str] = frozenset()):
     """One English span, one term: when two terms pick the same span, the one it belongs to
     less strongly takes its next best (“一业一证” and “一件事” both see “All-in-One-Go”, the
     quote at 一件事's position; 科技创新 does not mean "international innovation center",
@@ -338,11 +374,16 @@ def _link_competitively(english: EnglishSide, candidates, choices, taken=frozens
         # (每月一 of 每月一题; not 北京证券交易所 of 支持北京证券交易所)
         return nested and a != b and a in b and seen[a][0] == seen[b][0] and seen[a][1] < seen[b][1]
 
+    def phrase(a: str, b: str) -> bool:
+        # a is a phrase around the complete term b (贯彻落实党中央决策部署): b's span
+        return b in complete and a != b and b in a and seen[a][0] == seen[b][0]
+
     for cand, choice in zip(candidates, choices):
         if choice is not None and choice.key:
             best = owner.get(choice.key)
             if best is None or (choice.score, cand.text) > best and not piece(cand.text, best[1]) \
-                    or piece(best[1], cand.text):
+                    and not phrase(cand.text, best[1]) or piece(best[1], cand.text) \
+                    or phrase(best[1], cand.text):
                 owner[choice.key] = (choice.score, cand.text)
     out = list(choices)
     for n, (cand, choice) in enumerate(zip(candidates, choices)):
@@ -356,15 +397,27 @@ def _link_competitively(english: EnglishSide, candidates, choices, taken=frozens
     return out
 
 
-def _drop_nested(entries: list[TermEntry]) -> list[TermEntry]:
-    """A term inside a higher-ranked term with the same frequency and English adds nothing."""
+def _drop_nested(entries: list[TermEntry], complete: frozenset[str] = frozenset()) -> list[TermEntry]:
+    """A term inside a higher-ranked term with the same frequency and English adds nothing;
+    but when the shorter is a complete term, the longer is a phrase around it (接诉即办改革,
+    贯彻落实党中央决策部署): the term takes its place, or the phrase leaves when it comes later."""
     kept: list[TermEntry] = []
     for entry in entries:
-        if any(entry.zh in k.zh and entry.frequency == k.frequency and entry.en.lower() in k.en.lower()
-               for k in kept):
+        at = next((n for n, k in enumerate(kept) if _same_occurrences(entry, k)), None)
+        if at is not None:
+            if entry.zh in complete:
+                kept[at] = entry
+            continue
+        if any(k.zh in complete and _same_occurrences(k, entry) for k in kept):
             continue
         kept.append(entry)
     return kept
+
+
+def _same_occurrences(short: TermEntry, long: TermEntry) -> bool:
+    """`short` is seen only inside `long`, and `long`'s English holds its English."""
+    return short.zh in long.zh and short.zh != long.zh and short.frequency == long.frequency \
+        and short.en.lower() in long.en.lower()
 
 
 # --------------------------------------------------------------------------- inputs

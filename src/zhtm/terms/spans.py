@@ -40,6 +40,18 @@ ADJECTIVE_FACTOR = 0.5
 _ADJECTIVE_ENDINGS = ("-driven", "-based", "-oriented", "-led", "-related", "-owned", "-funded",
                       "-level", "-scale", "-intensive", "-friendly", "-efficient", "-wide")
 _ADJECTIVE_SUFFIXES = ("ic", "ical", "al", "ive", "ous")
+# A term's English names a thing; a word taking a determined object ("Increase the general
+# public budget revenue", "building a moderately prosperous society") is a predicate over a
+# term. Ranking evidence only: the span is still the best rendering the units give.
+PREDICATE_FACTOR = 0.5
+_DETERMINERS = frozenset("the a an our its their this these".split())
+
+
+def predicate(key: tuple[str, ...]) -> bool:
+    """A word followed by a determiner and more: a verb and its object."""
+    return len(key) >= 3 and key[1] in _DETERMINERS and key[0].isalpha()
+
+
 _NOUNS = frozenset('''
 public traffic epidemic republic topic clinic logic music graphic plastic mechanic critic panic
 fabric capital proposal approval festival hospital terminal potential material animal signal
@@ -257,6 +269,8 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
         if text.signals.adjectives and _adjective(key[-1]):
             prior *= ADJECTIVE_FACTOR
             confidence *= ADJECTIVE_FACTOR
+        if text.signals.predicates and predicate(key):
+            confidence *= PREDICATE_FACTOR
         out[key] = Span(dice ** DICE_POWER * (LEX_FLOOR + lex) ** LEX_POWER * prior, unit, span,
                         confidence, co[key] / k, prec, cov)
     # English closedness: a span always extended by the same content word in the term's

@@ -39,6 +39,7 @@ class EnSignals:
     # ("lawful rights and interests" for 合法权益, not "lawful rights")
     nested_linking: bool = True  # competitive linking gives a span two strings see to the
     # longer when one holds the other (每月一题, not 每月一)
+    predicates: bool = True  # a verb and its determined object ("Increase the …") is no term's English
     names: bool = True  # a name is kept whole over "of", "for" and a parenthesis of names or
     # years: "Master Plan of Development for Beijing (2016-2035)", "China (Beijing) Pilot …"
 

@@ -20,6 +20,7 @@ _ZH_ARABIC = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万亿
 _EN_ARABIC = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(thousand|million|billion|trillion)\b)?",
                         re.IGNORECASE)
 
+_DIGIT = re.compile(r"\d")  # what _EN_ARABIC needs to find anything
 _EN_UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen".split())}
@@ -182,7 +183,7 @@ def en_numbers(text: str) -> list[float]:
     """Numeric values in English text: digits (with thousand separators and scale words)
     and number words, cardinal or ordinal ("twenty-one", "23.15 million", "fifth")."""
     values: list[float] = []
-    for m in _EN_ARABIC.finditer(text):
+    for m in _EN_ARABIC.finditer(text) if _DIGIT.search(text) else ():
         v = float(m.group(1).replace(",", "") + (m.group(2) or ""))
         if m.group(3):
             v *= _EN_SCALES[m.group(3).lower()]

@@ -34,31 +34,14 @@ def bigram_candidates(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, d
     are counted. The skipped ones are then looked up for the survivors alone, pruning
     after each.
     """
-    m = q.m
-    if m < 2 or 2 * num <= den or tuning.FILTER == "chars":
-        return None  # thresholds <= 0.5: the need is below one bigram, every entry qualifies
-    need_min = least_need(m, int(index.lens[hi - 1]), num, den)
-    if need_min < 1:
+    plan = prefix(index, q, lo, hi, num, den)
+    if plan is None:
         return None
-    rarest = q.rarest_bigrams
-    skipped, cut = 0, len(rarest)
-    while cut and skipped + rarest[cut - 1][2] < need_min:
-        cut -= 1
-        skipped += rarest[cut][2]
-    post = index.bg_post
-    window = np.array((min(lo, 2**32 - 1), min(hi, 2**32 - 1)), np.uint32)
-    parts = []
-    volume = 0
-    for a, b, weight in rarest[:cut]:
-        x, y = post[a:b].searchsorted(window).tolist()
-        if y > x:
-            parts.extend([post[a + x:a + y]] * weight)
-            volume += (y - x) * weight
-    if tuning.FILTER == "auto" and volume * tuning.BIGRAM_COST > (hi - lo):
-        return None  # the character bit planes are cheaper here
+    parts, skipped, cut = plan
     empty = np.zeros(0, np.int64)
     if not parts:
         return empty, empty
+    m, rarest, post = q.m, q.rarest_bigrams, index.bg_post
     pos, count = count_positions(np.concatenate(parts) if len(parts) > 1 else parts[0], lo, hi)
     big = index.lens[pos].astype(np.int64)
     np.maximum(big, m, out=big)
@@ -66,7 +49,7 @@ def bigram_candidates(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, d
     slack = count + (skipped + 1) + 2 * max_distance(big, num, den) - big
     keep = slack >= 0
     pos, slack = pos[keep].astype(np.uint32), slack[keep]  # searched in the postings' dtype
-    for a, b, weight in rarest[cut:]:
+    for a, b, weight, _ in rarest[cut:]:
         if len(pos) <= tuning.REFINE_DOWN_TO:
             break
         # the part of the postings between the first and last candidate (a shorter search)
@@ -89,6 +72,37 @@ def bigram_candidates(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, d
     lb = max_distance(np.maximum(n, m), num, den) - (slack >> 1)
     np.maximum(lb, np.abs(n - m), out=lb)
     return cand, lb
+
+
+def prefix(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, den: int
+           ) -> tuple[list[np.ndarray], int, int] | None:
+    """The prefix filter's reading: the postings in [lo, hi) of the query's rarest bigrams
+    (each repeated by its count in the query), the weight of the commoner ones skipped, and
+    where `q.rarest_bigrams` is cut; None where the bigram bound cannot prune or the
+    character bit planes are cheaper."""
+    m = q.m
+    if m < 2 or 2 * num <= den or tuning.FILTER == "chars":
+        return None  # thresholds <= 0.5: the need is below one bigram, every entry qualifies
+    need_min = least_need(m, int(index.lens[hi - 1]), num, den)
+    if need_min < 1:
+        return None
+    rarest = q.rarest_bigrams
+    skipped, cut = 0, len(rarest)
+    while cut and skipped + rarest[cut - 1][2] < need_min:
+        cut -= 1
+        skipped += rarest[cut][2]
+    post = index.bg_post
+    window = np.array((min(lo, 2**32 - 1), min(hi, 2**32 - 1)), np.uint32)
+    parts = []
+    volume = 0
+    for a, b, weight, _ in rarest[:cut]:
+        x, y = post[a:b].searchsorted(window).tolist()
+        if y > x:
+            parts.extend([post[a + x:a + y]] * weight)
+            volume += (y - x) * weight
+    if tuning.FILTER == "auto" and volume * tuning.BIGRAM_COST > (hi - lo):
+        return None  # the character bit planes are cheaper here
+    return parts, skipped, cut
 
 
 def least_need(m: int, longest: int, num: int, den: int) -> int:

@@ -20,6 +20,7 @@ from .fuzzy import FuzzyIndex
 from .query import bigram_codes
 from .ranking import Rendering, newest_first, unit_series
 from .scoring import Hit, TopK
+from .together import search_together
 from .store import ClauseParent, Store, StoredClause, StoredUnit
 
 # Clause units fetched and fully ranked per query clause (the rest of a huge tie at the
@@ -76,17 +77,15 @@ def clause_hits(segments: Sequence[FuzzyIndex], clause: str, k: int, min_percent
 def all_clause_hits(segments: Sequence[FuzzyIndex], clauses: Sequence[str], k: int,
                     min_percent: int) -> list[list[Hit]]:
     """`clause_hits` for each of a query's clauses: their bigrams are looked up in each
-    segment once for them all (a clause's bigrams are a few of the sentence's)."""
+    segment once for them all (a clause's bigrams are a few of the sentence's), and the
+    clauses go through each segment together (`together`)."""
     norms = [normalize(c) for c in clauses]
     codes = sorted({code for norm in norms for code in bigram_codes(norm)})
     slices = [segment.bigram_slices(codes) for segment in segments]
-    out = []
-    for norm in norms:
-        top = TopK(k, min_percent, ties=True)
-        for segment, known in zip(segments, slices):
-            segment.search(norm, top, known)
-        out.append(top.hits)
-    return out
+    tops = [TopK(k, min_percent, ties=True) for _ in norms]
+    for segment, known in zip(segments, slices):
+        search_together(segment, norms, tops, known)
+    return [top.hits for top in tops]
 
 
 def _clause_key(hit: Hit, clause: StoredClause, parent: StoredUnit | None,

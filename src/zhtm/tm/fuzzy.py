@@ -42,7 +42,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from ..text.normalize import normalize
-from . import tuning
+from . import signatures, tuning
 from .bigram_bound import bigram_candidates
 from .char_bound import char_candidates
 from .merge import merge
@@ -62,6 +62,8 @@ class FuzzyIndex:
         for name in ARRAYS:
             setattr(self, name, arrays[name])
         self._bits: np.ndarray | None = None
+        self._signatures: list[np.ndarray] | None = None
+        self._runs: tuple[np.ndarray, np.ndarray] | None = None
         self._strings: tuple[str, np.ndarray] | None = None
         self._bit_row = np.zeros(0, np.int64)
         self.compacted = False
@@ -164,6 +166,8 @@ class FuzzyIndex:
 
     def nbytes(self) -> int:
         extra = 0 if self._bits is None else self._bits.nbytes
+        if self._signatures is not None:
+            extra += sum(w.nbytes for w in self._signatures)
         if self._strings is not None:
             extra += sys.getsizeof(self._strings[0]) + self._strings[1].nbytes
         return sum(a.nbytes for a in self.arrays.values()) + len(self.text or b"") + extra
@@ -321,7 +325,7 @@ class FuzzyIndex:
         post = self.bg_post
         parts = []
         volume = 0
-        for a, b, _ in q.rarest_bigrams:
+        for a, b, _, _ in q.rarest_bigrams:
             x, y = between(post[a:b], lo, hi)
             if y > x:
                 parts.append(post[a + x:a + y])
@@ -337,6 +341,22 @@ class FuzzyIndex:
         n = self.lens[pos].astype(np.int64)
         verify(self, q.text, pos, np.abs(n - q.m), top)
         return pos
+
+    def length_of(self, positions: np.ndarray) -> np.ndarray:
+        """The lengths of entries at sorted `positions` (int64), from where each length's run
+        of entries starts (a small array: cheaper than gathering from `lens`)."""
+        if self._runs is None:
+            self._runs = run_starts(self.lens)
+        values, starts = self._runs
+        return values.astype(np.int64)[starts.searchsorted(positions, "right") - 1]
+
+    def signatures(self) -> list[np.ndarray]:
+        """Every entry's bigram signature (`signatures`), made on first use."""
+        if self._signatures is None:
+            whole, starts = self.strings()
+            mean = float(starts[-1]) / max(1, len(self))
+            self._signatures = signatures.build(whole, starts, signatures.signature_bits(mean))
+        return self._signatures
 
     def char_bits(self) -> np.ndarray:
         """Presence bitmaps (one bit per entry) of the characters in at least 1/64 of the

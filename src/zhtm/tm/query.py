@@ -48,15 +48,16 @@ class Query:
         return where[found], counts[found].astype(np.int64)
 
     @cached_property
-    def rarest_bigrams(self) -> list[tuple[int, int, int]]:
+    def rarest_bigrams(self) -> list[tuple[int, int, int, int]]:
         """For the distinct query bigrams the segment holds: (postings start, end, count in
-        the query), shortest postings first (counted in Python: a query has a few dozen)."""
+        the query, bigram code), shortest postings first (counted in Python: a query has a
+        few dozen)."""
         if self.m < 2:
             return []
         counts = Counter(bigram_codes(self.text))
         slices = self.slices
         if slices is None:
             slices = self.index.bigram_slices(list(counts))
-        found = [(*slices[code], n) for code, n in counts.items() if code in slices]
+        found = [(*slices[code], n, code) for code, n in counts.items() if code in slices]
         found.sort(key=lambda item: item[1] - item[0])
         return found

@@ -1,0 +1,127 @@
+"""Several queries through one index segment in one pass: the clauses of a sentence.
+
+A clause search costs a few dozen numpy calls over a few thousand postings, and on short
+arrays the calls themselves cost most. Here the bigram bound (`bigram_bound`) runs for all
+of a sentence's clauses at once: their rare bigrams' postings are tagged with the clause
+and counted in one sort, and the commoner bigrams are bounded for every survivor by its
+bigram signature (`signatures`), a popcount per signature word, instead of a binary search
+per survivor and bigram. Each clause's candidates are then verified against its own top-k.
+A clause the bigram bound cannot serve (short, low threshold, postings too long) takes the
+one-query path (`FuzzyIndex.search`). Exact: the same bounds, only computed together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import signatures
+from .bigram_bound import prefix
+from .postings import sorted_unique
+from .query import Query
+from .scoring import TopK
+from .verify import verify
+
+if TYPE_CHECKING:
+    from .fuzzy import FuzzyIndex
+
+
+def search_together(index: FuzzyIndex, queries: Sequence[str], tops: Sequence[TopK],
+                    slices: dict[int, tuple[int, int]] | None = None) -> None:
+    """Offer each `tops[i]` every entry of this segment that can enter it for `queries[i]`
+    (normalised), as `index.search` would one by one."""
+    if not len(index):
+        return
+    planned: list[tuple[int, Query, int, int, int, int]] = []  # (i, q, num, den, skipped, cut)
+    parts: list[np.ndarray] = []
+    sizes: list[int] = []
+    for i, (query, top) in enumerate(zip(queries, tops)):
+        m = len(query)
+        if m == 0:
+            continue
+        num, den = top.bar()
+        lo, hi = index._window(m, num, den)
+        if lo >= hi:
+            continue
+        q = Query(index, query, slices)
+        plan = prefix(index, q, lo, hi, num, den)
+        if plan is None:
+            index.search(query, top, slices)
+            continue
+        found, skipped, cut = plan
+        if not found:
+            continue
+        planned.append((i, q, num, den, skipped, cut))
+        parts.extend(found)
+        sizes.append(sum(len(p) for p in found))
+    if not planned:
+        return
+    # every planned query's postings, tagged with its place in `planned`, counted at once
+    tag = np.repeat(np.arange(len(planned), dtype=np.uint64), sizes)
+    keys, starts = sorted_unique((tag << np.uint64(32)) | np.concatenate(parts))
+    count = np.diff(np.append(starts, len(tag)))
+    which = (keys >> np.uint64(32)).astype(np.int64)
+    pos = (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    n = index.length_of(pos)
+    # per query and entry length: the most edits reaching its bar (dmax) and the base of
+    # the slack, the shared bigrams still possible minus those needed (L - 1 - 2 dmax(L)),
+    # every skipped bigram counted as held; a small table instead of per-entry arithmetic
+    m = _lengths(planned)[:, None]
+    num = np.array([p[2] for p in planned], np.int64)[:, None]
+    den = np.array([p[3] for p in planned], np.int64)[:, None]
+    skipped = np.array([p[4] for p in planned], np.int64)
+    width = int(n.max()) + 1 if len(n) else 1
+    big = np.maximum(np.arange(width, dtype=np.int64)[None, :], m)
+    dmax = big + (-num * big // den)  # L - ceil(t L)
+    base = (skipped[:, None] + 1 + 2 * dmax - big).ravel()
+    cell = which * width + n
+    slack = count + base[cell]
+    keep = np.flatnonzero(slack >= 0)
+    which, pos, n, cell, slack = (a[keep] for a in (which, pos, n, cell, slack))
+    # then the skipped bigrams an entry may hold, by its signature
+    skip = skipped[which]
+    slack -= skip - np.minimum(_skipped_held(index, planned, which, pos), skip)
+    keep = np.flatnonzero(slack >= 0)
+    which, pos, n, cell, slack = (a[keep] for a in (which, pos, n, cell, slack))
+    # the distance is at least (L - 1 - shared) / 2 = dmax(L) - slack / 2
+    lb = np.maximum(dmax.ravel()[cell] - (slack >> 1), np.abs(n - m.ravel()[which]))
+    bounds = np.searchsorted(which, np.arange(len(planned) + 1))
+    for j, (i, q, *_) in enumerate(planned):
+        a, b = int(bounds[j]), int(bounds[j + 1])
+        if b > a:
+            verify(index, q.text, pos[a:b], lb[a:b], tops[i])
+
+
+def _lengths(planned: list) -> np.ndarray:
+    """Each planned query's length."""
+    return np.array([q.m for _, q, *_ in planned], np.int64)
+
+
+def _skipped_held(index: FuzzyIndex, planned: list, which: np.ndarray, pos: np.ndarray
+                  ) -> np.ndarray:
+    """For each (query, entry): an upper bound of the weight of the query's skipped
+    bigrams the entry holds, from the entry's signature."""
+    words = index.signatures()
+    bits = 64 * len(words)
+    layered = []
+    for _, q, _, _, _, cut in planned:
+        weights: dict[int, int] = {}
+        for _, _, weight, code in q.rarest_bigrams[cut:]:
+            bit = signatures.bit_of(code, bits)
+            weights[bit] = weights.get(bit, 0) + weight
+        layered.append(signatures.masks(weights, len(words)))
+    layers = max(len(x) for x in layered)
+    held = np.zeros(len(pos), np.int64)
+    if not layers or not len(pos):
+        return held
+    empty = [0] * len(words)
+    table = np.array([x + [empty] * (layers - len(x)) for x in layered], np.uint64)
+    for w, column in enumerate(words):
+        sig = column[pos]
+        for k in range(layers):
+            mask = table[:, k, w]
+            if mask.any():
+                held += signatures.popcount(sig & mask[which])
+    return held
