@@ -51,7 +51,7 @@ def test_a_signature_bounds_the_query_bigrams_an_entry_holds():
     starts = np.zeros(len(texts) + 1, np.int64)
     np.cumsum([len(t) for t in texts], out=starts[1:])
     for bits in (64, 128):
-        words = signatures.build("".join(texts), starts, bits)
+        table = signatures.build("".join(texts), starts, bits)
         for _ in range(60):
             query = _edit(rng.choice(CLAUSES), rng.randrange(6), rng)
             weights: dict[int, int] = {}
@@ -60,11 +60,11 @@ def test_a_signature_bounds_the_query_bigrams_an_entry_holds():
                 counts[code] = counts.get(code, 0) + 1
                 bit = signatures.bit_of(code, bits)
                 weights[bit] = weights.get(bit, 0) + 1
-            rows = np.arange(len(texts))
+            sig = signatures.rows(table, np.arange(len(texts))[::-1])[::-1]
             held = np.zeros(len(texts), np.int64)
-            for layer in signatures.masks(weights, len(words)):
+            for layer in signatures.masks(weights, table.shape[1]):
                 for w, mask in enumerate(layer):
-                    held += signatures.popcount(words[w][rows] & np.uint64(mask)).astype(np.int64)
+                    held += signatures.popcount(sig[:, w] & np.uint64(mask)).astype(np.int64)
             for i, text in enumerate(texts):
                 true = sum(n for code, n in counts.items() if code in set(bigram_codes(text)))
                 assert held[i] >= true, (query, text)

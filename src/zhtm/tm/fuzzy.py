@@ -62,7 +62,7 @@ class FuzzyIndex:
         for name in ARRAYS:
             setattr(self, name, arrays[name])
         self._bits: np.ndarray | None = None
-        self._signatures: list[np.ndarray] | None = None
+        self._signatures: np.ndarray | None = None
         self._runs: tuple[np.ndarray, np.ndarray] | None = None
         self._strings: tuple[str, np.ndarray] | None = None
         self._bit_row = np.zeros(0, np.int64)
@@ -167,7 +167,7 @@ class FuzzyIndex:
     def nbytes(self) -> int:
         extra = 0 if self._bits is None else self._bits.nbytes
         if self._signatures is not None:
-            extra += sum(w.nbytes for w in self._signatures)
+            extra += self._signatures.nbytes
         if self._strings is not None:
             extra += sys.getsizeof(self._strings[0]) + self._strings[1].nbytes
         return sum(a.nbytes for a in self.arrays.values()) + len(self.text or b"") + extra
@@ -350,7 +350,7 @@ class FuzzyIndex:
         values, starts = self._runs
         return values.astype(np.int64)[starts.searchsorted(positions, "right") - 1]
 
-    def signatures(self) -> list[np.ndarray]:
+    def signatures(self) -> np.ndarray:
         """Every entry's bigram signature (`signatures`), made on first use."""
         if self._signatures is None:
             whole, starts = self.strings()

@@ -36,10 +36,10 @@ def bit_of(code: int, bits: int) -> int:
     return ((code * _GOLDEN) & _MASK64) >> (64 - bits.bit_length() + 1)
 
 
-def build(whole: str, starts: np.ndarray, bits: int) -> list[np.ndarray]:
-    """Signatures of the entries ``whole[starts[i]:starts[i + 1]]``: ``bits / 64`` uint64
-    arrays (one per signature word, so that gathering candidates' words is a 1-D take),
-    bit b of an entry in word ``b >> 6``, bit ``b & 63``."""
+def build(whole: str, starts: np.ndarray, bits: int) -> np.ndarray:
+    """Signatures of the entries ``whole[starts[i]:starts[i + 1]]``: an (n, bits / 64)
+    uint64 array, bit b of an entry in word ``b >> 6``, bit ``b & 63`` (`rows` gathers
+    entries' signatures)."""
     n = len(starts) - 1
     width = bits // 8
     shift = np.uint64(64 - bits.bit_length() + 1)
@@ -63,8 +63,14 @@ def build(whole: str, starts: np.ndarray, bits: int) -> list[np.ndarray]:
             flags[flat - first * bits] = True
             out[first * width:last * width] = np.packbits(flags, bitorder="little")
         first = last
-    words = out.reshape(n, width).view("<u8")
-    return [np.ascontiguousarray(words[:, j]) for j in range(words.shape[1])]
+    return out.reshape(n, width).view("<u8").astype(np.uint64, copy=False)
+
+
+def rows(table: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``table[positions]`` for an (n, w) signature table, gathered as one opaque item per
+    row (numpy's 2-D row gather is several times slower than a 1-D take)."""
+    whole = table.view(f"V{table.shape[1] * 8}").ravel()
+    return whole[positions].view(np.uint64).reshape(len(positions), table.shape[1])
 
 
 def masks(weights: dict[int, int], words: int) -> list[list[int]]:
