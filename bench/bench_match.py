@@ -286,14 +286,8 @@ def build(n: int, n_queries: int, workdir: str, english: str = "real", clauses: 
     process of its own: the generated TM must not stay resident beside the matcher)."""
     from zhtm.tm.store import Store
 
-    if english == "none":
-        # clause units cut but no English sought: the store and the clause index at scale
-        # (the English finder's own speed is the clauses s of a --english real run)
-        from zhtm.tm import clause_units
-        from zhtm.tm.clause_english import ClauseEnglish
-
-        clause_units.english_of = lambda zh, en, clauses: (
-            [ClauseEnglish(c, (), "", 0.0) for c in clauses], False)
+    # english "none": clause units cut but no English sought: the store and the clause
+    # index at scale (the English finder's own speed is the clauses s of a --english real run)
     gen = Generator(seed=n, english=english)
     pairs = gen.pairs(n)
     tm = [zh for zh, _ in pairs]
@@ -303,7 +297,7 @@ def build(n: int, n_queries: int, workdir: str, english: str = "real", clauses: 
     before_import_mb = rss_mb()[0]  # the generated TM and queries, resident
     started, cpu = time.perf_counter(), time.process_time()
     with Store.open(Path(workdir, f"tm-{n}.db"), create=True) as store:
-        report = store.add_pairs(pairs, clauses=clauses)
+        report = store.add_pairs(pairs, clauses=clauses, clause_english=english != "none")
     return {"import_s": time.perf_counter() - started, "import_cpu": time.process_time() - cpu,
             "build_s": report.index_seconds, "units_s": report.unit_seconds,
             "clauses_s": report.clause_seconds, "units": report.units,

@@ -307,22 +307,26 @@ def test_pretranslate_fragments_tmx_loads_in_omegat(omegat, tmp_path: Path) -> N
     (x-zhtm-unit=clause, the parent's document); OmegaT reads that TMX without a load error
     and, where a segment is one of those clauses, inserts the clause's English — the clause
     TUs are TM entries OmegaT uses like any other."""
-    import sqlite3
+    from collections import Counter
 
     from click.testing import CliRunner
 
     from zhtm.cli.tm import import_cmd, pretranslate_cmd
+    from zhtm.tm.store import Store
 
     db = tmp_path / "tm.db"
     runner = CliRunner()
     result = runner.invoke(import_cmd, [str(COMMITTED_TMX), "--db", str(db), "-q"])
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(db) as conn:   # clauses with English, each from a different unit
-        rows = conn.execute(
-            "SELECT c.zh, c.en, min(p.unit_id) FROM clauses c JOIN clause_parents p "
-            "ON p.clause_id = c.id WHERE c.en != '' AND length(c.zh) >= 8 "
-            "AND (SELECT count(*) FROM clause_parents q WHERE q.unit_id = p.unit_id) >= 3 "
-            "GROUP BY c.id ORDER BY c.id").fetchall()
+    with Store.open(db) as store:   # clauses with English, each from a different unit
+        top = store.conn.execute("SELECT max(id) FROM clauses").fetchone()[0]
+        clauses = store.clauses(range(1, top + 1))
+    held = Counter(p.unit_id for c in clauses.values() for p in c.parents)
+    rows = []
+    for clause in (clauses[i] for i in sorted(clauses)):
+        parents = [p.unit_id for p in clause.parents if held[p.unit_id] >= 3]
+        if clause.en and len(clause.zh) >= 8 and parents:
+            rows.append((clause.zh, clause.en, min(parents)))
     picked, units = [], set()
     for zh, en, unit in rows:
         if unit not in units:

@@ -223,7 +223,7 @@ def test_large_imports_are_indexed_in_chunks_and_merged(tmp_path, monkeypatch):
         assert store.stats().segments == 1
         store.add_pairs(pairs[300:])                   # 102 >= 300/2? no: a second segment
         assert store.stats().segments == 2
-        assert rows(db, "SELECT value FROM meta WHERE key='schema'") == [("3",)]
+        assert rows(db, "SELECT value FROM meta WHERE key='schema'") == [("4",)]
     with Store.open(db) as store:
         segments = store.load_index()
         assert sorted(len(s) for s in segments) == [102, 300]
@@ -246,7 +246,7 @@ def test_a_schema_1_store_still_loads(tmp_path):
     with Store.open(db, create=True) as store:
         store.add_pairs(pairs, clauses=False)
     with sqlite3.connect(db) as conn:  # as schema 1 kept it: no clause units, no segment kinds
-        conn.execute("DROP TABLE clause_parents")
+        conn.execute("DROP TABLE unit_clauses")
         conn.execute("DROP TABLE clauses")
         conn.execute("ALTER TABLE index_segments DROP COLUMN kind")
         seg = conn.execute("SELECT id FROM index_segments").fetchone()[0]

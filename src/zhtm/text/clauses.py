@@ -213,22 +213,42 @@ _LEADING = _table(" \t\u3000")
 _TRAILING_TABLE = _table(_TRAILING)
 
 
+@dataclass(frozen=True, slots=True)
+class ClauseBatch:
+    """The clauses of many texts, flat and in order: clause k is ``texts[k]``, cut from
+    text number ``owner[k]`` (ascending) at ``start[k]:end[k]``."""
+
+    owner: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    texts: list[str]
+
+
 def cut_clauses_many(texts: Sequence[str], min_chars: int = MIN_CHARS) -> list[list[Clause]]:
-    """``[cut_clauses(t) for t in texts]``, several times faster on many texts: cut points,
-    pieces, their content and the trimming are found for the whole batch at once with
-    numpy; only texts with a short piece or a possible enumeration marker go through the
-    joining one by one (the same code as `cut_clauses`)."""
+    """``[cut_clauses(t) for t in texts]``, several times faster on many texts (see
+    `cut_clauses_flat`)."""
+    flat = cut_clauses_flat(texts, min_chars)
     out: list[list[Clause]] = [[] for _ in texts]
-    alone = [i for i, t in enumerate(texts) if _SEP in t]
-    for i in alone:
-        out[i] = cut_clauses(texts[i], min_chars)
+    for k, a, b, text in zip(flat.owner.tolist(), flat.start.tolist(), flat.end.tolist(),
+                             flat.texts):
+        out[k].append(Clause(a, b, text))
+    return out
+
+
+def cut_clauses_flat(texts: Sequence[str], min_chars: int = MIN_CHARS) -> ClauseBatch:
+    """The clauses of every text, as `cut_clauses` cuts them, flat: cut points, pieces,
+    their content and the trimming are found for the whole batch at once with numpy; only
+    texts with a short piece or a possible enumeration marker go through the joining one by
+    one (the same code as `cut_clauses`)."""
+    # texts cut one by one: (text number, its clauses)
+    alone = [(i, cut_clauses(t, min_chars)) for i, t in enumerate(texts) if _SEP in t]
     if alone:
-        skip = set(alone)
+        skip = {i for i, _ in alone}
         batch = [i for i in range(len(texts)) if i not in skip]
     else:
         batch = list(range(len(texts)))
     if not batch:
-        return out
+        return _flat([], [], [], [], alone)
     block = _SEP.join([texts[i] for i in batch])
     cp = np.frombuffer(block.encode("utf-32-le", "surrogatepass"), "<u4")
     lens = np.fromiter((len(texts[i]) for i in batch), np.int64, len(batch))
@@ -256,9 +276,14 @@ def cut_clauses_many(texts: Sequence[str], min_chars: int = MIN_CHARS) -> list[l
     # enumeration marker): the common case, done here; the others one by one
     enum_before = _cumulative(_in_table(cp, _ENUMERATION_CHARS))
     special = (size < min_chars) | (enum_before[b] > enum_before[a])
-    firsts = np.searchsorted(owner, np.arange(len(batch) + 1))
     special_text = np.zeros(len(batch), bool)
     special_text[owner[special]] = True
+    firsts = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
+    a_list, b_list, size_list = a.tolist(), b.tolist(), size.tolist()
+    for k in np.flatnonzero(special_text).tolist():
+        p0, p1 = firsts[k], firsts[k + 1]
+        alone.append((batch[k], _clauses_of(block, [[x, y, z] for x, y, z in zip(
+            a_list[p0:p1], b_list[p0:p1], size_list[p0:p1])], min_chars, int(starts[k]))))
     # trimming: leading spaces, trailing marks and spaces
     n = len(cp)
     positions = np.arange(n, dtype=np.int64)
@@ -268,24 +293,29 @@ def cut_clauses_many(texts: Sequence[str], min_chars: int = MIN_CHARS) -> list[l
     last_kept = np.maximum.accumulate(last_kept)
     ta = np.minimum(next_kept[np.minimum(a, n - 1)], b)
     tb = np.maximum(last_kept[b - 1] + 1, ta)
-    ta_list, tb_list = ta.tolist(), tb.tolist()
-    firsts_list, start_list = firsts.tolist(), starts.tolist()
-    special_list = special_text.tolist()
-    a_list = b_list = size_list = None
-    for k, i in enumerate(batch):
-        p0, p1 = firsts_list[k], firsts_list[k + 1]
-        if p0 == p1:
-            continue
-        s = start_list[k]
-        if special_list[k]:
-            if a_list is None:
-                a_list, b_list, size_list = a.tolist(), b.tolist(), size.tolist()
-            out[i] = _clauses_of(block, [[x, y, z] for x, y, z in zip(
-                a_list[p0:p1], b_list[p0:p1], size_list[p0:p1])], min_chars, s)
-        else:
-            out[i] = [Clause(x - s, y - s, block[x:y])
-                      for x, y in zip(ta_list[p0:p1], tb_list[p0:p1]) if y > x]
-    return out
+    plain = ~special_text[owner] & (tb > ta)
+    ta, tb, owner = ta[plain], tb[plain], owner[plain]
+    pieces = [block[x:y] for x, y in zip(ta.tolist(), tb.tolist())]
+    base = starts[owner]
+    return _flat(np.asarray(batch, np.int64)[owner], ta - base, tb - base, pieces, alone)
+
+
+def _flat(owner, start, end, texts: list[str], alone: list[tuple[int, list[Clause]]]
+          ) -> ClauseBatch:
+    """The batch's clauses and those cut one by one (`alone`), in text order."""
+    if alone:
+        owner = np.concatenate([np.asarray(owner, np.int64),
+                                np.array([i for i, cl in alone for _ in cl], np.int64)])
+        start = np.concatenate([np.asarray(start, np.int64),
+                                np.array([c.start for _, cl in alone for c in cl], np.int64)])
+        end = np.concatenate([np.asarray(end, np.int64),
+                              np.array([c.end for _, cl in alone for c in cl], np.int64)])
+        texts = texts + [c.text for _, cl in alone for c in cl]
+        order = np.argsort(owner, kind="stable")
+        owner, start, end = owner[order], start[order], end[order]
+        texts = [texts[k] for k in order.tolist()]
+    return ClauseBatch(np.asarray(owner, np.int64), np.asarray(start, np.int64),
+                       np.asarray(end, np.int64), texts)
 
 
 def _cut_points_many(block: str, cp: np.ndarray, starts: np.ndarray, lens: np.ndarray

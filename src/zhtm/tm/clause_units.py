@@ -2,9 +2,14 @@
 
 A clause unit is one distinct (clause, English) pair; ``en`` is empty where no English was
 found with confidence (the clause is still matched: its parent's English is shown). Its
-``count`` is how many TU occurrences hold it; ``clause_parents`` lists each parent unit with
-the clause's place in the parent's Chinese and its English spans there. Cutting never fails
-a unit: an error in the English finder leaves that unit's clauses without English, counted.
+``count`` is how many TU occurrences hold it; where it occurs (each parent unit, the
+clause's place in the parent's Chinese, its English spans there) is kept packed, per unit
+and per clause unit (`clause_places`). Cutting never fails a unit: an error in the English
+finder leaves that unit's clauses without English, counted.
+
+A batch of units is stored with a few Python operations per occurrence (a dict lookup of
+its (clause, English) pair, three list appends) and the rest in numpy: per-pair counts,
+confidences and parent lists, per-unit packed records.
 """
 
 from __future__ import annotations
@@ -12,11 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..text.clauses import Clause, cut_clauses_many
+import numpy as np
+
+from ..text.clauses import Clause, cut_clauses_flat, cut_clauses_many
 from .clause_english import ClauseEnglish, clause_english
+from .clause_places import OCCURRENCE, PARENT
 
 _BATCH = 20_000  # units per round of lookups and inserts
 
@@ -55,126 +63,142 @@ def english_of(zh: str, en: str, clauses: list[Clause]) -> tuple[list[ClauseEngl
 
 
 def add_clause_units(conn: sqlite3.Connection, units: Iterable[tuple[int, str, str, int]],
-                     progress: Callable[[int], None] | None = None) -> ClauseStats:
-    """Cut the clauses of `units` ((id, zh, en, occurrences)), find their English and store
-    them: new clause units, counts raised by the parents' occurrences, parent rows."""
+                     progress: Callable[[int], None] | None = None, *,
+                     english: bool = True) -> ClauseStats:
+    """Cut the clauses of `units` ((id, zh, en, occurrences), in increasing id order), find
+    their English (unless `english` is false: clauses stored without English, as when the
+    finder finds none) and store them: new clause units, counts raised by the parents'
+    occurrences, where they occur."""
     stats = ClauseStats()
     batch: list[tuple[int, str, str, int]] = []
     for unit in units:
         batch.append(unit)
         if len(batch) >= _BATCH:
-            stats.add(_store_batch(conn, batch))
+            stats.add(_store_batch(conn, batch, english))
             if progress:
                 progress(stats.units)
             batch = []
     if batch:
-        stats.add(_store_batch(conn, batch))
+        stats.add(_store_batch(conn, batch, english))
     return stats
 
 
-def _store_batch(conn: sqlite3.Connection, units: list[tuple[int, str, str, int]]) -> ClauseStats:
+def _store_batch(conn: sqlite3.Connection, units: list[tuple[int, str, str, int]],
+                 english: bool) -> ClauseStats:
     stats = ClauseStats(units=len(units))
-    # (clause, English) -> [count to add, best confidence, parent rows]; a dict keeps the
-    # order in which the pairs were first seen (their ids follow it)
-    pairs: dict[tuple[str, str], list] = {}
-    cut = cut_clauses_many([unit[1] for unit in units])
-    for (unit_id, zh, en, occurrences), clauses in zip(units, cut):
-        found, failed = english_of(zh, en, clauses)
-        stats.failures += failed
-        for item in found:
-            clause = item.clause
-            pair = (clause.text, item.en)
-            entry = pairs.get(pair)
-            row = (unit_id, clause.start, clause.end,
-                   json.dumps(item.spans) if item.spans else None, item.confidence)
-            if entry is None:
-                pairs[pair] = [occurrences, item.confidence, [row]]
-            else:
-                entry[0] += occurrences
-                if item.confidence > entry[1]:
-                    entry[1] = item.confidence
-                entry[2].append(row)
-            if not item.en:
-                stats.without_english += 1
-        stats.occurrences += len(found)
-    keys = [clause_key(*pair) for pair in pairs]
-    ids = _existing(conn, keys) if _has_rows(conn) else {}
+    if english:
+        pairs, pair, owner, starts, ends, confidence, unit_spans = _with_english(units, stats)
+    else:
+        cut = cut_clauses_flat([unit[1] for unit in units])
+        # clause -> its number in this batch, in the order first seen (new clause units
+        # take their ids in that order)
+        pair_number: dict[str, int] = {}
+        number = pair_number.setdefault
+        pair = np.array([number(text, len(pair_number)) for text in cut.texts], np.int64)
+        pairs = [(text, "") for text in pair_number]
+        del pair_number
+        owner, starts, ends = cut.owner, cut.start, cut.end
+        confidence = np.zeros(len(pair))
+        unit_spans = [None] * len(units)
+        stats.without_english = len(pair)
+    occurrences = stats.occurrences = len(pair)
+    per_unit = np.bincount(owner, minlength=len(units))
+    unit_ids = np.array([unit[0] for unit in units], PARENT)
+    counts = np.zeros(len(pairs), np.int64)
+    np.add.at(counts, pair, np.array([unit[3] for unit in units], np.int64)[owner])
+    best = np.full(len(pairs), -np.inf)
+    np.maximum.at(best, pair, confidence)
+    # each pair's parents: the owners of its occurrences, in unit order
+    by_pair = np.argsort(pair, kind="stable")
+    parents = unit_ids[owner[by_pair]]
+    bounds = np.zeros(len(pairs) + 1, np.int64)
+    np.cumsum(np.bincount(pair, minlength=len(pairs)), out=bounds[1:])
+    bounds_list = bounds.tolist()
+
+    keys = [clause_key(*p) for p in pairs]
+    existing = _existing(conn, keys) if _has_rows(conn) else {}
     next_id = conn.execute("SELECT coalesce(max(id), 0) FROM clauses").fetchone()[0] + 1
-    new_rows, updates, parents = [], [], []
-    for key, (pair, (count, confidence, rows)) in zip(keys, pairs.items()):
-        clause_id = ids.get(key)
-        if clause_id is None:
-            clause_id = next_id
-            new_rows.append((next_id, key, pair[0], pair[1], count, confidence))
+    ids = np.empty(len(pairs), np.int64)
+    new_rows, updates = [], []
+    for k, (key, (zh, en), count, conf) in enumerate(zip(keys, pairs, counts.tolist(),
+                                                        best.tolist())):
+        mine = parents[bounds_list[k]:bounds_list[k + 1]]
+        old = existing.get(key)
+        if old is None:
+            ids[k] = next_id
+            new_rows.append((next_id, key, zh, en, count, conf, mine.tobytes()))
             next_id += 1
         else:
-            updates.append((count, confidence, clause_id))
-        parents += [(clause_id, *row) for row in rows]
+            ids[k] = old[0]
+            before = np.frombuffer(old[1], PARENT)
+            if len(before) and before[-1] > mine[0]:  # cut out of id order (an older unit)
+                joined = np.sort(np.concatenate([before, mine])).tobytes()
+            else:
+                joined = old[1] + mine.tobytes()
+            updates.append((count, conf, joined, old[0]))
     stats.new_clauses = len(new_rows)
-    conn.executemany("INSERT INTO clauses(id, pair_key, zh, en, count, confidence) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", new_rows)
-    conn.executemany("UPDATE clauses SET count = count + ?, confidence = max(confidence, ?) "
-                     "WHERE id = ?", updates)
-    parents.sort()  # in the table's key order: each page of it is written once a batch
-    conn.executemany("INSERT OR IGNORE INTO clause_parents(clause_id, unit_id, zh_start, zh_end, "
-                     "en_spans, confidence) VALUES (?, ?, ?, ?, ?, ?)", parents)
+    conn.executemany("INSERT INTO clauses(id, pair_key, zh, en, count, confidence, parents) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", new_rows)
+    conn.executemany("UPDATE clauses SET count = count + ?, confidence = max(confidence, ?), "
+                     "parents = ? WHERE id = ?", updates)
+    records = np.empty(occurrences, OCCURRENCE)
+    records["clause"] = ids[pair]
+    records["start"] = starts
+    records["end"] = ends
+    records["confidence"] = confidence
+    first = np.zeros(len(units) + 1, np.int64)
+    np.cumsum(per_unit, out=first[1:])
+    first_list = first.tolist()
+    conn.executemany("INSERT INTO unit_clauses(unit_id, occurrences, spans) VALUES (?, ?, ?)",
+                     [(unit[0], records[first_list[i]:first_list[i + 1]].tobytes(), unit_spans[i])
+                      for i, unit in enumerate(units)])
     return stats
+
+
+def _with_english(units: list[tuple[int, str, str, int]], stats: ClauseStats) -> tuple:
+    """Each unit's clauses with the English the finder gives them: the (clause, English)
+    pairs in the order first seen, and per occurrence its pair, unit (index in `units`),
+    place and confidence; each unit's spans as JSON (None when it has none)."""
+    pair_number: dict[tuple[str, str], int] = {}
+    number = pair_number.setdefault
+    pair_of: list[int] = []
+    owner: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    confidences: list[float] = []
+    unit_spans: list[str | None] = []
+    cut = cut_clauses_many([unit[1] for unit in units])
+    for k, ((_, zh, en, _), clauses) in enumerate(zip(units, cut)):
+        found, failed = english_of(zh, en, clauses)
+        stats.failures += failed
+        spans: list = []
+        for item in found:
+            clause = item.clause
+            pair_of.append(number((clause.text, item.en), len(pair_number)))
+            owner.append(k)
+            starts.append(clause.start)
+            ends.append(clause.end)
+            confidences.append(item.confidence)
+            spans.append(item.spans or None)
+            if not item.en:
+                stats.without_english += 1
+        unit_spans.append(json.dumps(spans) if any(spans) else None)
+    return (list(pair_number), np.array(pair_of, np.int64), np.array(owner, np.int64),
+            np.array(starts, np.int64), np.array(ends, np.int64),
+            np.array(confidences, np.float64), unit_spans)
 
 
 def _has_rows(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM clauses LIMIT 1").fetchone() is not None
 
 
-def _existing(conn: sqlite3.Connection, keys: list[int]) -> dict[int, int]:
-    """pair key -> clause id, for the keys already stored."""
-    out: dict[int, int] = {}
+def _existing(conn: sqlite3.Connection, keys: list[int]) -> dict[int, tuple[int, bytes]]:
+    """pair key -> (clause id, parents), for the keys already stored."""
+    out: dict[int, tuple[int, bytes]] = {}
     for start in range(0, len(keys), 900):
         chunk = keys[start:start + 900]
         marks = ",".join("?" * len(chunk))
-        out.update(conn.execute(f"SELECT pair_key, id FROM clauses WHERE pair_key IN ({marks})",
-                                chunk).fetchall())
+        for key, clause_id, parents in conn.execute(
+                f"SELECT pair_key, id, parents FROM clauses WHERE pair_key IN ({marks})", chunk):
+            out[key] = (clause_id, parents)
     return out
-
-
-def recount(conn: sqlite3.Connection, unit_ids: Iterable[int]) -> None:
-    """The clause units of these units (seen again, or forgotten by a source) count their
-    parents' occurrences again: a clause unit's count is the sum of its parents' counts."""
-    ids = sorted(set(unit_ids))
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
-        marks = ",".join("?" * len(chunk))
-        conn.execute(
-            "UPDATE clauses SET count = (SELECT coalesce(sum(u.count), 0) FROM clause_parents p "
-            "JOIN units u ON u.id = p.unit_id WHERE p.clause_id = clauses.id) WHERE id IN "
-            f"(SELECT clause_id FROM clause_parents WHERE unit_id IN ({marks}))", chunk)
-
-
-def uncut_units(conn: sqlite3.Connection, up_to: int) -> Iterator[tuple[int, str, str, int]]:
-    """Units up to id `up_to` without clause rows (a store from before clause units, or
-    imported with ``--no-clauses``), with their counts."""
-    last = 0
-    while True:
-        rows = conn.execute(
-            "SELECT id, zh, en, count FROM units u WHERE id > ? AND id <= ? AND NOT EXISTS "
-            "(SELECT 1 FROM clause_parents p WHERE p.unit_id = u.id) ORDER BY id LIMIT 5000",
-            (last, up_to)).fetchall()
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1][0]
-
-
-def drop_parents(conn: sqlite3.Connection, unit_ids: list[int]) -> list[int]:
-    """Units leaving the store: their clause occurrences go; clause units left without any
-    go too. Returns the ids of those (sorted), for their index segments to be rebuilt."""
-    clause_ids: set[int] = set()
-    for start in range(0, len(unit_ids), 900):
-        chunk = unit_ids[start:start + 900]
-        marks = ",".join("?" * len(chunk))
-        clause_ids.update(r[0] for r in conn.execute(
-            f"SELECT clause_id FROM clause_parents WHERE unit_id IN ({marks})", chunk))
-        conn.execute(f"DELETE FROM clause_parents WHERE unit_id IN ({marks})", chunk)
-    orphans = sorted(c for c in clause_ids if not conn.execute(
-        "SELECT 1 FROM clause_parents WHERE clause_id=? LIMIT 1", (c,)).fetchone())
-    conn.executemany("DELETE FROM clauses WHERE id=?", [(c,) for c in orphans])
-    return orphans

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from ..errors import ZhtmError
 from ..paths import check_inputs, read_error
-from .clause_units import ClauseStats, add_clause_units, drop_parents, recount, uncut_units
+from .clause_places import drop_parents, recount, uncut_units
+from .clause_units import ClauseStats, add_clause_units
 from .schema import WriteTxn, now, upgrade
 from .segments import (CLAUSE, SENTENCE, checkpoint, give_back_pages, index_new_units,
                        reindex_without)
@@ -105,8 +106,8 @@ def start(conn: sqlite3.Connection) -> _Marks:
 
 
 def finish(conn: sqlite3.Connection, path: Path, marks: _Marks, sources: Sequence[int],
-           files: Sequence[FileImport], *, clauses: bool = True, forgotten: Sequence[int] = ()
-           ) -> ImportReport:
+           files: Sequence[FileImport], *, clauses: bool = True, forgotten: Sequence[int] = (),
+           clause_english: bool = True) -> ImportReport:
     """Inside the write, after reading: clause units for the new units (and for older ones
     never cut), the counts of the clause units whose parents were seen again (`sources`: the
     new sources) or forgotten, both kinds indexed, orphaned units removed."""
@@ -116,11 +117,12 @@ def finish(conn: sqlite3.Connection, path: Path, marks: _Marks, sources: Sequenc
     state = conn.execute("SELECT value FROM meta WHERE key='clauses'").fetchone()
     if clauses:
         if state is None or state[0] != "complete":
-            stats.add(add_clause_units(conn, uncut_units(conn, marks.units)))
+            stats.add(add_clause_units(conn, uncut_units(conn, marks.units),
+                                       english=clause_english))
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'complete')")
         new = conn.execute("SELECT id, zh, en, count FROM units WHERE id > ? ORDER BY id",
                            (marks.units,))
-        stats.add(add_clause_units(conn, _rows(new)))
+        stats.add(add_clause_units(conn, _rows(new), english=clause_english))
     elif (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) > marks.units:
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'partial')")
     again = _seen_again(conn, sources, marks.units) + list(forgotten)
@@ -252,8 +254,10 @@ def import_files(conn: sqlite3.Connection, path: Path, files: Sequence[str | Pat
 
 
 def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, str]], *,
-              source: str = "<api>", clauses: bool = True) -> ImportReport:
-    """Import (zh, en) pairs directly (benchmarks, tests): same rules as `import_tmx`."""
+              source: str = "<api>", clauses: bool = True, clause_english: bool = True
+              ) -> ImportReport:
+    """Import (zh, en) pairs directly (benchmarks, tests): same rules as `import_tmx`;
+    without `clause_english`, clauses are cut but their English is not sought."""
     class _TU:  # the little of TmxUnit that _pairs_of needs
         __slots__ = ("zh", "en", "line", "tuid")
 
@@ -268,7 +272,8 @@ def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, s
         report = _Units(conn, path).read(Path(source), source_id, (_TU(z, e) for z, e in pairs))
         conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
                      (report.tus, report.pairs, report.new_units, source_id))
-        result = finish(conn, path, marks, [source_id], [report], clauses=clauses)
+        result = finish(conn, path, marks, [source_id], [report], clauses=clauses,
+                        clause_english=clause_english)
     checkpoint(conn)
     return result
 

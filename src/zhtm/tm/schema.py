@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import InputError, WriteError
 from ..paths import check_output, read_error
+from .clause_places import migrate_from_3
 from .access import (NOTHING_IMPORTED, can_open_immutable, cannot_write, not_a_database,
                      sqlite_connect, store_error)
 
@@ -26,22 +27,23 @@ MAGIC = "zhtm translation memory"
 # 2: index text as UTF-8 with byte offsets; no per-entry counts (1 still read)
 # 3: clause units (`clauses`, `clause_parents`) and index segments of a `kind` (2 still read;
 #    an import upgrades it and cuts the clauses of the units already there)
-SCHEMA = 3
+# 4: clause occurrences packed per unit and per clause unit (`clause_places`; 3 still read,
+#    an import converts it)
+SCHEMA = 4
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
-# Clause units (schema 3): one row per distinct (clause, English) pair, `en` empty when no
-# English was found; `clause_parents` says where each occurs (unit, characters of the unit's
-# Chinese, character ranges of its English as JSON, the finder's confidence there).
+# Clause units: one row per distinct (clause, English) pair, `en` empty when no English was
+# found, `parents` the parent unit of each occurrence (int64, sorted); `unit_clauses` says
+# where each unit's clauses occur (packed records, see `clause_places`). Schema 3 kept one
+# `clause_parents` row per occurrence instead.
+UNIT_CLAUSES_DDL = """
+CREATE TABLE unit_clauses(
+    unit_id INTEGER PRIMARY KEY REFERENCES units(id), occurrences BLOB NOT NULL, spans TEXT)"""
 CLAUSE_DDL = """
 CREATE TABLE clauses(
     id INTEGER PRIMARY KEY, pair_key INTEGER NOT NULL UNIQUE, zh TEXT NOT NULL,
-    en TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0, confidence REAL NOT NULL DEFAULT 0);
-CREATE TABLE clause_parents(
-    clause_id INTEGER NOT NULL REFERENCES clauses(id), unit_id INTEGER NOT NULL REFERENCES units(id),
-    zh_start INTEGER NOT NULL, zh_end INTEGER NOT NULL, en_spans TEXT, confidence REAL NOT NULL,
-    PRIMARY KEY(clause_id, unit_id, zh_start)) WITHOUT ROWID;
-CREATE INDEX clause_parents_unit ON clause_parents(unit_id);
-"""
+    en TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0, confidence REAL NOT NULL DEFAULT 0,
+    parents BLOB NOT NULL DEFAULT x'');""" + UNIT_CLAUSES_DDL + ";\n"
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -182,18 +184,22 @@ def schema_of(conn: sqlite3.Connection) -> int:
 
 def upgrade(conn: sqlite3.Connection) -> None:
     """Bring an older store to the current schema (inside the caller's write transaction):
-    schema 2 gains the clause tables and segment kinds; its units' clauses are cut by the
-    next import (``meta.clauses`` = "partial")."""
-    if schema_of(conn) >= SCHEMA:
+    schema 2 gains the clause tables and segment kinds (its units' clauses are cut by the
+    next import: ``meta.clauses`` = "partial"); schema 3's clause occurrences are packed."""
+    schema = schema_of(conn)
+    if schema >= SCHEMA:
         return
     columns = {row[1] for row in conn.execute("PRAGMA table_info(index_segments)")}
     if "kind" not in columns:
         conn.execute("ALTER TABLE index_segments ADD COLUMN kind TEXT NOT NULL DEFAULT 'sentence'")
-    for statement in CLAUSE_DDL.split(";"):
-        if statement.strip():
-            conn.execute(statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ")
-                         .replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "))
-    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'partial')")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "clause_parents" in tables:
+        migrate_from_3(conn, UNIT_CLAUSES_DDL)
+    elif "clauses" not in tables:
+        for statement in CLAUSE_DDL.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'partial')")
     conn.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA),))
 
 

@@ -21,6 +21,7 @@ from ..paths import DB_ENV, DEFAULT_DB
 from .access import NOTHING_IMPORTED
 from . import importing
 from .fuzzy import FuzzyIndex
+from .clause_places import has_packed_places, places, places_v3
 from .importing import FileImport, ImportReport
 from .schema import MAGIC, SCHEMA, ZHTM_APP_ID, WriteTxn, connect
 from .segments import CLAUSE, SENTENCE, has_kinds, load_segments
@@ -186,17 +187,12 @@ class Store:
         """Clause units by id, with their parents (most frequent parent first)."""
         ids = list(dict.fromkeys(int(i) for i in ids))
         out: dict[int, StoredClause] = {}
+        packed = has_packed_places(self.conn)  # schema 3 until its next import
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            parents: dict[int, list[ClauseParent]] = {i: [] for i in chunk}
-            for row in self.conn.execute(
-                    f"SELECT p.clause_id, p.unit_id, p.zh_start, p.zh_end, p.en_spans, "
-                    f"p.confidence FROM clause_parents p JOIN units u ON u.id = p.unit_id "
-                    f"WHERE p.clause_id IN ({marks}) ORDER BY u.count DESC, u.date DESC, "
-                    f"u.zh, u.en, p.zh_start", chunk):
-                spans = tuple(tuple(s) for s in json.loads(row[4])) if row[4] else ()
-                parents[row[0]].append(ClauseParent(row[1], row[2], row[3], spans, row[5]))
+            found = (places if packed else places_v3)(self.conn, chunk)
+            parents = {i: [ClauseParent(*place) for place in found.get(i, ())] for i in chunk}
             for row in self.conn.execute(
                     f"SELECT id, zh, en, count, confidence FROM clauses WHERE id IN ({marks})",
                     chunk):
@@ -222,7 +218,9 @@ class Store:
         return importing.sources_matching(self.conn, sha256, paths)
 
     def add_pairs(self, pairs: Iterable[tuple[str, str]], *, source: str = "<api>",
-                  clauses: bool = True) -> ImportReport:
-        """Import (zh, en) pairs directly (benchmarks, tests): same rules as `import_tmx`."""
+                  clauses: bool = True, clause_english: bool = True) -> ImportReport:
+        """Import (zh, en) pairs directly (benchmarks, tests): same rules as `import_tmx`;
+        without `clause_english`, clauses are cut but their English is not sought."""
         self._check_writable()
-        return importing.add_pairs(self.conn, self.path, pairs, source=source, clauses=clauses)
+        return importing.add_pairs(self.conn, self.path, pairs, source=source, clauses=clauses,
+                                   clause_english=clause_english)
