@@ -213,15 +213,21 @@ def bench_errors(data, results) -> None:
           f"{wrong_total} wrong beads")
 
 
-def bench_review(data, results, posteriors) -> None:
-    print("\n== Review list: MAC-Dev beads flagged (lowest confidence first) vs wrong beads caught ==")
-    right, chapter, shipped = [], [], []
+def judged(results, data):
+    """(chapter, bead, whether the gold has it) for every bead of every MAC-Dev chapter."""
     for c, (beads, (_, _, gold)) in enumerate(zip(results, data)):
         gold_set = {(b.zh, b.en) for b in gold}
         for b in beads:
-            right.append((b.zh, b.en) in gold_set)
-            chapter.append(c)
-            shipped.append(b.score)
+            yield c, b, (b.zh, b.en) in gold_set
+
+
+def bench_review(data, results, posteriors) -> None:
+    print("\n== Review list: MAC-Dev beads flagged (lowest confidence first) vs wrong beads caught ==")
+    right, chapter, shipped = [], [], []
+    for c, b, ok in judged(results, data):
+        right.append(ok)
+        chapter.append(c)
+        shipped.append(b.score)
     y, ch, post, shipped = map(np.asarray, (right, chapter, posteriors, shipped))
     loo = np.zeros(len(y))
     for h in range(len(data)):

@@ -168,12 +168,10 @@ def bench_cues(data) -> None:
     posteriors, ends, starts = map_margins(data)
     results, _ = B.run_default_with_posteriors(data)
     y, ch, kinds = [], [], []
-    for c, (beads, (_, _, gold)) in enumerate(zip(results, data)):
-        gold_set = {(b.zh, b.en) for b in gold}
-        for b in beads:
-            y.append((b.zh, b.en) in gold_set)
-            ch.append(c)
-            kinds.append(b.kind)
+    for c, b, ok in B.judged(results, data):
+        y.append(ok)
+        ch.append(c)
+        kinds.append(b.kind)
     y, ch = np.asarray(y), np.asarray(ch)
     judge = B._logit(np.asarray(posteriors))
     wrong = int((~y).sum())
