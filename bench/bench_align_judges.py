@@ -260,7 +260,7 @@ def text_cues(searched, data) -> dict[str, np.ndarray]:
 
 def caught(score: np.ndarray, y: np.ndarray, mask: np.ndarray | None = None) -> int:
     mask = np.ones(len(y), bool) if mask is None else mask
-    k = int(round(SHARE * mask.sum()))
+    k = B.flag_count(SHARE, int(mask.sum()))
     return int((~y[mask][np.argsort(score[mask], kind="stable")[:k]]).sum())
 
 
@@ -334,7 +334,7 @@ def bench_judges(data) -> None:
               f"(w {' '.join(f'{w:+.1f}' for w in ws)})")
 
     conf = 1 / (1 + np.exp(-(confidence.SLOPE * judge + confidence.OFFSET)))
-    k = int(round(SHARE * len(y)))
+    k = B.flag_count(SHARE, len(y))
     weights = {"each chapter's expected errors (sum of 1 - confidence)":
                [(1 - conf[ch == c]).sum() for c in np.unique(ch)],
                "evenly (15 % of each chapter)": [(ch == c).sum() for c in np.unique(ch)],
@@ -353,7 +353,7 @@ def bench_judges(data) -> None:
 
 def _misses(searched, data, judge, y) -> None:
     """What the wrong beads outside the list are, against the gold."""
-    k = int(round(SHARE * len(y)))
+    k = B.flag_count(SHARE, len(y))
     flagged = np.zeros(len(y), bool)
     flagged[np.argsort(judge, kind="stable")[:k]] = True
     counts: dict[tuple[str, str], int] = {}
