@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from .common import Progress, friendly_errors, say, unchecked_path
+from .common import Progress, friendly_errors, input_path, output_path, say, unchecked_path
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, type=unchecked_path())
-@click.option("-o", "--output", required=True, type=unchecked_path(),
-              help="Output file (written atomically); in a batch, the folder for one output per "
+@click.argument("inputs", nargs=-1, type=input_path())
+@click.option("-o", "--output", required=True, type=output_path(),
+              help="Output file (written atomically; - for standard output); in a batch, the folder for one output per "
                    "document, or with --combined the one output file.")
 @click.option("--format", "fmt", type=click.Choice(["tmx", "tsv", "links"]), default="tmx",
               show_default=True, help="tmx: TMX 1.4b; tsv: zh/en pairs; links: [zh ids]:[en ids] per bead.")

@@ -14,7 +14,7 @@ import click
 from ..errors import InputError
 from ..formats.provenance import check_new_output
 from ..paths import check_inputs
-from .common import db_option, friendly_errors, unchecked_path
+from .common import db_option, friendly_errors, input_path, output_path, unchecked_path
 
 
 class _DefaultToExtract(click.Group):
@@ -49,9 +49,9 @@ def _format_for(output: Path, fmt: str | None) -> str:
 
 
 @terms.command()
-@click.argument("inputs", nargs=-1, required=True, type=unchecked_path())
-@click.option("-o", "--output", required=True, type=unchecked_path(),
-              help="Glossary to write (atomically).")
+@click.argument("inputs", nargs=-1, required=True, type=input_path())
+@click.option("-o", "--output", required=True, type=output_path(),
+              help="Glossary to write (atomically; - for standard output, as TBX unless --format).")
 @click.option("--format", "fmt", type=click.Choice(_FORMATS),
               help="tbx: TBX-Basic 2008 <martif> (OmegaT); tbx3: ISO 30042:2019; tsv: OmegaT "
                    "glossary (zh<TAB>en<TAB>comment, .utf8); csv. Default: from the output name "

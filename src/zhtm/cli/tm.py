@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from .common import Progress, db_option, friendly_errors, say, unchecked_path, use_color
+from .common import (Progress, db_option, friendly_errors, input_path, output_path, say,
+                     unchecked_path, use_color)
 
 _db_option = db_option()
 
@@ -283,9 +284,9 @@ def hit_window(text: str, needle: str, width: int | None) -> tuple[str, str, str
 # --- pretranslate -------------------------------------------------------------------------
 
 @click.command("pretranslate")
-@click.argument("document", type=unchecked_path())
-@click.option("-o", "--output", required=True, type=unchecked_path(),
-              help="TMX to write (atomically), e.g. into an OmegaT project's tm/ folder.")
+@click.argument("document", type=input_path())
+@click.option("-o", "--output", required=True, type=output_path(),
+              help="TMX to write (atomically; - for standard output), e.g. into an OmegaT project's tm/ folder.")
 @_db_option
 @click.option("--min", "min_percent", type=click.IntRange(50, 100), default=70, show_default=True,
               help="Lowest score written to the TMX (bands are counted from 50 %).")
