@@ -6,6 +6,7 @@ the bar shares many of the query's bigrams; a prefix filter reads only the rares
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -43,7 +44,7 @@ def bigram_candidates(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, d
         return empty, empty
     m, rarest, post = q.m, q.rarest_bigrams, index.bg_post
     pos, count = count_positions(np.concatenate(parts) if len(parts) > 1 else parts[0], lo, hi)
-    big = index.lens[pos].astype(np.int64)
+    big = index.length_of(pos)  # (from the length runs: no gather from all entries' lengths)
     np.maximum(big, m, out=big)
     # slack: shared bigrams still possible minus those needed (L - 1 - 2 dmax(L))
     slack = count + (skipped + 1) + 2 * max_distance(big, num, den) - big
@@ -105,6 +106,7 @@ def prefix(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, den: int
     return parts, skipped, cut
 
 
+@lru_cache(maxsize=4096)
 def least_need(m: int, longest: int, num: int, den: int) -> int:
     """The least ``L - 1 - 2 dmax(L)`` over L in [m, max(m, longest)] (thresholds above 0.5;
     not monotone: ceil rounds). It grows by ``2 num - den > 0`` every `den` lengths, so the
