@@ -44,25 +44,23 @@ def bigram_candidates(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, d
         return empty, empty
     m, rarest, post = q.m, q.rarest_bigrams, index.bg_post
     pos, count = count_positions(np.concatenate(parts) if len(parts) > 1 else parts[0], lo, hi)
-    big = index.length_of(pos)  # (from the length runs: no gather from all entries' lengths)
-    np.maximum(big, m, out=big)
-    # slack: shared bigrams still possible minus those needed (L - 1 - 2 dmax(L))
-    slack = count + (skipped + 1) + 2 * max_distance(big, num, den) - big
-    keep = slack >= 0
+    # slack: shared bigrams still possible minus those needed (L - 1 - 2 dmax(L)), from a
+    # small table per entry length (lengths from the length runs: no gather from `lens`)
+    n = index.length_of(pos)
+    big = np.maximum(np.arange(int(n[-1]) + 1, dtype=np.int64), m)
+    slack = count + ((skipped + 1) + 2 * max_distance(big, num, den) - big)[n]
+    keep = np.flatnonzero(slack >= 0)
     pos, slack = pos[keep].astype(np.uint32), slack[keep]  # searched in the postings' dtype
     for a, b, weight, _ in rarest[cut:]:
         if len(pos) <= tuning.REFINE_DOWN_TO:
             break
-        # the part of the postings between the first and last candidate (a shorter search)
-        x, y = post[a:b].searchsorted(pos[[0, -1]]).tolist()
-        postings = post[a + x:a + min(y + 1, b - a)]
-        if not len(postings):
-            slack -= weight
-        else:
-            where = postings.searchsorted(pos)
-            np.minimum(where, len(postings) - 1, out=where)
-            absent = postings[where] != pos
-            slack -= absent * weight if weight > 1 else absent
+        # (the whole postings searched: narrowing them to the candidates' range first
+        # costs more numpy calls than the search saves)
+        postings = post[a:b]
+        where = postings.searchsorted(pos)
+        np.minimum(where, b - a - 1, out=where)
+        absent = postings[where] != pos
+        slack -= absent * weight if weight > 1 else absent
         keep = slack >= 0
         if not keep.all():
             pos, slack = pos[keep], slack[keep]
