@@ -51,8 +51,16 @@ def bigram_candidates(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, d
     slack = count + ((skipped + 1) + 2 * max_distance(big, num, den) - big)[n]
     keep = np.flatnonzero(slack >= 0)
     pos, slack = pos[keep].astype(np.uint32), slack[keep]  # searched in the postings' dtype
-    for a, b, weight, _ in rarest[cut:]:
+    rows = index.bigram_bit_rows
+    for i, (a, b, weight, _) in enumerate(rarest[cut:]):
         if len(pos) <= tuning.REFINE_DOWN_TO:
+            break
+        if rows is not None and a in rows:
+            # this one and the commoner ones after it have bitmaps: all at once
+            dense = [(rows[x[0]], x[2]) for x in rarest[cut + i:] if x[0] in rows]
+            slack -= _absent_weight(index.bigram_bits(), dense, pos)
+            keep = slack >= 0
+            pos, slack = pos[keep], slack[keep]
             break
         # (the whole postings searched: narrowing them to the candidates' range first
         # costs more numpy calls than the search saves)
@@ -71,6 +79,16 @@ def bigram_candidates(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, d
     lb = max_distance(np.maximum(n, m), num, den) - (slack >> 1)
     np.maximum(lb, np.abs(n - m), out=lb)
     return cand, lb
+
+
+def _absent_weight(bits: np.ndarray, dense: list[tuple[int, int]], pos: np.ndarray
+                   ) -> np.ndarray:
+    """For each entry position: the weight of the bigrams (bitmap row, weight) it lacks."""
+    rows = np.array([r for r, _ in dense], np.intp)
+    weights = np.array([w for _, w in dense], np.int64)
+    word = (pos >> 6).astype(np.intp)
+    present = (bits[rows[:, None], word] >> (pos & 63).astype(np.uint64)) & np.uint64(1)
+    return int(weights.sum()) - weights @ present.astype(np.int64)
 
 
 def prefix(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, den: int
