@@ -102,6 +102,9 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
     kept = None
     if keep is not None:
         kept = read_kept(keep)  # read (and validated) before any work, and before writing
+        if not kept[0] and not kept[1]:  # (a zhtm TBX whose entries were all deleted has ids)
+            raise InputError(keep, "no glossary entries in it (expected the TBX, TSV or CSV "
+                                   "glossary zhtm wrote, as edited)")
     units, notes = load_units(list(inputs), layout=layout, encoding=encoding)
     for doc in notes_from:
         notes.extend(line.text for line in read_document([doc]).notes)
