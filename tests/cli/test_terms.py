@@ -262,3 +262,10 @@ def test_a_keep_file_without_glossary_entries_is_an_error(tmp_path, small):
     assert result.exit_code == 1, result.output
     assert "Error: " + str(notes) + ": no glossary entries in it" in result.output
     assert not out.exists()
+
+
+def test_extract_help_says_several_documents_are_read_each_on_its_own():
+    """The help said 'one bilingual document' while two are read as two documents (above)."""
+    text = " ".join(run("extract", "--help").output.split())
+    assert "one bilingual document" not in text
+    assert "TMX files and bilingual documents, each read on its own" in text

@@ -75,10 +75,11 @@ def _format_for(output: Path, fmt: str | None) -> str:
 def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path | None, limit: int,
             min_frequency: int, notes_from: tuple[Path, ...], layout: str | None,
             encoding: str | None, force: bool, quiet: bool) -> None:
-    """Extract ranked glossary entries from a TMX or a bilingual document.
+    """Extract ranked glossary entries from TMX files or bilingual documents.
 
-    INPUT is one or more TMX files, or one bilingual document in any layout `zhtm align`
-    reads (it is sentence-aligned first, and its notes give definitions).
+    INPUTS are TMX files and bilingual documents, each read on its own: a document in any
+    layout `zhtm align` reads is sentence-aligned first and its notes give definitions; two
+    files of one language each are a Chinese document and its English.
 
     \b
     Example:
