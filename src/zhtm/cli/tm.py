@@ -283,6 +283,20 @@ def hit_window(text: str, needle: str, width: int | None) -> tuple[str, str, str
 
 # --- pretranslate -------------------------------------------------------------------------
 
+def _warn_if_english(document: Path) -> None:
+    """A bilingual file given as the new document: its English lines would be counted as
+    segments without a match in the bands translators bill by; say so (not refused: a
+    Chinese document may hold some English)."""
+    from ..text.files import read_lines
+    from ..text.layouts import line_language
+
+    langs = [line_language(line) for line in read_lines(document) if line.strip()]
+    english = langs.count("en")
+    if langs and english >= len(langs) / 5:
+        say(f"Warning: {document}: {english} of {len(langs)} text lines are English (a "
+            "bilingual document?); each counts as a segment without a match")
+
+
 @click.command("pretranslate")
 @click.argument("document", type=input_path())
 @click.option("-o", "--output", required=True, type=output_path(),
@@ -321,6 +335,7 @@ def pretranslate_cmd(document: Path, output: Path, db: Path, min_percent: int,
 
     check_input(document)
     check_new_output(output, inputs=[document], store=db, force=force)  # before the index loads
+    _warn_if_english(document)
     matcher = _open_matcher(db)
     progress = Progress("pretranslating", as_json)
     try:
