@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -296,17 +299,38 @@ def align_batch(items: Sequence[BatchItem], job: BatchJob, *, combined: Path | N
         context = multiprocessing.get_context("spawn")  # no inherited locks or threads
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                  initializer=_worker_start) as pool:
-            futures = {pool.submit(_align_item, item, job, combined is not None): k
-                       for k, item in enumerate(items)}
-            for future in as_completed(futures):
-                outcomes[futures[future]] = future.result()
-                done += 1
-                if progress is not None:
-                    progress(done, len(items))
+            with _workers_ignore_ctrl_c():  # the workers are started by the first submits
+                futures = {pool.submit(_align_item, item, job, combined is not None): k
+                           for k, item in enumerate(items)}
+            try:
+                for future in as_completed(futures):
+                    outcomes[futures[future]] = future.result()
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(items))
+            except KeyboardInterrupt:
+                # Documents not begun are dropped; those being aligned finish (atomically).
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     result = [o for o in outcomes if o is not None]
     if combined is not None:
         _write_combined(result, combined, job)
     return result
+
+
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Processes started inside inherit SIGINT ignored (kept across exec, and Python then
+    installs no handler): Ctrl-C reaches the whole process group, and workers interrupted
+    while starting or waiting printed tracebacks. The parent alone stops the batch."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _worker_start() -> None:
