@@ -274,3 +274,13 @@ def test_pretranslate_of_a_chinese_document_gives_no_language_warning(db, tmp_pa
     result = CliRunner().invoke(pretranslate_cmd, [str(doc), "-o", str(tmp_path / "n.tmx"),
                                                    "--db", str(db)])
     assert result.exit_code == 0 and "Warning" not in result.output, result.output
+
+
+def test_pretranslate_of_an_empty_document_is_an_error(db, tmp_path):
+    """It wrote a TMX of 0 TUs and an analysis of 0 segments with exit 0 (align refuses one)."""
+    doc = tmp_path / "new.txt"
+    doc.write_text("\n  \n", encoding="utf-8")
+    out = tmp_path / "new.tmx"
+    result = CliRunner().invoke(pretranslate_cmd, [str(doc), "-o", str(out), "--db", str(db)])
+    assert error_line(result) == f"Error: {doc}: the file is empty (no text lines)"
+    assert not out.exists()

@@ -283,16 +283,19 @@ def hit_window(text: str, needle: str, width: int | None) -> tuple[str, str, str
 
 # --- pretranslate -------------------------------------------------------------------------
 
-def _warn_if_english(document: Path) -> None:
-    """A bilingual file given as the new document: its English lines would be counted as
-    segments without a match in the bands translators bill by; say so (not refused: a
-    Chinese document may hold some English)."""
+def _check_document(document: Path) -> None:
+    """An empty document is refused (as align refuses one). A bilingual file given as the
+    new document: its English lines would be counted as segments without a match in the
+    bands translators bill by; say so (not refused: a Chinese document may hold English)."""
+    from ..errors import InputError
     from ..text.files import read_lines
     from ..text.layouts import line_language
 
     langs = [line_language(line) for line in read_lines(document) if line.strip()]
+    if not langs:
+        raise InputError(document, "the file is empty (no text lines)")
     english = langs.count("en")
-    if langs and english >= len(langs) / 5:
+    if english >= len(langs) / 5:
         say(f"Warning: {document}: {english} of {len(langs)} text lines are English (a "
             "bilingual document?); each counts as a segment without a match")
 
@@ -335,7 +338,7 @@ def pretranslate_cmd(document: Path, output: Path, db: Path, min_percent: int,
 
     check_input(document)
     check_new_output(output, inputs=[document], store=db, force=force)  # before the index loads
-    _warn_if_english(document)
+    _check_document(document)
     matcher = _open_matcher(db)
     progress = Progress("pretranslating", as_json)
     try:
