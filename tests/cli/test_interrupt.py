@@ -55,6 +55,8 @@ def test_ctrl_c_during_a_batch_with_workers_is_quiet_and_leaves_no_part_file(tmp
         workers = _workers(proc.pid)
         # born ignoring it (so not even their start-up can be interrupted): the parent stops them
         assert all(_ignores_sigint(pid) for pid in workers), workers
+        while _ignores_sigint(proc.pid) and proc.poll() is None:  # the parent, while starting them
+            time.sleep(0.01)
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C on a terminal does
         _, err = proc.communicate(timeout=300)
     finally:
