@@ -96,7 +96,9 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
     key_at: dict[int, dict[tuple[str, ...], list[tuple[int, int]]]] = {}
     unexplained: dict[tuple[str, ...], tuple[int, int, int, int, float]] = {}
     names = text.signals.names
-    # English puts a noun's head first: 总体国家安全观 "holistic approach to national security".
+    # English puts a noun's head first, before of/to/for: a one-character Chinese head (a bound
+    # noun: 观, 感) is often rendered so, 总体国家安全观 "holistic approach to national security",
+    # 获得感 "sense of gain".
     head = lexicon.last_word() if text.signals.head_first else ()
     segments = []
     for unit, lo, hi in text._segments(zh, units):
@@ -109,8 +111,8 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
             explained = [{} if got and t.stem in outside and lexicon.inside_word(got) else got
                          for got, t in zip(explained, toks)]
         segments.append((unit, lo, hi, outside, explained))
-    if head and any(p in got for *_, explained in segments for got in explained for p in head):
-        head = ()  # (only a head no word of the windows translates: 观, not 楼房 "buildings")
+    if len(head) != 1 or any(p in got for *_, explained in segments for got in explained for p in head):
+        head = ()  # only a one-character head no word of the windows translates: 观, 感 "sense of"
     for unit, lo, hi, outside, explained in segments:
         toks = text.tokens[unit]
         lowers = text.lowers[unit]
@@ -125,10 +127,9 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                 continue
             cut_pair = text.signals.correlatives and i > 0 and lowers[i - 1] in CORRELATIVES
             paired = False
-            coordination = text.signals.coordination
             # "cordial and | clean relationship": the span starts on the second of two joined
             # modifiers (judged below, when the span leaves the term's first character untranslated)
-            cut_conjunct = coordination and i >= 2 and lowers[i - 1] in ("and", "or") and bool(toks[i - 2].stem)
+            cut_conjunct = text.signals.conjuncts and i >= 2 and lowers[i - 1] in ("and", "or") and bool(toks[i - 2].stem)
             between = between_and = -1  # "between the government | and businesses"
             head_at = -1  # an unexplained noun before of/to/for: the English head of the term
             # the span is the complement of a head before it ("approach to | national security")
@@ -170,7 +171,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     if commas > (MAX_LIST_COMMAS if text.signals.lists else 1):
                         break
                     continue
-                if lw == "between" and j > i and coordination:
+                if lw == "between" and j > i and text.signals.between:
                     between = j
                 elif lw == "and" and between >= 0 and between_and < 0:
                     between_and = j
@@ -255,7 +256,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     prior *= CUT_PAIR_FACTOR  # the pair without its "both"
                 if between >= 0 and not 0 <= between_and < j:
                     prior *= CUT_PAIR_FACTOR  # "between" without its second member
-                if cut_conjunct and covered.get(0, 0.0) < 0.5:
+                if cut_conjunct and j > i and covered.get(0, 0.0) < 0.5:
                     prior *= CUT_PAIR_FACTOR  # the second modifier without the first
                 if cut_head and head_free:
                     prior *= CUT_PAIR_FACTOR  # the complement without its head
@@ -322,7 +323,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     or co[part] != co[key]:
                 continue
             if extra is not key[0] and text.signals.head_extensions \
-                    and _beyond_head(text, lexicon, out[key], len(zh)):
+                    and _beyond_head(text, zh, lexicon, out[key]):
                 continue
             if text.df.get(part) == text.df.get(key) or (text.association and co[key] >= 2):
                 out[part].score *= 0.45
@@ -352,14 +353,17 @@ def _heads_complement(lowers: list[str], explained: list, j: int, hi: int) -> bo
     return k < hi and lowers[j + 1] in _HEAD_PREPS and bool(explained[k])
 
 
-def _beyond_head(text: EnglishText, lexicon: TermLexicon, span: Span, n_chars: int) -> bool:
-    """The span's last word is a noun the term does not explain, after a word that translates
-    the term's last character (its head in Chinese)."""
+def _beyond_head(text: EnglishText, zh: str, lexicon: TermLexicon, span: Span) -> bool:
+    """The span's last word is a noun that neither the term nor the Chinese around it explains,
+    after a word that translates the term's last character (its head in Chinese). ("industries
+    such as new energy" for the fragment 产业新 stays closed: 能源 follows it.)"""
     unit, (_, j) = span.unit, span.span
     toks = text.tokens[unit]
     if j < 1 or not toks[j].stem or lexicon.explains(toks[j]) or text.caps[unit][j] == 2:
         return False  # (not a particle, "opening up", nor a name going on, "Five-Year Plan")
-    return n_chars - 1 in lexicon.explains(toks[j - 1])
+    if len(zh) - 1 not in lexicon.explains(toks[j - 1]):
+        return False
+    return toks[j].stem not in text._outside_glosses(zh, unit, *text._range_of(zh, unit, j))
 
 
 @lru_cache(maxsize=4096)
