@@ -128,8 +128,10 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
             cut_pair = text.signals.correlatives and i > 0 and lowers[i - 1] in CORRELATIVES
             paired = False
             # "cordial and | clean relationship": the span starts on the second of two joined
-            # modifiers (judged below, when the span leaves the term's first character untranslated)
-            cut_conjunct = text.signals.conjuncts and i >= 2 and lowers[i - 1] in ("and", "or") and bool(toks[i - 2].stem)
+            # adjectives (judged below, when the span leaves the term's first character
+            # untranslated; "poverty reduction and | rural revitalization" joins two nouns)
+            cut_conjunct = text.signals.conjuncts and i >= 2 and lowers[i - 1] in ("and", "or") \
+                and _adjective(lowers[i - 2])
             between = between_and = -1  # "between the government | and businesses"
             head_at = -1  # an unexplained noun before of/to/for: the English head of the term
             # the span is the complement of a head before it ("approach to | national security")

@@ -38,7 +38,7 @@ class EnSignals:
     # A span does not cut a coordination ("cordial and clean relationship between the government
     # and businesses" for 亲清政商关系):
     between: bool = True  # "between" holds its "and" member
-    conjuncts: bool = True  # a modifier joined before the span ("cordial and") is kept when the
+    conjuncts: bool = True  # an adjective joined before the span ("cordial and") is kept when the
     # span leaves the term's first character untranslated
     binomials: bool = True  # a pair of members the term both explains is one rendering
     # ("lawful rights and interests" for 合法权益, not "lawful rights")
