@@ -178,7 +178,7 @@ def bench_cues(data) -> None:
     everything = np.ones(len(y), bool)
 
     def caught(score, mask) -> int:
-        k = int(round(0.15 * mask.sum()))
+        k = B.flag_count(0.15, int(mask.sum()))
         return int((~y[mask][np.argsort(score[mask], kind="stable")[:k]]).sum())
 
     def type_prior(h: int) -> np.ndarray:
