@@ -405,3 +405,20 @@ def test_brute_force_equals_offering_every_entry():
                 for unit_id, text in zip(ids, texts):
                     every.offer(Hit(unit_id, Levenshtein.distance(nq, text), max(len(nq), len(text))))
                 assert brute_force(ids, texts, q, k, threshold, ties=ties) == every.hits
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=60), st.integers(1, 60),
+       st.integers(0, 100), st.sampled_from([100, 7, 41]))
+def test_length_window_from_the_list_equals_binary_search(lengths, m, num, den):
+    """A length window found in the per-length list is the one two binary searches in the
+    entries' lengths find (lengths no entry has, a bar of 0 and of 1 included)."""
+    num = min(num, den)
+    index = FuzzyIndex.build(np.arange(len(lengths)), ["中" * n for n in lengths])
+    listed = index._window(m, num, den)
+    old, tuning.WINDOW_TABLE_UP_TO = tuning.WINDOW_TABLE_UP_TO, 0
+    try:
+        index._first = None
+        assert index._window(m, num, den) == listed
+    finally:
+        tuning.WINDOW_TABLE_UP_TO = old
