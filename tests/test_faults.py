@@ -166,3 +166,51 @@ def test_killed_import_leaves_the_store_usable(tmp_path: Path) -> None:
         assert report.units == before.units + 40_000
     with Store.open(db) as store:
         assert store.stats().units == before.units + 40_000
+
+
+BULK_IMPORTER = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+db, big = sys.argv[2], sys.argv[3]
+from zhtm.tm import pair_keys
+from zhtm.tm.store import Store
+to_memory = pair_keys.TableKeys._to_memory
+def dropped(self):
+    to_memory(self)
+    print("DROPPED", flush=True)  # the key index is gone inside the import's transaction
+pair_keys.TableKeys._to_memory = dropped
+with Store.open(db) as store:
+    store.import_tmx([big])
+print("DONE", flush=True)
+"""
+
+
+def test_an_import_killed_with_its_key_index_dropped_leaves_the_store_as_it_was(
+        tmp_path: Path) -> None:
+    import sqlite3
+
+    from zhtm.tm.store import Store
+
+    db = tmp_path / "tm.db"
+    with Store.open(db, create=True) as store:
+        store.import_tmx([COMMITTED_TMX])
+        before = store.stats()
+
+    def keys_and_units():
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            return (sorted(r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='index' AND name LIKE '%_key'")),
+                    conn.execute("SELECT * FROM units ORDER BY id").fetchall())
+
+    indexes, units = keys_and_units()
+    assert indexes == ["clauses_key", "units_key"]
+    big = tmp_path / "big.tmx"
+    generate(big, 60_000)  # the units key goes after the first 20,000 pairs
+    kill_halfway([BULK_IMPORTER, str(ROOT / "src"), str(db), str(big)], marker="DROPPED",
+                 delay=1.0)
+    assert keys_and_units() == (indexes, units)
+    with Store.open(db) as store:
+        assert replace(store.stats(), bytes=0) == replace(before, bytes=0)
+        assert store.import_tmx([big]).units == before.units + 60_000
+    assert keys_and_units()[0] == indexes

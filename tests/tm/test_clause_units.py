@@ -113,7 +113,7 @@ def test_a_schema_2_store_gets_clause_units_at_its_next_import(tmp_path):
         assert s.load_index(CLAUSE) == [] and len(s.load_index()) == 1
         report = s.add_pairs(PAIRS[30:40])
         assert report.clause_stats.units == 40 and report.clauses > 80
-        assert rows(db, "SELECT value FROM meta WHERE key='schema'") == [("4",)]
+        assert rows(db, "SELECT value FROM meta WHERE key='schema'") == [("5",)]
         assert {k for (k,) in rows(db, "SELECT kind FROM index_segments")} == {"sentence", "clause"}
 
 
@@ -161,7 +161,7 @@ def test_a_schema_3_store_is_read_as_it_is_and_converted_by_its_next_import(tmp_
     for db in (old, fresh):                                  # the same next import
         with Store.open(db) as s:
             s.add_pairs(PAIRS[30:60] + PAIRS[:5])
-    assert rows(old, "SELECT value FROM meta WHERE key='schema'") == [("4",)]
+    assert rows(old, "SELECT value FROM meta WHERE key='schema'") == [("5",)]
     assert rows(old, "SELECT name FROM sqlite_master WHERE name LIKE 'clause_parents%'") == []
     with Store.open(old) as a, Store.open(fresh) as b:
         top = b.conn.execute("SELECT max(id) FROM clauses").fetchone()[0]

@@ -215,6 +215,41 @@ def test_segments_together_equal_one_index(tm):
         assert search_segments(parts, q, 5, 60) == brute_force(ids, texts, q, 5, 60)
 
 
+def test_bigram_bitmaps_of_common_bigrams_give_brute_forces_hits(tm, monkeypatch):
+    """The bigram bound looks the skipped bigrams that have a presence bitmap up in their
+    bitmaps, all at once: each bitmap holds exactly its bigram's postings, and the hits
+    equal brute force's (ties too) with the bitmaps in use."""
+    from zhtm.tm import bigram_bound
+
+    ids, texts, _ = tm
+    index = FuzzyIndex.build(ids, texts)
+    monkeypatch.setattr(tuning, "BIGRAM_BITS_SHARE", 16)
+    bits = index.bigram_bits()
+    sizes = np.diff(index.bg_ptr)
+    dense = np.flatnonzero(sizes * 16 >= len(index))
+    assert 0 < len(dense) < len(sizes)
+    assert index.bigram_bit_rows == dict(zip(index.bg_ptr[dense].tolist(), range(len(dense))))
+    for j in dense[::7].tolist():
+        flags = np.unpackbits(bits[index.bigram_bit_rows[int(index.bg_ptr[j])]].view(np.uint8),
+                              bitorder="little")[:len(index)]
+        assert np.flatnonzero(flags).tolist() == \
+            index.bg_post[index.bg_ptr[j]:index.bg_ptr[j + 1]].tolist()
+    used = []
+    absent_weight = bigram_bound._absent_weight
+    monkeypatch.setattr(bigram_bound, "_absent_weight",
+                        lambda *a: used.append(1) or absent_weight(*a))
+    monkeypatch.setattr(tuning, "FILTER", "bigrams")
+    monkeypatch.setattr(tuning, "REFINE_DOWN_TO", 0)  # refine through every skipped bigram
+    rng = random.Random(17)
+    for _ in range(60):
+        q = _edit(rng.choice(texts), rng.choice([0, 2, 5, 9]), rng)
+        for threshold in (60, 70, 85):
+            for k, ties in ((5, False), (2, True)):
+                want = brute_force(ids, texts, q, k, threshold, ties=ties)
+                assert search_segments([index], q, k, threshold, ties=ties) == want
+    assert len(used) > 100
+
+
 def test_bigram_bound_holds_where_a_longer_entry_needs_fewer_bigrams():
     """With the bar at 41/42, a 41-character query needs all its 40 bigrams from a
     41-character entry but only 39 from a 42-character one (ceil rounds), so the prefix of

@@ -223,7 +223,7 @@ def test_large_imports_are_indexed_in_chunks_and_merged(tmp_path, monkeypatch):
         assert store.stats().segments == 1
         store.add_pairs(pairs[300:])                   # 102 >= 300/2? no: a second segment
         assert store.stats().segments == 2
-        assert rows(db, "SELECT value FROM meta WHERE key='schema'") == [("4",)]
+        assert rows(db, "SELECT value FROM meta WHERE key='schema'") == [("5",)]
     with Store.open(db) as store:
         segments = store.load_index()
         assert sorted(len(s) for s in segments) == [102, 300]

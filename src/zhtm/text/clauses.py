@@ -238,8 +238,8 @@ def cut_clauses_many(texts: Sequence[str], min_chars: int = MIN_CHARS) -> list[l
 def cut_clauses_flat(texts: Sequence[str], min_chars: int = MIN_CHARS) -> ClauseBatch:
     """The clauses of every text, as `cut_clauses` cuts them, flat: cut points, pieces,
     their content and the trimming are found for the whole batch at once with numpy; only
-    texts with a short piece or a possible enumeration marker go through the joining one by
-    one (the same code as `cut_clauses`)."""
+    the pieces of texts with a short piece or a possible enumeration marker are joined in
+    a Python loop (`_joined`, the rule of `_clauses_of`)."""
     # texts cut one by one: (text number, its clauses)
     alone = [(i, cut_clauses(t, min_chars)) for i, t in enumerate(texts) if _SEP in t]
     if alone:
@@ -273,17 +273,21 @@ def cut_clauses_flat(texts: Sequence[str], min_chars: int = MIN_CHARS) -> Clause
     same_next = np.append(owner[1:] == owner[:-1], False)
     b = np.where(same_next, np.append(a[1:], 0), ends[owner])
     # texts where every piece is a clause of its own (no short piece, no possible
-    # enumeration marker): the common case, done here; the others one by one
+    # enumeration marker): the common case; the others' pieces are joined in one loop
     enum_before = _cumulative(_in_table(cp, _ENUMERATION_CHARS))
-    special = (size < min_chars) | (enum_before[b] > enum_before[a])
+    possible = enum_before[b] > enum_before[a]
+    special = (size < min_chars) | possible
     special_text = np.zeros(len(batch), bool)
     special_text[owner[special]] = True
-    firsts = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
-    a_list, b_list, size_list = a.tolist(), b.tolist(), size.tolist()
-    for k in np.flatnonzero(special_text).tolist():
-        p0, p1 = firsts[k], firsts[k + 1]
-        alone.append((batch[k], _clauses_of(block, [[x, y, z] for x, y, z in zip(
-            a_list[p0:p1], b_list[p0:p1], size_list[p0:p1])], min_chars, int(starts[k]))))
+    joining = special_text[owner]
+    if joining.any():
+        ja, jb, jowner = _joined(block, a[joining], b[joining], size[joining], owner[joining],
+                                 possible[joining], min_chars)
+        a = np.concatenate([a[~joining], ja])
+        b = np.concatenate([b[~joining], jb])
+        owner = np.concatenate([owner[~joining], jowner])
+        by_place = np.argsort(a, kind="stable")  # block order is text order
+        a, b, owner = a[by_place], b[by_place], owner[by_place]
     # trimming: leading spaces, trailing marks and spaces
     n = len(cp)
     positions = np.arange(n, dtype=np.int64)
@@ -293,11 +297,53 @@ def cut_clauses_flat(texts: Sequence[str], min_chars: int = MIN_CHARS) -> Clause
     last_kept = np.maximum.accumulate(last_kept)
     ta = np.minimum(next_kept[np.minimum(a, n - 1)], b)
     tb = np.maximum(last_kept[b - 1] + 1, ta)
-    plain = ~special_text[owner] & (tb > ta)
+    plain = tb > ta
     ta, tb, owner = ta[plain], tb[plain], owner[plain]
     pieces = [block[x:y] for x, y in zip(ta.tolist(), tb.tolist())]
     base = starts[owner]
     return _flat(np.asarray(batch, np.int64)[owner], ta - base, tb - base, pieces, alone)
+
+
+def _joined(block: str, a: np.ndarray, b: np.ndarray, size: np.ndarray, owner: np.ndarray,
+            possible: np.ndarray, min_chars: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pieces (in text order) joined into clauses as `_clauses_of` joins them, untrimmed:
+    a piece too short or ending on an enumeration marker joins the next, the last one the
+    clause before. (The marker is looked for in the piece alone: the character before a
+    piece is a cut mark, which no marker holds, so a joined piece ends on one only if its
+    last piece does.)"""
+    a_list, b_list, size_list, owner_list = a.tolist(), b.tolist(), size.tolist(), owner.tolist()
+    possible_list = possible.tolist()
+    search = _ENUMERATION.search
+    out_a: list[int] = []
+    out_b: list[int] = []
+    out_owner: list[int] = []
+    n = len(a_list)
+    carry_start = carry_size = -1
+    text_first = 0  # the first clause of the current text in out_*
+    for j in range(n):
+        text = owner_list[j]
+        if j == 0 or text != owner_list[j - 1]:
+            carry_start, text_first = -1, len(out_a)
+        if carry_start >= 0:
+            start, joined_size = carry_start, carry_size + size_list[j]
+        else:
+            start, joined_size = a_list[j], size_list[j]
+        if joined_size < min_chars or (possible_list[j] and search(block, a_list[j], b_list[j])):
+            carry_start, carry_size = start, joined_size
+        else:
+            out_a.append(start)
+            out_b.append(b_list[j])
+            out_owner.append(text)
+            carry_start = -1
+        if carry_start >= 0 and (j + 1 == n or owner_list[j + 1] != text):
+            if len(out_a) > text_first:
+                out_b[-1] = b_list[j]
+            else:
+                out_a.append(carry_start)
+                out_b.append(b_list[j])
+                out_owner.append(text)
+    return (np.array(out_a, np.int64), np.array(out_b, np.int64),
+            np.array(out_owner, np.int64))
 
 
 def _flat(owner, start, end, texts: list[str], alone: list[tuple[int, list[Clause]]]

@@ -6,6 +6,7 @@ the bar shares many of the query's bigrams; a prefix filter reads only the rares
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -43,25 +44,31 @@ def bigram_candidates(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, d
         return empty, empty
     m, rarest, post = q.m, q.rarest_bigrams, index.bg_post
     pos, count = count_positions(np.concatenate(parts) if len(parts) > 1 else parts[0], lo, hi)
-    big = index.lens[pos].astype(np.int64)
-    np.maximum(big, m, out=big)
-    # slack: shared bigrams still possible minus those needed (L - 1 - 2 dmax(L))
-    slack = count + (skipped + 1) + 2 * max_distance(big, num, den) - big
-    keep = slack >= 0
+    # slack: shared bigrams still possible minus those needed (L - 1 - 2 dmax(L)), from a
+    # small table per entry length (lengths from the length runs: no gather from `lens`)
+    n = index.length_of(pos)
+    big = np.maximum(np.arange(int(n[-1]) + 1, dtype=np.int64), m)
+    slack = count + ((skipped + 1) + 2 * max_distance(big, num, den) - big)[n]
+    keep = np.flatnonzero(slack >= 0)
     pos, slack = pos[keep].astype(np.uint32), slack[keep]  # searched in the postings' dtype
-    for a, b, weight, _ in rarest[cut:]:
+    rows = index.bigram_bit_rows
+    for i, (a, b, weight, _) in enumerate(rarest[cut:]):
         if len(pos) <= tuning.REFINE_DOWN_TO:
             break
-        # the part of the postings between the first and last candidate (a shorter search)
-        x, y = post[a:b].searchsorted(pos[[0, -1]]).tolist()
-        postings = post[a + x:a + min(y + 1, b - a)]
-        if not len(postings):
-            slack -= weight
-        else:
-            where = postings.searchsorted(pos)
-            np.minimum(where, len(postings) - 1, out=where)
-            absent = postings[where] != pos
-            slack -= absent * weight if weight > 1 else absent
+        if rows is not None and a in rows:
+            # this one and the commoner ones after it have bitmaps: all at once
+            dense = [(rows[x[0]], x[2]) for x in rarest[cut + i:] if x[0] in rows]
+            slack -= _absent_weight(index.bigram_bits(), dense, pos)
+            keep = slack >= 0
+            pos, slack = pos[keep], slack[keep]
+            break
+        # (the whole postings searched: narrowing them to the candidates' range first
+        # costs more numpy calls than the search saves)
+        postings = post[a:b]
+        where = postings.searchsorted(pos)
+        np.minimum(where, b - a - 1, out=where)
+        absent = postings[where] != pos
+        slack -= absent * weight if weight > 1 else absent
         keep = slack >= 0
         if not keep.all():
             pos, slack = pos[keep], slack[keep]
@@ -72,6 +79,16 @@ def bigram_candidates(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, d
     lb = max_distance(np.maximum(n, m), num, den) - (slack >> 1)
     np.maximum(lb, np.abs(n - m), out=lb)
     return cand, lb
+
+
+def _absent_weight(bits: np.ndarray, dense: list[tuple[int, int]], pos: np.ndarray
+                   ) -> np.ndarray:
+    """For each entry position: the weight of the bigrams (bitmap row, weight) it lacks."""
+    rows = np.array([r for r, _ in dense], np.intp)
+    weights = np.array([w for _, w in dense], np.int64)
+    word = (pos >> 6).astype(np.intp)
+    present = (bits[rows[:, None], word] >> (pos & 63).astype(np.uint64)) & np.uint64(1)
+    return int(weights.sum()) - weights @ present.astype(np.int64)
 
 
 def prefix(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, den: int
@@ -105,6 +122,7 @@ def prefix(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, den: int
     return parts, skipped, cut
 
 
+@lru_cache(maxsize=4096)
 def least_need(m: int, longest: int, num: int, den: int) -> int:
     """The least ``L - 1 - 2 dmax(L)`` over L in [m, max(m, longest)] (thresholds above 0.5;
     not monotone: ceil rounds). It grows by ``2 num - den > 0`` every `den` lengths, so the

@@ -25,6 +25,7 @@ import numpy as np
 from ..text.clauses import Clause, cut_clauses_flat, cut_clauses_many
 from .clause_english import ClauseEnglish, clause_english
 from .clause_places import OCCURRENCE, PARENT
+from .pair_keys import TableKeys
 
 _BATCH = 20_000  # units per round of lookups and inserts
 
@@ -64,27 +65,30 @@ def english_of(zh: str, en: str, clauses: list[Clause]) -> tuple[list[ClauseEngl
 
 def add_clause_units(conn: sqlite3.Connection, units: Iterable[tuple[int, str, str, int]],
                      progress: Callable[[int], None] | None = None, *,
-                     english: bool = True) -> ClauseStats:
+                     english: bool = True, expect: int | None = None) -> ClauseStats:
     """Cut the clauses of `units` ((id, zh, en, occurrences), in increasing id order), find
     their English (unless `english` is false: clauses stored without English, as when the
     finder finds none) and store them: new clause units, counts raised by the parents'
-    occurrences, where they occur."""
+    occurrences, where they occur. `expect`: about how many units there are (a large
+    import finds clause keys in memory, see `pair_keys`)."""
     stats = ClauseStats()
+    keys = TableKeys(conn, "clauses", expect=expect)
     batch: list[tuple[int, str, str, int]] = []
     for unit in units:
         batch.append(unit)
         if len(batch) >= _BATCH:
-            stats.add(_store_batch(conn, batch, english))
+            stats.add(_store_batch(conn, keys, batch, english))
             if progress:
                 progress(stats.units)
             batch = []
     if batch:
-        stats.add(_store_batch(conn, batch, english))
+        stats.add(_store_batch(conn, keys, batch, english))
+    keys.restore()
     return stats
 
 
-def _store_batch(conn: sqlite3.Connection, units: list[tuple[int, str, str, int]],
-                 english: bool) -> ClauseStats:
+def _store_batch(conn: sqlite3.Connection, table_keys: TableKeys,
+                 units: list[tuple[int, str, str, int]], english: bool) -> ClauseStats:
     stats = ClauseStats(units=len(units))
     if english:
         pairs, pair, owner, starts, ends, confidence, unit_spans = _with_english(units, stats)
@@ -116,7 +120,7 @@ def _store_batch(conn: sqlite3.Connection, units: list[tuple[int, str, str, int]
     bounds_list = bounds.tolist()
 
     keys = [clause_key(*p) for p in pairs]
-    existing = _existing(conn, keys) if _has_rows(conn) else {}
+    existing = _existing(conn, table_keys, keys)
     next_id = conn.execute("SELECT coalesce(max(id), 0) FROM clauses").fetchone()[0] + 1
     ids = np.empty(len(pairs), np.int64)
     new_rows, updates = [], []
@@ -139,6 +143,7 @@ def _store_batch(conn: sqlite3.Connection, units: list[tuple[int, str, str, int]
     stats.new_clauses = len(new_rows)
     conn.executemany("INSERT INTO clauses(id, pair_key, zh, en, count, confidence, parents) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?)", new_rows)
+    table_keys.added([row[1] for row in new_rows], [row[0] for row in new_rows])
     conn.executemany("UPDATE clauses SET count = count + ?, confidence = max(confidence, ?), "
                      "parents = ? WHERE id = ?", updates)
     records = np.empty(occurrences, OCCURRENCE)
@@ -188,17 +193,20 @@ def _with_english(units: list[tuple[int, str, str, int]], stats: ClauseStats) ->
             np.array(confidences, np.float64), unit_spans)
 
 
-def _has_rows(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM clauses LIMIT 1").fetchone() is not None
-
-
-def _existing(conn: sqlite3.Connection, keys: list[int]) -> dict[int, tuple[int, bytes]]:
+def _existing(conn: sqlite3.Connection, table_keys: TableKeys, keys: list[int]
+              ) -> dict[int, tuple[int, bytes]]:
     """pair key -> (clause id, parents), for the keys already stored."""
+    if not table_keys.rows_before and not table_keys.inserted:
+        return {}
+    ids = table_keys.find(keys)
+    found = np.flatnonzero(ids).tolist()
+    key_of = {int(ids[k]): keys[k] for k in found}
+    id_list = list(key_of)
     out: dict[int, tuple[int, bytes]] = {}
-    for start in range(0, len(keys), 900):
-        chunk = keys[start:start + 900]
+    for start in range(0, len(id_list), 900):
+        chunk = id_list[start:start + 900]
         marks = ",".join("?" * len(chunk))
-        for key, clause_id, parents in conn.execute(
-                f"SELECT pair_key, id, parents FROM clauses WHERE pair_key IN ({marks})", chunk):
-            out[key] = (clause_id, parents)
+        for clause_id, parents in conn.execute(
+                f"SELECT id, parents FROM clauses WHERE id IN ({marks})", chunk):
+            out[key_of[clause_id]] = (clause_id, parents)
     return out

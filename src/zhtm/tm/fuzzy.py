@@ -66,6 +66,8 @@ class FuzzyIndex:
         self._runs: tuple[np.ndarray, np.ndarray] | None = None
         self._strings: tuple[str, np.ndarray] | None = None
         self._bit_row = np.zeros(0, np.int64)
+        self.bigram_bit_rows: dict[int, int] | None = None  # see `bigram_bits`
+        self._bigram_bits: np.ndarray | None = None
         self.compacted = False
 
     def __len__(self) -> int:
@@ -166,6 +168,8 @@ class FuzzyIndex:
 
     def nbytes(self) -> int:
         extra = 0 if self._bits is None else self._bits.nbytes
+        if self._bigram_bits is not None:
+            extra += self._bigram_bits.nbytes
         if self._signatures is not None:
             extra += self._signatures.nbytes
         if self._strings is not None:
@@ -357,6 +361,19 @@ class FuzzyIndex:
             mean = float(starts[-1]) / max(1, len(self))
             self._signatures = signatures.build(whole, starts, signatures.signature_bits(mean))
         return self._signatures
+
+    def bigram_bits(self) -> np.ndarray:
+        """Presence bitmaps of the bigrams in at least 1/`tuning.BIGRAM_BITS_SHARE` of the
+        entries, made now (a Matcher makes them for its sentence segments when it loads);
+        `bigram_bit_rows` then maps such a bigram's postings start in ``bg_post`` to its
+        row. The bigram bound looks the commonest skipped bigrams up in them, all at once,
+        instead of searching their long postings one bigram at a time."""
+        if self._bigram_bits is None:
+            row, self._bigram_bits = presence_bitmaps(self.bg_ptr, self.bg_post, len(self),
+                                                      tuning.BIGRAM_BITS_SHARE)
+            dense = np.flatnonzero(row >= 0)
+            self.bigram_bit_rows = dict(zip(self.bg_ptr[dense].tolist(), row[dense].tolist()))
+        return self._bigram_bits
 
     def char_bits(self) -> np.ndarray:
         """Presence bitmaps (one bit per entry) of the characters in at least 1/64 of the

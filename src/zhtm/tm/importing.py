@@ -23,10 +23,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import ZhtmError
 from ..paths import check_inputs, read_error
 from .clause_places import drop_parents, recount, uncut_units
 from .clause_units import ClauseStats, add_clause_units
+from .pair_keys import TableKeys
 from .schema import WriteTxn, now, upgrade
 from .segments import (CLAUSE, SENTENCE, checkpoint, give_back_pages, index_new_units,
                        reindex_without)
@@ -120,9 +123,11 @@ def finish(conn: sqlite3.Connection, path: Path, marks: _Marks, sources: Sequenc
             stats.add(add_clause_units(conn, uncut_units(conn, marks.units),
                                        english=clause_english))
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'complete')")
-        new = conn.execute("SELECT id, zh, en, count FROM units WHERE id > ? ORDER BY id",
-                           (marks.units,))
-        stats.add(add_clause_units(conn, _rows(new), english=clause_english))
+        count = conn.execute("SELECT count(*) FROM units WHERE id > ?",
+                             (marks.units,)).fetchone()[0]
+        new = _rows(conn, "SELECT id, zh, en, count FROM units WHERE id > ? ORDER BY id",
+                    (marks.units,))
+        stats.add(add_clause_units(conn, new, english=clause_english, expect=count))
     elif (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) > marks.units:
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'partial')")
     again = _seen_again(conn, sources, marks.units) + list(forgotten)
@@ -250,6 +255,7 @@ def import_files(conn: sqlite3.Connection, path: Path, files: Sequence[str | Pat
         done += size
         if progress:
             progress(done, total)
+    units.close()
     return out
 
 
@@ -269,7 +275,9 @@ def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, s
         source_id = conn.execute(
             "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
             "VALUES (?, ?, ?, 0, 0, 0)", (source, f"api:{time.time_ns()}", now())).lastrowid
-        report = _Units(conn, path).read(Path(source), source_id, (_TU(z, e) for z, e in pairs))
+        units = _Units(conn, path)
+        report = units.read(Path(source), source_id, (_TU(z, e) for z, e in pairs))
+        units.close()
         conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
                      (report.tus, report.pairs, report.new_units, source_id))
         result = finish(conn, path, marks, [source_id], [report], clauses=clauses,
@@ -278,8 +286,10 @@ def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, s
     return result
 
 
-def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
-    """A cursor's rows a few thousand at a time (the same connection writes meanwhile)."""
+def _rows(conn: sqlite3.Connection, sql: str, parameters: tuple) -> Iterator[tuple]:
+    """A query's rows a few thousand at a time (the same connection writes meanwhile); run
+    only once the first row is asked for."""
+    cursor = conn.execute(sql, parameters)
     while True:
         rows = cursor.fetchmany(5000)
         if not rows:
@@ -294,6 +304,11 @@ class _Units:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn, self.path = conn, path
         self.next_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0] + 1
+        self.keys = TableKeys(conn, "units")
+
+    def close(self) -> None:
+        """After the last file: the key index back (when a large import dropped it)."""
+        self.keys.restore()
 
     def read(self, path: Path, source_id: int, tus: Iterable) -> FileImport:
         tus_read = pairs = skipped = new = 0
@@ -320,13 +335,18 @@ class _Units:
     def _flush(self, batch: list[tuple]) -> int:
         conn = self.conn
         keys = list(dict.fromkeys(row[0] for row in batch))
+        ids = self.keys.find(keys)
+        found = np.flatnonzero(ids).tolist()
         known: dict[int, tuple[int, str, str]] = {}
-        for start in range(0, len(keys), 900):
-            chunk = keys[start:start + 900]
-            marks = ",".join("?" * len(chunk))
-            for key, uid, zh, en in conn.execute(
-                    f"SELECT pair_key, id, zh, en FROM units WHERE pair_key IN ({marks})", chunk):
-                known[key] = (uid, zh, en)
+        if found:
+            key_of = {int(ids[k]): keys[k] for k in found}
+            id_list = list(key_of)
+            for start in range(0, len(id_list), 900):
+                chunk = id_list[start:start + 900]
+                marks = ",".join("?" * len(chunk))
+                for uid, zh, en in conn.execute(
+                        f"SELECT id, zh, en FROM units WHERE id IN ({marks})", chunk):
+                    known[key_of[uid]] = (uid, zh, en)
         new_rows: list[tuple] = []
         seen: dict[int, list] = {}    # key -> [id, count to add, newest date] for this batch
         origins: list[tuple] = []
@@ -351,6 +371,7 @@ class _Units:
             row[6], row[7] = entry[1], entry[2]
         conn.executemany("INSERT INTO units(id, pair_key, zh, en, zh_lang, en_lang, count, date) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new_rows)
+        self.keys.added([row[1] for row in new_rows], [row[0] for row in new_rows])
         updates = [(count, date, uid) for uid, count, date, fresh in seen.values() if not fresh]
         conn.executemany("UPDATE units SET count = count + ?1, date = CASE WHEN ?2 > "
                          "coalesce(date, '') THEN ?2 ELSE date END WHERE id = ?3", updates)

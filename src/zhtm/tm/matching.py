@@ -118,6 +118,8 @@ class Matcher:
                                                  reverse=True)
         self.clause_segments: list[FuzzyIndex] = sorted(store.load_index(CLAUSE), key=len,
                                                         reverse=True)
+        for segment in self.segments:  # the sentences' bigram bound reads them
+            segment.bigram_bits()
         for segment in self.clause_segments:  # the clauses' search reads them (`together`)
             segment.signatures()
         self.glossary = glossary

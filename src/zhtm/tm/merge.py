@@ -27,6 +27,9 @@ def merge(sources: Sequence, write: Callable[[str, np.ndarray], None], *,
     all_ids = np.concatenate(ids)
     order = np.lexsort((all_ids, all_lens))
     n = len(order)
+    # sources built from consecutive runs of the (length, id) order (an import's chunks):
+    # each key's merged list is its lists one after another, placed without sorting
+    concatenated = bool(np.array_equal(order, np.arange(n)))
     if n >= 2**32:  # pragma: no cover
         raise ValueError("too many entries for one index segment")
     newpos_all = np.empty(n, np.uint32)
@@ -73,6 +76,10 @@ def merge(sources: Sequence, write: Callable[[str, np.ndarray], None], *,
         while u0 < len(union):
             u1 = int(np.searchsorted(out_ptr, out_ptr[u0] + batch, "right")) - 1
             u1 = min(len(union), max(u1, u0 + 1))
+            if concatenated:
+                write(post_name, _placed(sources, newpos, where, ptrs, post_name, out_ptr, u0, u1))
+                u0 = u1
+                continue
             pieces = []
             for src, mapped, w, ptr in zip(sources, newpos, where, ptrs):
                 a, b = np.searchsorted(w, (u0, u1)).tolist()
@@ -85,3 +92,23 @@ def merge(sources: Sequence, write: Callable[[str, np.ndarray], None], *,
                 merged_keys = np.sort(np.concatenate(pieces))
                 write(post_name, (merged_keys & np.uint64(0xFFFFFFFF)).astype(np.uint32))
             u0 = u1
+
+
+def _placed(sources: Sequence, newpos: list[np.ndarray], where: list[np.ndarray],
+            ptrs: list[np.ndarray], post_name: str, out_ptr: np.ndarray, u0: int, u1: int
+            ) -> np.ndarray:
+    """The merged postings of keys [u0, u1) when every entry of a source comes before every
+    entry of the next: each source's list of a key goes after the earlier sources' lists."""
+    out = np.empty(int(out_ptr[u1] - out_ptr[u0]), np.uint32)
+    fill = out_ptr[u0:u1] - out_ptr[u0]  # where the next list of each key goes
+    for src, mapped, w, ptr in zip(sources, newpos, where, ptrs):
+        a, b = np.searchsorted(w, (u0, u1)).tolist()
+        if b == a or ptr[a] == ptr[b]:
+            continue
+        values = np.asarray(src.read(post_name, int(ptr[a]), int(ptr[b])))
+        counts = np.diff(ptr[a:b + 1])
+        rel = w[a:b] - u0
+        shift = fill[rel] - (ptr[a:b] - ptr[a])
+        out[np.repeat(shift, counts) + np.arange(len(values))] = mapped[values]
+        fill[rel] += counts
+    return out

@@ -35,11 +35,13 @@ def codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
 
 
-def presence_bitmaps(ptr: np.ndarray, post: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """For the keys in at least 1/64 of the n entries: a presence bitmap each (one bit per
-    entry, no bigger than the postings it stands for). Returns (row of each key or -1, bits)."""
+def presence_bitmaps(ptr: np.ndarray, post: np.ndarray, n: int, share: int = 64
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """For the keys in at least 1/`share` of the n entries: a presence bitmap each (one bit
+    per entry; with the default 64, no bigger than the postings it stands for). Returns
+    (row of each key or -1, bits)."""
     words = (n + 63) >> 6
-    dense = np.flatnonzero(np.diff(ptr) * 64 >= n)
+    dense = np.flatnonzero(np.diff(ptr) * share >= n)
     bits = np.empty((len(dense), words), np.uint64)
     flags = np.zeros(words * 64, bool)
     for r, j in enumerate(dense.tolist()):

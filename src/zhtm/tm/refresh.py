@@ -41,7 +41,7 @@ def refresh_owned(store: Store, files: Sequence[str | Path], *, owner: str = "bu
     """Import `files` as `owner`'s, replacing what `owner` imported from them before."""
     store._check_writable()
     c = store.conn
-    with store._write():
+    with store._write(bulk=True):  # an import (and maybe the store's upgrade)
         marks = start(c)
         imported = import_files(c, store.path, files, on_warning)
         stale: list[int] = []

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import InputError, WriteError
 from ..paths import check_output, read_error
 from .clause_places import migrate_from_3
+from .pair_keys import ensure_key_indexes, inline_key, key_index_ddl
 from .access import (NOTHING_IMPORTED, can_open_immutable, cannot_write, not_a_database,
                      sqlite_connect, store_error)
 
@@ -29,7 +30,10 @@ MAGIC = "zhtm translation memory"
 #    an import upgrades it and cuts the clauses of the units already there)
 # 4: clause occurrences packed per unit and per clause unit (`clause_places`; 3 still read,
 #    an import converts it)
-SCHEMA = 4
+# 5: the pair keys of `units` and `clauses` under named unique indexes (``units_key``,
+#    ``clauses_key``) that a large import drops and builds again (`pair_keys`; 4 still read,
+#    an import rebuilds the two tables)
+SCHEMA = 5
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Clause units: one row per distinct (clause, English) pair, `en` empty when no English was
@@ -39,22 +43,26 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 UNIT_CLAUSES_DDL = """
 CREATE TABLE unit_clauses(
     unit_id INTEGER PRIMARY KEY REFERENCES units(id), occurrences BLOB NOT NULL, spans TEXT)"""
-CLAUSE_DDL = """
+CLAUSES_TABLE_DDL = """
 CREATE TABLE clauses(
-    id INTEGER PRIMARY KEY, pair_key INTEGER NOT NULL UNIQUE, zh TEXT NOT NULL,
+    id INTEGER PRIMARY KEY, pair_key INTEGER NOT NULL, zh TEXT NOT NULL,
     en TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0, confidence REAL NOT NULL DEFAULT 0,
-    parents BLOB NOT NULL DEFAULT x'');""" + UNIT_CLAUSES_DDL + ";\n"
+    parents BLOB NOT NULL DEFAULT x'')"""
+CLAUSE_DDL = (CLAUSES_TABLE_DDL + ";\nCREATE UNIQUE INDEX clauses_key ON clauses(pair_key);"
+              + UNIT_CLAUSES_DDL + ";\n")
+UNITS_TABLE_DDL = """
+CREATE TABLE units(
+    id INTEGER PRIMARY KEY, pair_key INTEGER NOT NULL,
+    zh TEXT NOT NULL, en TEXT NOT NULL, zh_lang TEXT, en_lang TEXT,
+    count INTEGER NOT NULL DEFAULT 1, date TEXT)"""
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources(
     id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,
     imported TEXT NOT NULL, tus INTEGER NOT NULL, pairs INTEGER NOT NULL,
-    new_units INTEGER NOT NULL);
-CREATE TABLE units(
-    id INTEGER PRIMARY KEY, pair_key INTEGER NOT NULL UNIQUE,
-    zh TEXT NOT NULL, en TEXT NOT NULL, zh_lang TEXT, en_lang TEXT,
-    count INTEGER NOT NULL DEFAULT 1, date TEXT);
+    new_units INTEGER NOT NULL);""" + UNITS_TABLE_DDL + """;
+CREATE UNIQUE INDEX units_key ON units(pair_key);
 CREATE TABLE origins(
     unit_id INTEGER NOT NULL REFERENCES units(id), source_id INTEGER NOT NULL REFERENCES sources(id),
     line INTEGER, tuid TEXT, date TEXT, props TEXT, notes TEXT);
@@ -185,7 +193,9 @@ def schema_of(conn: sqlite3.Connection) -> int:
 def upgrade(conn: sqlite3.Connection) -> None:
     """Bring an older store to the current schema (inside the caller's write transaction):
     schema 2 gains the clause tables and segment kinds (its units' clauses are cut by the
-    next import: ``meta.clauses`` = "partial"); schema 3's clause occurrences are packed."""
+    next import: ``meta.clauses`` = "partial"); schema 3's clause occurrences are packed;
+    schema 4's ``units`` and ``clauses`` are rebuilt with their key as a named index.
+    Needs foreign-key checks off (a bulk `WriteTxn`): the tables are dropped and renamed."""
     schema = schema_of(conn)
     if schema >= SCHEMA:
         return
@@ -200,7 +210,24 @@ def upgrade(conn: sqlite3.Connection) -> None:
             if statement.strip():
                 conn.execute(statement)
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'partial')")
+    _named_key(conn, "units", UNITS_TABLE_DDL)
+    _named_key(conn, "clauses", CLAUSES_TABLE_DDL)
     conn.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA),))
+
+
+def _named_key(conn: sqlite3.Connection, table: str, ddl: str) -> None:
+    """Schema 4 -> 5: `table` rebuilt (SQLite cannot drop a column's UNIQUE) with the same
+    rows and ids, its key under the named index a large import may drop."""
+    if not inline_key(conn, table):
+        return
+    if conn.execute("PRAGMA foreign_keys").fetchone()[0]:  # pragma: no cover - a caller's bug
+        raise RuntimeError("upgrading the store needs a bulk write (foreign keys off)")
+    conn.execute(ddl.replace(f"CREATE TABLE {table}(", f"CREATE TABLE {table}_v5("))
+    columns = ", ".join(r[1] for r in conn.execute(f"PRAGMA table_info({table}_v5)"))
+    conn.execute(f"INSERT INTO {table}_v5({columns}) SELECT {columns} FROM {table} ORDER BY id")
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"ALTER TABLE {table}_v5 RENAME TO {table}")
+    conn.execute(key_index_ddl(table))
 
 
 BULK_CACHE_KIB = 256 * 1024  # SQLite's page cache while importing (default: 2 MiB)
@@ -257,6 +284,8 @@ class WriteTxn:
     def _finish(self, kind, exc) -> None:
         if kind is None:
             try:
+                if self.bulk:  # an import that failed to build its key index again
+                    ensure_key_indexes(self.conn)
                 self.conn.execute("COMMIT")
                 return
             except sqlite3.Error as failed:

@@ -4,7 +4,7 @@
   their own, and small segments are merged (tiered, like an LSM tree), so adding a file
   never rebuilds the whole index.
 * **Bounded memory.** New units are indexed `BUILD_CHUNK` at a time (each chunk a segment
-  saved at once); segments are merged by `merge.merge`, which reads postings and text in
+  saved at once; only the new units' normalised texts are held all at once); segments are merged by `merge.merge`, which reads postings and text in
   ranges through SQLite's incremental blob I/O and writes the result in parts, so neither
   an import nor a merge holds a whole index. Loading reads each array part by part into
   its final buffer (the text stays UTF-8).
@@ -69,10 +69,13 @@ def _load_segment(conn: sqlite3.Connection, path: Path, seg: int) -> FuzzyIndex:
 
 def index_new_units(conn: sqlite3.Connection, path: Path, before: int,
                     kind: str = SENTENCE) -> None:
-    """Index the units (or clause units) above id `before`: built `BUILD_CHUNK` at a time
-    (each a segment saved at once), then merged into one segment piece by piece, then
-    tiered (segments of one kind merge only with each other)."""
-    new: list[int] = []
+    """Index the units (or clause units) above id `before`: their normalised texts read
+    `BUILD_CHUNK` at a time, indexed in chunks of `BUILD_CHUNK` consecutive entries of the
+    (length, id) order (each a segment saved at once), then merged into one segment piece
+    by piece (a concatenation, see `merge`), then tiered (segments of one kind merge only
+    with each other)."""
+    id_parts: list[np.ndarray] = []
+    texts: list[str] = []
     last = before
     table = _TABLE[kind]
     while True:
@@ -80,16 +83,24 @@ def index_new_units(conn: sqlite3.Connection, path: Path, before: int,
                             (last, BUILD_CHUNK)).fetchall()
         if not rows:
             break
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        texts = normalize_many([r[1] for r in rows])
+        id_parts.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+        texts += normalize_many([r[1] for r in rows])
         del rows
-        index = FuzzyIndex.build(ids, texts)
-        del texts
-        new.append(_save_segment(conn, index, int(ids[0]), int(ids[-1]), kind))
-        del index
-        last = int(ids[-1])
-    if not new:
+        last = int(id_parts[-1][-1])
+    if not texts:
         return
+    # chunks are consecutive runs of the merged segment's (length, id) order, so merging
+    # them places each key's postings one chunk after another (no sort: `merge`)
+    ids = np.concatenate(id_parts)
+    order = np.lexsort((ids, np.fromiter(map(len, texts), np.int64, len(texts))))
+    new: list[int] = []
+    for start in range(0, len(order), BUILD_CHUNK):
+        pick = order[start:start + BUILD_CHUNK]
+        chunk_ids = ids[pick]
+        index = FuzzyIndex.build(chunk_ids, [texts[i] for i in pick.tolist()])
+        new.append(_save_segment(conn, index, int(chunk_ids.min()), int(chunk_ids.max()), kind))
+        del index
+    del texts
     conn.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA),))
     if len(new) > 1:
         _merge(conn, path, new, kind)

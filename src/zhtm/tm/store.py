@@ -131,8 +131,8 @@ class Store:
         if self.readonly:
             raise WriteError(self.path, f"opened read-only; {NOTHING_IMPORTED}")
 
-    def _write(self) -> WriteTxn:
-        return WriteTxn(self.path, self.conn, readonly=self.readonly)
+    def _write(self, *, bulk: bool = False) -> WriteTxn:
+        return WriteTxn(self.path, self.conn, readonly=self.readonly, bulk=bulk)
 
     # --- reading ----------------------------------------------------------------------
 

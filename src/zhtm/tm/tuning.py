@@ -23,3 +23,6 @@ BIGRAM_COST = 16
 REFINE_DOWN_TO = 8
 # Segments this large drop the postings of characters that have a bitmap when loaded.
 COMPACT_FROM = 1 << 18
+# A sentence segment keeps a presence bitmap (one bit per entry) for each bigram in at least
+# 1/this of its entries (at 10^6 entries: 607 bigrams, 76 MB); 0: none.
+BIGRAM_BITS_SHARE = 128
