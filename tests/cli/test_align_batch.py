@@ -114,3 +114,23 @@ def test_batch_usage_errors(tmp_path):
                      "--format", "tsv", "-o", src / "beta.txt")
     assert onto_input.exit_code == 2 and "is the same file as the input" in onto_input.output
     assert (src / "beta.txt").read_text(encoding="utf-8") == DOCS["beta"]
+
+
+def test_batch_summary_names_each_place_to_review_once_with_its_beads(tmp_path):
+    """Several weak beads inside one paragraph pair share its location: the summary listed
+    'zh line 159, en line 160; zh line 159, en line 160; ...' (the national report 2016)."""
+    from tests.paths import NATIONAL
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "gwr-2016.zh-en.txt").write_bytes((NATIONAL / "gwr-2016.zh-en.txt").read_bytes())
+    out = tmp_path / "tmx"
+    result = run("align", folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    line = next(l for l in result.output.splitlines() if l.startswith(str(out / "gwr-2016")))
+    count = int(re.search(r"(\d+) to review: ", line).group(1))
+    places = line.split(" to review: ", 1)[1].removesuffix("; ...").split("; ")
+    plain = [re.sub(r" \(\d+ beads\)$", "", p) for p in places]
+    assert len(plain) == len(set(plain)), line
+    counted = sum(int(m.group(1)) if (m := re.search(r"\((\d+) beads\)$", p)) else 1 for p in places)
+    assert counted <= count and any(p.endswith("beads)") for p in places), line

@@ -250,3 +250,22 @@ def test_a_tmx_and_a_document_together(tmp_path, small):
     result = run(TMX, small, "-o", out, "--limit", "400")
     assert result.exit_code == 0, result.output
     assert "from 355 units" in result.output  # 351 TUs of the TMX + the small document's 4
+
+
+def test_a_keep_file_without_glossary_entries_is_an_error(tmp_path, small):
+    """--keep naming the translator's notes (not the edited glossary) kept nothing, exit 0:
+    the edits the user meant to keep were silently dropped."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Glossary edits: use 'Five Key Initiatives' for 五子联动.\n", encoding="utf-8")
+    out = tmp_path / "glossary.tbx"
+    result = run(small, "-o", out, "--keep", notes)
+    assert result.exit_code == 1, result.output
+    assert "Error: " + str(notes) + ": no glossary entries in it" in result.output
+    assert not out.exists()
+
+
+def test_extract_help_says_several_documents_are_read_each_on_its_own():
+    """The help said 'one bilingual document' while two are read as two documents (above)."""
+    text = " ".join(run("extract", "--help").output.split())
+    assert "one bilingual document" not in text
+    assert "TMX files and bilingual documents, each read on its own" in text

@@ -248,3 +248,29 @@ def test_db_from_environment(tmx, tmp_path, monkeypatch):
     monkeypatch.setenv("ZHTM_DB", str(tmp_path / "env.db"))
     assert CliRunner().invoke(import_cmd, [str(tmx)]).exit_code == 0
     assert (tmp_path / "env.db").exists() and not (tmp_path / "zhtm.db").exists()
+
+
+def test_pretranslate_warns_when_the_new_document_is_half_english(db, tmp_path):
+    """A bilingual report given as the new document: its English paragraphs were counted as
+    Chinese segments without a match (the national report 2020: 98.5 % 'no match'), with no
+    word of warning, and translators bill by these bands."""
+    from tests.paths import NATIONAL
+
+    doc = tmp_path / "gwr-2020.zh-en.txt"
+    doc.write_bytes((NATIONAL / "gwr-2020.zh-en.txt").read_bytes())
+    english = sum(1 for line in doc.read_text(encoding="utf-8").splitlines()
+                  if line.strip() and not any("\u4e00" <= ch <= "\u9fff" for ch in line))
+    out = tmp_path / "new.tmx"
+    result = CliRunner().invoke(pretranslate_cmd, [str(doc), "-o", str(out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    warning = next(line for line in result.output.splitlines() if line.startswith("Warning:"))
+    assert f"{english} of 180 text lines are English" in warning
+    assert str(doc) in warning
+
+
+def test_pretranslate_of_a_chinese_document_gives_no_language_warning(db, tmp_path):
+    doc = tmp_path / "new.txt"
+    doc.write_text("推进京津冀协同发展。\n\n全年地区生产总值增长5.2%。\n", encoding="utf-8")
+    result = CliRunner().invoke(pretranslate_cmd, [str(doc), "-o", str(tmp_path / "n.tmx"),
+                                                   "--db", str(db)])
+    assert result.exit_code == 0 and "Warning" not in result.output, result.output

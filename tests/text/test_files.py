@@ -105,3 +105,17 @@ def test_utf8_text_with_a_bad_byte_is_not_read_as_gb18030_mojibake(tmp_path):
     assert err.value.line == 41
     assert "not valid UTF-8 (byte 0xff)" in err.value.message
     assert "tried UTF-8 (breaks at line 41)" in err.value.message
+
+
+def test_xml_is_refused_as_text_naming_its_kind(tmp_path):
+    path = tmp_path / "export.txt"
+    path.write_text('<?xml version="1.0"?>\n<!-- from a CAT tool -->\n<tmx version="1.4">'
+                    "<body/></tmx>\n", encoding="utf-16")
+    with pytest.raises(InputError, match=r"is a TMX file \(<tmx>\), not a plain-text document"):
+        read_text(path)
+
+
+def test_text_opening_with_an_inline_tag_is_still_text(tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text("<b>注释</b>:第一段。\nNotes: the first paragraph.\n", encoding="utf-8")
+    assert read_lines(path)[0] == "<b>注释</b>:第一段。"

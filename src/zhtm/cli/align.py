@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from .common import Progress, friendly_errors, say, unchecked_path
+from .common import Progress, friendly_errors, input_path, output_path, say, unchecked_path
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, type=unchecked_path())
-@click.option("-o", "--output", required=True, type=unchecked_path(),
-              help="Output file (written atomically); in a batch, the folder for one output per "
+@click.argument("inputs", nargs=-1, type=input_path())
+@click.option("-o", "--output", required=True, type=output_path(),
+              help="Output file (written atomically; - for standard output); in a batch, the folder for one output per "
                    "document, or with --combined the one output file.")
 @click.option("--format", "fmt", type=click.Choice(["tmx", "tsv", "links"]), default="tmx",
               show_default=True, help="tmx: TMX 1.4b; tsv: zh/en pairs; links: [zh ids]:[en ids] per bead.")
@@ -102,10 +102,11 @@ def _align_batch(inputs, pairs, output, combined, jobs, fmt, layout, encoding, s
             say(f"Warning: {warning}")
         if outcome.error is None and not quiet:
             where = outcome.output if outcome.output is not None else outcome.item.label()
+            places = _places(outcome.weak)
             say(f"{where}: {outcome.written} {outcome.what}, {outcome.beads} beads, "
-                f"{len(outcome.weak)} to review" + (": " + "; ".join(outcome.weak[:5]) +
-                                                    ("; ..." if len(outcome.weak) > 5 else "")
-                                                    if outcome.weak else ""))
+                f"{len(outcome.weak)} to review" + (": " + "; ".join(places[:5]) +
+                                                    ("; ..." if len(places) > 5 else "")
+                                                    if places else ""))
     good = len(outcomes) - len(failed)
     if combined and good and not quiet:
         say(f"{output}: {sum(o.written for o in outcomes if o.error is None)} "
@@ -115,6 +116,15 @@ def _align_batch(inputs, pairs, output, combined, jobs, fmt, layout, encoding, s
     if failed:
         say(f"{len(failed)} of {len(outcomes)} document(s) failed; the others were written")
         raise click.exceptions.Exit(1)
+
+
+def _places(weak: tuple[str, ...]) -> list[str]:
+    """Each location once, in order, with its number of weak beads when more than one (the
+    beads inside one paragraph pair share its location)."""
+    counts: dict[str, int] = {}
+    for where in weak:
+        counts[where] = counts.get(where, 0) + 1
+    return [where if n == 1 else f"{where} ({n} beads)" for where, n in counts.items()]
 
 
 def print_warnings(report) -> None:

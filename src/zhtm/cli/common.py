@@ -49,6 +49,35 @@ def unchecked_path() -> click.Path:
     return click.Path(path_type=Path, readable=False)
 
 
+class _OutputPath(click.Path):
+    """`-o -` is standard output, as in most tools (it wrote a file named "-")."""
+
+    def convert(self, value, param, ctx):
+        if value == "-":
+            return Path("/dev/stdout")
+        return super().convert(value, param, ctx)
+
+
+class _InputPath(click.Path):
+    """`-` as a document: not read from stdin (a document is read more than once), said so."""
+
+    def convert(self, value, param, ctx):
+        if value == "-":
+            self.fail("'-': a document cannot be read from standard input; give its file name",
+                      param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def output_path() -> click.Path:
+    """An unchecked output path where `-` means standard output."""
+    return _OutputPath(path_type=Path, readable=False)
+
+
+def input_path() -> click.Path:
+    """An unchecked input document path that refuses `-` with a usage error."""
+    return _InputPath(path_type=Path, readable=False)
+
+
 def use_color(stream=None) -> bool:
     """Colours only on a terminal, and never when NO_COLOR is set (no-color.org)."""
     stream = stream or sys.stdout

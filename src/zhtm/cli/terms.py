@@ -14,7 +14,7 @@ import click
 from ..errors import InputError
 from ..formats.provenance import check_new_output
 from ..paths import check_inputs
-from .common import db_option, friendly_errors, unchecked_path
+from .common import db_option, friendly_errors, input_path, output_path, unchecked_path
 
 
 class _DefaultToExtract(click.Group):
@@ -49,9 +49,9 @@ def _format_for(output: Path, fmt: str | None) -> str:
 
 
 @terms.command()
-@click.argument("inputs", nargs=-1, required=True, type=unchecked_path())
-@click.option("-o", "--output", required=True, type=unchecked_path(),
-              help="Glossary to write (atomically).")
+@click.argument("inputs", nargs=-1, required=True, type=input_path())
+@click.option("-o", "--output", required=True, type=output_path(),
+              help="Glossary to write (atomically; - for standard output, as TBX unless --format).")
 @click.option("--format", "fmt", type=click.Choice(_FORMATS),
               help="tbx: TBX-Basic 2008 <martif> (OmegaT); tbx3: ISO 30042:2019; tsv: OmegaT "
                    "glossary (zh<TAB>en<TAB>comment, .utf8); csv. Default: from the output name "
@@ -75,10 +75,11 @@ def _format_for(output: Path, fmt: str | None) -> str:
 def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path | None, limit: int,
             min_frequency: int, notes_from: tuple[Path, ...], layout: str | None,
             encoding: str | None, force: bool, quiet: bool) -> None:
-    """Extract ranked glossary entries from a TMX or a bilingual document.
+    """Extract ranked glossary entries from TMX files or bilingual documents.
 
-    INPUT is one or more TMX files, or one bilingual document in any layout `zhtm align`
-    reads (it is sentence-aligned first, and its notes give definitions).
+    INPUTS are TMX files and bilingual documents, each read on its own: a document in any
+    layout `zhtm align` reads is sentence-aligned first and its notes give definitions; two
+    files of one language each are a Chinese document and its English.
 
     \b
     Example:
@@ -102,6 +103,9 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
     kept = None
     if keep is not None:
         kept = read_kept(keep)  # read (and validated) before any work, and before writing
+        if not kept[0] and not kept[1]:  # (a zhtm TBX whose entries were all deleted has ids)
+            raise InputError(keep, "no glossary entries in it (expected the TBX, TSV or CSV "
+                                   "glossary zhtm wrote, as edited)")
     units, notes = load_units(list(inputs), layout=layout, encoding=encoding)
     for doc in notes_from:
         notes.extend(line.text for line in read_document([doc]).notes)

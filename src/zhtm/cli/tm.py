@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from .common import Progress, db_option, friendly_errors, say, unchecked_path, use_color
+from .common import (Progress, db_option, friendly_errors, input_path, output_path, say,
+                     unchecked_path, use_color)
 
 _db_option = db_option()
 
@@ -282,10 +283,24 @@ def hit_window(text: str, needle: str, width: int | None) -> tuple[str, str, str
 
 # --- pretranslate -------------------------------------------------------------------------
 
+def _warn_if_english(document: Path) -> None:
+    """A bilingual file given as the new document: its English lines would be counted as
+    segments without a match in the bands translators bill by; say so (not refused: a
+    Chinese document may hold some English)."""
+    from ..text.files import read_lines
+    from ..text.layouts import line_language
+
+    langs = [line_language(line) for line in read_lines(document) if line.strip()]
+    english = langs.count("en")
+    if langs and english >= len(langs) / 5:
+        say(f"Warning: {document}: {english} of {len(langs)} text lines are English (a "
+            "bilingual document?); each counts as a segment without a match")
+
+
 @click.command("pretranslate")
-@click.argument("document", type=unchecked_path())
-@click.option("-o", "--output", required=True, type=unchecked_path(),
-              help="TMX to write (atomically), e.g. into an OmegaT project's tm/ folder.")
+@click.argument("document", type=input_path())
+@click.option("-o", "--output", required=True, type=output_path(),
+              help="TMX to write (atomically; - for standard output), e.g. into an OmegaT project's tm/ folder.")
 @_db_option
 @click.option("--min", "min_percent", type=click.IntRange(50, 100), default=70, show_default=True,
               help="Lowest score written to the TMX (bands are counted from 50 %).")
@@ -320,6 +335,7 @@ def pretranslate_cmd(document: Path, output: Path, db: Path, min_percent: int,
 
     check_input(document)
     check_new_output(output, inputs=[document], store=db, force=force)  # before the index loads
+    _warn_if_english(document)
     matcher = _open_matcher(db)
     progress = Progress("pretranslating", as_json)
     try:

@@ -166,7 +166,29 @@ def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
     text = text.removeprefix("\ufeff")
     if not _is_plausible_text(text):
         raise InputError(path, f"does not look like text (control characters when read as {used})")
+    _refuse_markup(path, text)
     return text, used
+
+
+_MARKUP_START = re.compile(r"\s*<(?:\?xml\b|!DOCTYPE\s+(\w+)|([A-Za-z][\w.:-]*)[\s/>])")
+_MARKUP_KINDS = {"tmx": "a TMX file", "martif": "a TBX file", "tbx": "a TBX file",
+                 "xliff": "an XLIFF file", "html": "an HTML page"}
+
+
+def _refuse_markup(path: Path, text: str) -> None:
+    """A TMX, TBX or any XML/HTML read as a plain-text document would pair markup with
+    markup without a word of warning: refuse it, naming its kind (by the root element)."""
+    start = _MARKUP_START.match(text)
+    if start is None:
+        return
+    root = start.group(1) or start.group(2)
+    if root is None:  # an XML declaration: the root follows it
+        element = re.search(r"<(?![?!])([A-Za-z][\w.:-]*)", text[:4096])
+        root = element.group(1) if element else ""
+    elif start.group(2) and root.lower() not in _MARKUP_KINDS:
+        return  # "<b>Note</b> ..." may open a text; only a known document element is markup
+    kind = _MARKUP_KINDS.get(root.lower().rpartition(":")[2], "an XML file")
+    raise InputError(path, f"is {kind} (<{root}>), not a plain-text document")
 
 
 def read_lines(path: str | Path, encoding: str | None = None,

@@ -147,7 +147,17 @@ def _read_side(path: Path, encoding: str | None, want: str, on_warning: Warn) ->
     if counts[want] == 0 or counts[want] < counts[_other(want)] / 4:
         found = _other(want) if counts[_other(want)] else "no"
         raise InputError(path, f"expected the {_NAMES[want]} side but found {_NAMES.get(found, found)} text")
+    _refuse_bilingual_side(path, counts["zh"], counts["en"])
     return lines
+
+
+def _refuse_bilingual_side(path: Path, zh: int, en: int) -> None:
+    """One side of a pair holding both languages (as `is_bilingual` counts) is an interleaved
+    document: paired with another, Chinese lines were 'translated' by Chinese ones."""
+    if min(zh, en) >= (zh + en) / 5:
+        raise InputError(path, f"holds both Chinese and English lines ({zh} and {en}): an "
+                               "interleaved document, not one side of a pair; give --batch to "
+                               "align such documents each on its own")
 
 
 _NAMES = {"zh": "Chinese", "en": "English"}
@@ -195,6 +205,7 @@ def _check_side_language(path: Path, lines: list[Line], want: str) -> None:
     if langs.count(want) < langs.count(_other(want)) / 4 or want not in langs:
         raise InputError(path, f"expected the {_NAMES[want]} side but the lines are mostly "
                                f"{_NAMES[_other(want)] if _other(want) in langs else 'not text'}")
+    _refuse_bilingual_side(path, langs.count("zh"), langs.count("en"))
 
 
 def is_bilingual(path: str | Path, encoding: str | None = None) -> bool:
