@@ -104,6 +104,17 @@ def lookup_rate(units, dev, signals=EnSignals()) -> tuple[int, int, list]:
     return ok, len(dev), misses
 
 
+def judged_rows(path: Path) -> list[tuple[str, str, str]]:
+    """(zh, English, "") of every entry read as a genuine term with exact English: a second
+    lookup list, never tuned on (the English rules are tuned on terms_dev.tsv)."""
+    rows: dict[str, tuple[str, str, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        zh, en, genuine, exact, *_ = line.split("\t")
+        if genuine == "y" and exact == "y":
+            rows[zh] = (zh, en, "")
+    return list(rows.values())
+
+
 def judge_national(entries, judged, n=50) -> tuple[int, int, int, int]:
     """(genuine, exact among genuine, judged bad, not judged) in the top n."""
     genuine = exact = bad = unknown = 0
@@ -188,6 +199,9 @@ def main() -> None:
     print(f"issue 13's named misses ({EXTRA.name}) in top 200: {rx['top200']}/{len(extra)} "
           f"(top 100: {rx['top100']}), English exact {rx['exact']}/{rx['top200']}, "
           f"lookup first exact {ok_x}/{n_x}")
+    held_bj = judged_rows(BEIJING_JUDGED)
+    ok_b, n_b, misses_b = lookup_rate(units, held_bj)
+    print(f"lookup on the judged Beijing entries (genuine, exact English; not tuned on): {ok_b}/{n_b}")
     print(f"notes attached to a term: {sum(1 for e in entries if e.definition)}/{len(notes)}")
     print(f"variants in the top 100: {sum(len(e.variants) for e in entries[:100])}")
     judged_bj = read_judged(BEIJING_JUDGED)
@@ -220,16 +234,22 @@ def main() -> None:
     nat = extract_terms(nat_units, notes=nat_notes)
     t2 = time.process_time()
     g, x, bad, unk = judge_national(nat, judged, args.top_national)
+    held_nat = judged_rows(JUDGED)
+    ok_n, n_n, misses_n = lookup_rate(nat_units, held_nat)
     print(f"\n# National reports 2016 + 2017 ({len(nat_units)} units, each report aligned on its own)")
     print(f"CPU: align {t1 - t0:.2f}s + terms {t2 - t1:.2f}s = {t2 - t0:.2f}s for two reports")
     print(f"top {args.top_national} by the hand reading in {JUDGED.name}: {g} genuine, English exact "
           f"{x}/{g}, {bad} not terms, {unk} not judged (ok / en = wrong English / no / ?)")
+    print(f"lookup on the judged national entries (genuine, exact English; not tuned on): {ok_n}/{n_n}")
+    for zh, en, first in misses_b + misses_n:
+        print(f"  lookup miss {zh}: want {en!r}, got {first!r}")
     show(nat, args.top_national, judged=judged)
 
     if args.no_ablations:
         return
-    print("\n## ablations: Beijing dev top200 / top100 / exact, lookup; issue 13's named misses "
-          "top200 / exact; Beijing top 100 and national top 50: genuine / exact / not terms / not judged")
+    print("\n## ablations: Beijing dev top200 / top100 / exact, lookup dev / named / judged Beijing / judged "
+          "national; issue 13's named misses top200 / exact; Beijing top 100 and national top 50: "
+          "genuine / exact / not terms / not judged")
     base = TermOptions()
     variants: list = [("all signals", base)]
     for name in ("quotes", "closed", "word_closure", "variety", "verb_edges", "soft_edges", "forms",
@@ -238,7 +258,8 @@ def main() -> None:
         variants.append((f"- zh {name}", replace(base, signals=replace(ZhSignals(), **{name: False}))))
     for name in ("windows", "association", "numerals", "quote_pairs", "derived", "foreign", "sure_variants",
                  "lists", "adjectives", "longer_renderings", "names", "correlatives", "binomials",
-                 "nested_linking", "predicates"):
+                 "nested_linking", "predicates", "head_extensions", "between", "conjuncts", "head_first",
+                 "quote_modifiers"):
         variants.append((f"- en {name}", replace(base, english=replace(EnSignals(), **{name: False}))))
     variants.append(("- competitive linking", replace(base, competitive=False)))
     variants.append(("- english rerank", replace(base, english_rerank=False)))
@@ -265,12 +286,15 @@ def main() -> None:
         got = extract_terms(units, notes=notes, options=opts)
         dt = time.process_time() - t0
         r = evaluate(got, dev)
-        look = lookup_rate(units, dev, opts.english)[0] if opts.english != base.english else ok
+        looks = (ok, ok_x, ok_b, ok_n)
+        if opts.english != base.english:
+            looks = (lookup_rate(units, dev, opts.english)[0], lookup_rate(units, extra, opts.english)[0],
+                     lookup_rate(units, held_bj, opts.english)[0], lookup_rate(nat_units, held_nat, opts.english)[0])
         r_x = evaluate(got, extra)
         nat_got = extract_terms(nat_units, notes=nat_notes, options=nat_opts[0] if nat_opts else opts)
         g, x, bad, unk = judge_national(nat_got, judged)
         bg_, bx, bbad, bunk = judge_national(got, judged_bj, 100)
-        print(f"  {name:34s} {r['top200']:3d} {r['top100']:3d} {r['exact']:3d}  lookup {look:2d}   "
+        print(f"  {name:34s} {r['top200']:3d} {r['top100']:3d} {r['exact']:3d}  lookup {'/'.join(map(str, looks))}   "
               f"named {r_x['top200']:2d} {r_x['exact']:2d}   beijing {bg_:2d} {bx:2d} {bbad:2d} {bunk:2d}   "
               f"national {g:2d} {x:2d} {bad:2d} {unk:2d}   ({dt:.1f}s)")
 

@@ -227,14 +227,29 @@ def beijing_units():
     ("统筹发展和安全", "correlatives", "both development and security", "development and security"),
     # two coordinated members the term both explains are one rendering
     ("合法权益", "binomials", "lawful rights and interests", "lawful rights"),
+    # session 6: a noun after the word translating the term's head (城市 "city", 建议
+    # "suggestions") is a larger phrase's, so the span without it is not a truncation
+    ("全域国家森林城市", "head_extensions", "national forest city", "national forest city standards"),
+    ("议案建议", "head_extensions", "motions and suggestions", "proposals made"),
+    # a coordination is not cut: "between" holds its "and" member; "cordial and" is kept
+    # when the span leaves the term's first character (亲) untranslated
+    ("亲清政商关系", "between", "cordial and clean relationship between the government and businesses",
+     "cordial and clean relationship between the government"),
+    ("亲清政商关系", "conjuncts", "cordial and clean relationship between the government and businesses",
+     "clean relationship between the government and businesses"),
+    # a one-character head no word translates (观) is the noun before "to"
+    ("总体国家安全观", "head_first", "holistic approach to national security", "national security"),
+    # the translators quote only "minor details"; the modifier before the quote renders 关键
+    ("关键小事", "quote_modifiers", "critical “minor details”", "minor details"),
 ])
 def test_english_rules_on_beijing(beijing_units, term, signal, english, without):
-    """Each English rule (rounds two and three) gives the term its English, and switching
-    that rule off gives the English it had before."""
+    """Each English rule (rounds two, three and six) gives the term its English, and
+    switching that rule off gives the English it had before."""
     zh, en = beijing_units
     where = [i for i, t in enumerate(zh) if term in t]
-    assert EnglishSide(en, zh).choose(term, where).en == english
-    off = EnglishSide(en, zh, signals=EnSignals(**{signal: False})).choose(term, where)
+    quoted = any(f"“{term}”" in zh[i] for i in where)
+    assert EnglishSide(en, zh).choose(term, where, quoted=quoted).en == english
+    off = EnglishSide(en, zh, signals=EnSignals(**{signal: False})).choose(term, where, quoted=quoted)
     assert off.en == without
 
 

@@ -250,6 +250,21 @@ def test_bigram_bitmaps_of_common_bigrams_give_brute_forces_hits(tm, monkeypatch
     assert len(used) > 100
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 300), st.lists(st.tuples(st.integers(0, 3), st.integers(1, 3)),
+                                      min_size=1, max_size=5), st.integers(0, 10**6))
+def test_absent_weight_counts_the_weight_of_the_bitmaps_an_entry_lacks(n, dense, seed):
+    from zhtm.tm.bigram_bound import _absent_weight
+
+    rng = np.random.default_rng(seed)
+    flags = rng.random((4, n)) < 0.5
+    bits = np.stack([np.packbits(np.append(f, np.zeros(-n % 64, bool)), bitorder="little")
+                     .view(np.uint64) for f in flags])
+    pos = np.unique(rng.integers(0, n, 20)).astype(np.uint32)
+    want = [sum(w for r, w in dense if not flags[r, p]) for p in pos.tolist()]
+    assert _absent_weight(bits, dense, pos).tolist() == want
+
+
 def test_bigram_bound_holds_where_a_longer_entry_needs_fewer_bigrams():
     """With the bar at 41/42, a 41-character query needs all its 40 bigrams from a
     41-character entry but only 39 from a 42-character one (ceil rounds), so the prefix of
@@ -405,3 +420,20 @@ def test_brute_force_equals_offering_every_entry():
                 for unit_id, text in zip(ids, texts):
                     every.offer(Hit(unit_id, Levenshtein.distance(nq, text), max(len(nq), len(text))))
                 assert brute_force(ids, texts, q, k, threshold, ties=ties) == every.hits
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=60), st.integers(1, 60),
+       st.integers(0, 100), st.sampled_from([100, 7, 41]))
+def test_length_window_from_the_list_equals_binary_search(lengths, m, num, den):
+    """A length window found in the per-length list is the one two binary searches in the
+    entries' lengths find (lengths no entry has, a bar of 0 and of 1 included)."""
+    num = min(num, den)
+    index = FuzzyIndex.build(np.arange(len(lengths)), ["中" * n for n in lengths])
+    listed = index._window(m, num, den)
+    old, tuning.WINDOW_TABLE_UP_TO = tuning.WINDOW_TABLE_UP_TO, 0
+    try:
+        index._first = None
+        assert index._window(m, num, den) == listed
+    finally:
+        tuning.WINDOW_TABLE_UP_TO = old

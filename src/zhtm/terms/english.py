@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..align.lexicon import stem
-from .glosses import TermLexicon, Token, _zh_number, english_head, tokenize  # noqa: F401  (re-exported)
+from .glosses import _NUMBER_WORDS, TermLexicon, Token, _zh_number, english_head, tokenize  # noqa: F401  (re-exported)
 from .spans import Span, score_spans
 from .windows import _ZH_QUOTE, EnglishText, _contains, _en_quotes
 from .windows import EnSignals  # noqa: F401  (re-exported)
@@ -120,6 +120,8 @@ class EnglishSide(EnglishText):
                 if got is None:
                     continue
                 i, j = got
+            if self.signals.quote_modifiers:
+                i, j = self._quote_modifier(zh, unit, i, j)
             key = tuple(t.lower for t in self.tokens[unit][i:j + 1])
             hits[key] += 1
             first.setdefault(key, (unit, (i, j)))
@@ -134,6 +136,19 @@ class EnglishSide(EnglishText):
             else:
                 unit, span = first[key]
                 scored[key] = Span(dice * 0.8, unit, span, 0.6, n / k)
+
+    def _quote_modifier(self, zh: str, unit: int, i: int, j: int) -> tuple[int, int]:
+        """The quote with the modifier before it, when the quoted words leave the term's first
+        character untranslated: two critical “minor details” for 关键小事 (the translators
+        quote only what they render literally)."""
+        toks = self.tokens[unit]
+        if i < 2 or j + 1 >= len(toks) or toks[i - 1].text not in ("“", '"') or not toks[i - 2].stem \
+                or toks[i - 2].lower in _NUMBER_WORDS or not toks[i - 2].text[0].isalpha():
+            return i, j
+        lexicon = TermLexicon(zh, derived=self.signals.derived)
+        if any(0 in lexicon.explains(t) for t in toks[i:j + 1]):
+            return i, j
+        return i - 2, j + 1
 
     def _score_spans(self, zh: str, lexicon: TermLexicon, units: Sequence[int], quoted: bool):
         return score_spans(self, zh, lexicon, units, quoted)

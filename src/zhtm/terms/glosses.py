@@ -131,6 +131,15 @@ class TermLexicon:
                 start += len(word)
         return len(positions) == 1 and next(iter(positions)) in self._in_words
 
+    def last_word(self) -> tuple[int, ...]:
+        """Positions of the term's last dictionary word: its head (安全观 → 观, 首都发展 → 发展)."""
+        cedict = load_cedict()
+        words = cedict.segment(self.zh)
+        if not words or not self.zh.endswith(words[-1]):
+            return ()
+        n = len(self.zh)
+        return tuple(range(n - len(words[-1]), n))
+
     def explains(self, token: Token) -> dict[int, float]:
         """Positions of the term this English word translates, with weights. A word
         translates one piece of the term (“proposals” is 议案 or 建议 in 议案建议, not both);

@@ -29,6 +29,8 @@ FOREIGN_FACTOR = 0.6  # per word of a span that translates a neighbour of the te
 
 MAX_LIST_COMMAS = 3
 
+_HEAD_PREPS = frozenset(("of", "to", "for"))
+
 CORRELATIVES = {"both": "and", "either": "or"}
 CUT_PAIR_FACTOR = 0.5
 
@@ -94,9 +96,13 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
     key_at: dict[int, dict[tuple[str, ...], list[tuple[int, int]]]] = {}
     unexplained: dict[tuple[str, ...], tuple[int, int, int, int, float]] = {}
     names = text.signals.names
+    # English puts a noun's head first, before of/to/for: a one-character Chinese head (a bound
+    # noun: 观, 感) is often rendered so, 总体国家安全观 "holistic approach to national security",
+    # 获得感 "sense of gain".
+    head = lexicon.last_word() if text.signals.head_first else ()
+    segments = []
     for unit, lo, hi in text._segments(zh, units):
         toks = text.tokens[unit]
-        lowers = text.lowers[unit]
         outside = text._outside_glosses(zh, unit, lo, hi) if text.signals.foreign else frozenset()
         # a word one character of the term explains, but a whole word around it explains
         # too, belongs to that word (“assistance”: 协 of 协作, or 支援 next to it)
@@ -104,6 +110,12 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
         if outside:
             explained = [{} if got and t.stem in outside and lexicon.inside_word(got) else got
                          for got, t in zip(explained, toks)]
+        segments.append((unit, lo, hi, outside, explained))
+    if len(head) != 1 or any(p in got for *_, explained in segments for got in explained for p in head):
+        head = ()  # only a one-character head no word of the windows translates: 观, 感 "sense of"
+    for unit, lo, hi, outside, explained in segments:
+        toks = text.tokens[unit]
+        lowers = text.lowers[unit]
         seen_here = seen_in.setdefault(unit, set())
         parens = text.name_parens(unit) if names else {}
         quote_prior = text.quote_pairs(zh, unit, lo, hi) if text.quotes else {}
@@ -115,6 +127,15 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                 continue
             cut_pair = text.signals.correlatives and i > 0 and lowers[i - 1] in CORRELATIVES
             paired = False
+            # "cordial and | clean relationship": the span starts on the second of two joined
+            # adjectives (judged below, when the span leaves the term's first character
+            # untranslated; "poverty reduction and | rural revitalization" joins two nouns)
+            cut_conjunct = text.signals.conjuncts and i >= 2 and lowers[i - 1] in ("and", "or") \
+                and _adjective(lowers[i - 2])
+            between = between_and = -1  # "between the government | and businesses"
+            head_at = -1  # an unexplained noun before of/to/for: the English head of the term
+            # the span is the complement of a head before it ("approach to | national security")
+            cut_head = bool(head) and i >= 2 and bool(toks[i - 2].stem) and _heads_complement(lowers, explained, i - 2, hi)
             covered: dict[int, float] = {}
             content = matched = commas = words = lead = foreign = 0
             all_cap = True
@@ -152,6 +173,10 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     if commas > (MAX_LIST_COMMAS if text.signals.lists else 1):
                         break
                     continue
+                if lw == "between" and j > i and text.signals.between:
+                    between = j
+                elif lw == "and" and between >= 0 and between_and < 0:
+                    between_and = j
                 if lw in ("and", "or"):
                     joined = True
                     paired = paired or lw == pairing
@@ -172,6 +197,8 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                             foreign += 1
                         if not covered and (caps[j] != 2 or lw.endswith("'s")):
                             lead += 1  # unexplained words (or owners) before the first explained one
+                            if head and head_at < 0 and _heads_complement(lowers, explained, j, hi):
+                                head_at = j
                 if lw in EDGE_STOP or inner or in_paren:
                     continue
                 if commas > 1 and not joined or pairing and not paired:
@@ -189,8 +216,10 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     if words >= MAX_UNEXPLAINED:
                         break
                     continue
-                cov = sum(covered.values()) / n_chars
-                prec = matched / content if content else 0.0
+                head_free = bool(head) and all(covered.get(p, 0.0) < 0.5 for p in head)
+                credit = head_free and head_at >= 0
+                cov = (sum(covered.values()) + (sum(1.0 - covered.get(p, 0.0) for p in head) if credit else 0.0)) / n_chars
+                prec = (matched + credit) / content if content else 0.0
                 span_info.setdefault(unit, {})[(i, j)] = (cov, content - matched)
                 key_at.setdefault(unit, {}).setdefault(key, []).append((i, j))
                 cut_after = j + 1 < len(toks) and caps[j + 1] == 2 or \
@@ -227,10 +256,20 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     prior *= 0.3  # "27 quasi-museums": the count is not the term
                 if cut_pair and paired_in(lowers, i, j, CORRELATIVES[lowers[i - 1]]):
                     prior *= CUT_PAIR_FACTOR  # the pair without its "both"
+                if between >= 0 and not 0 <= between_and < j:
+                    prior *= CUT_PAIR_FACTOR  # "between" without its second member
+                if cut_conjunct and j > i and covered.get(0, 0.0) < 0.5:
+                    prior *= CUT_PAIR_FACTOR  # the second modifier without the first
+                if cut_head and head_free:
+                    prior *= CUT_PAIR_FACTOR  # the complement without its head
+                if credit:
+                    lead -= 1
                 if not explained[i] and not _name_start(toks, i) and not pairing:
                     prior *= 0.7 if not lowers[i].endswith(("ing", "ed")) else 0.55
                     if lead > 1:  # "services to the capital’s seven …": each lead word costs
                         prior *= 0.7 ** (lead - 1)
+                if credit:
+                    lead += 1
                 old = where.get(key)
                 if old is None or lex * prior > old[2] * old[3]:
                     where[key] = (unit, (i, j), lex, prior, prec, cov, foreign)
@@ -275,12 +314,18 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                         confidence, co[key] / k, prec, cov)
     # English closedness: a span always extended by the same content word in the term's
     # windows is a truncation of the longer span ("revitalization" → "rural revitalization").
+    # Not when the extra word is a noun after a span whose last word already translates the
+    # term's head, its last character ("national forest city standards": the term modifies
+    # "standards"; "motions and suggestions raised").
     for key in list(out):
         if len(key) < 2:
             continue
         for part, extra in ((key[1:], key[0]), (key[:-1], key[-1])):
             if part not in out or extra in EDGE_STOP or not extra[0].isalpha() \
                     or co[part] != co[key]:
+                continue
+            if extra is not key[0] and text.signals.head_extensions \
+                    and _beyond_head(text, zh, lexicon, out[key]):
                 continue
             if text.df.get(part) == text.df.get(key) or (text.association and co[key] >= 2):
                 out[part].score *= 0.45
@@ -299,6 +344,28 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
         for part in sorted(truncated):
             out[part].score *= 0.45
     return out
+
+
+def _heads_complement(lowers: list[str], explained: list, j: int, hi: int) -> bool:
+    """Token j is followed by of/to/for and a word the term explains ("approach to national")
+    (not "plan to address public complaints": the complement begins at once)."""
+    k = j + 2
+    if k < hi and lowers[k] == "the":
+        k += 1
+    return k < hi and lowers[j + 1] in _HEAD_PREPS and bool(explained[k])
+
+
+def _beyond_head(text: EnglishText, zh: str, lexicon: TermLexicon, span: Span) -> bool:
+    """The span's last word is a noun that neither the term nor the Chinese around it explains,
+    after a word that translates the term's last character (its head in Chinese). ("industries
+    such as new energy" for the fragment 产业新 stays closed: 能源 follows it.)"""
+    unit, (_, j) = span.unit, span.span
+    toks = text.tokens[unit]
+    if j < 1 or not toks[j].stem or lexicon.explains(toks[j]) or text.caps[unit][j] == 2:
+        return False  # (not a particle, "opening up", nor a name going on, "Five-Year Plan")
+    if len(zh) - 1 not in lexicon.explains(toks[j - 1]):
+        return False
+    return toks[j].stem not in text._outside_glosses(zh, unit, *text._range_of(zh, unit, j))
 
 
 @lru_cache(maxsize=4096)

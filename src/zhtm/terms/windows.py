@@ -35,11 +35,22 @@ class EnSignals:
     longer_renderings: bool = True  # an occurrence inside a longer rendering (a name continued,
     # a coordinated member) counts for that one ("East Sixth Ring Road High Line Park")
     correlatives: bool = True  # "both … and" is kept whole ("both development and security")
+    # A span does not cut a coordination ("cordial and clean relationship between the government
+    # and businesses" for 亲清政商关系):
+    between: bool = True  # "between" holds its "and" member
+    conjuncts: bool = True  # an adjective joined before the span ("cordial and") is kept when the
+    # span leaves the term's first character untranslated
     binomials: bool = True  # a pair of members the term both explains is one rendering
     # ("lawful rights and interests" for 合法权益, not "lawful rights")
     nested_linking: bool = True  # competitive linking gives a span two strings see to the
     # longer when one holds the other (每月一题, not 每月一)
     predicates: bool = True  # a verb and its determined object ("Increase the …") is no term's English
+    head_first: bool = True  # an unexplained noun before of/to/for heads the term's English when
+    # the term's one-character head is otherwise untranslated ("holistic approach to national security")
+    quote_modifiers: bool = True  # a quote that leaves the quoted term's first character
+    # untranslated takes the modifier before it: critical “minor details” (关键小事)
+    head_extensions: bool = True  # a noun after the word translating the term's head is a
+    # larger phrase's head ("national forest city standards" → "national forest city")
     names: bool = True  # a name is kept whole over "of", "for" and a parenthesis of names or
     # years: "Master Plan of Development for Beijing (2016-2035)", "China (Beijing) Pilot …"
 

@@ -84,11 +84,14 @@ def bigram_candidates(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, d
 def _absent_weight(bits: np.ndarray, dense: list[tuple[int, int]], pos: np.ndarray
                    ) -> np.ndarray:
     """For each entry position: the weight of the bigrams (bitmap row, weight) it lacks."""
-    rows = np.array([r for r, _ in dense], np.intp)
-    weights = np.array([w for _, w in dense], np.int64)
-    word = (pos >> 6).astype(np.intp)
-    present = (bits[rows[:, None], word] >> (pos & 63).astype(np.uint64)) & np.uint64(1)
-    return int(weights.sum()) - weights @ present.astype(np.int64)
+    start = np.array([r for r, _ in dense], np.intp) * bits.shape[1]
+    weights = [w for _, w in dense]
+    # one 1-D take from the bitmaps seen as a flat array (a 2-D fancy index is slower)
+    words = bits.reshape(-1)[start[:, None] + (pos >> 6).astype(np.intp)]
+    present = (words >> (pos & 63).astype(np.uint64)) & np.uint64(1)
+    if max(weights) == 1:
+        return len(weights) - present.sum(axis=0, dtype=np.int64)
+    return sum(weights) - np.array(weights, np.int64) @ present.astype(np.int64)
 
 
 def prefix(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, den: int

@@ -64,6 +64,7 @@ class FuzzyIndex:
         self._bits: np.ndarray | None = None
         self._signatures: np.ndarray | None = None
         self._runs: tuple[np.ndarray, np.ndarray] | None = None
+        self._first: list[int] | None = None
         self._strings: tuple[str, np.ndarray] | None = None
         self._bit_row = np.zeros(0, np.int64)
         self.bigram_bit_rows: dict[int, int] | None = None  # see `bigram_bits`
@@ -243,9 +244,24 @@ class FuzzyIndex:
     def _window(self, m: int, num: int, den: int) -> tuple[int, int]:
         lo_len = -(-num * m // den)
         hi_len = (m * den) // num if num else 1 << 62
+        first = self._first_of_length()
+        if first is not None:  # (a list lookup: two binary searches in `lens` cost more)
+            top = len(first) - 1
+            return first[min(lo_len, top)], first[min(hi_len + 1, top)]
         lo_len, hi_len = min(lo_len, 2**31 - 1), min(hi_len, 2**31 - 1)
         return (int(self.lens.searchsorted(np.int32(lo_len), "left")),
                 int(self.lens.searchsorted(np.int32(hi_len), "right")))
+
+    def _first_of_length(self) -> list[int] | None:
+        """Position of the first entry at least L long, for L up to the longest entry + 1
+        (a Python list, made on first use; None where the longest entry is very long)."""
+        if self._first is None:
+            longest = int(self.lens[-1]) if len(self) else 0
+            if longest > tuning.WINDOW_TABLE_UP_TO:
+                return None
+            self._first = self.lens.searchsorted(
+                np.arange(longest + 2, dtype=np.int32), "left").tolist()
+        return self._first
 
     def containing(self, needle: str) -> list[int]:
         """Entry positions whose normalised text contains `needle` (normalised), in id order."""

@@ -18,7 +18,7 @@ COUNT_SMALL = True
 # bigrams cannot prune), or one of "bigrams" and "chars" (tests check each against brute force).
 FILTER = "auto"
 # Bigram postings cost about this many window entries' worth of character bit planes.
-BIGRAM_COST = 16
+BIGRAM_COST = 8
 # Stop looking the skipped bigrams up once this few candidates are left (verifying is cheaper).
 REFINE_DOWN_TO = 8
 # Segments this large drop the postings of characters that have a bitmap when loaded.
@@ -26,3 +26,6 @@ COMPACT_FROM = 1 << 18
 # A sentence segment keeps a presence bitmap (one bit per entry) for each bigram in at least
 # 1/this of its entries (at 10^6 entries: 607 bigrams, 76 MB); 0: none.
 BIGRAM_BITS_SHARE = 128
+# A segment whose entries are at most this long finds a length window in a list (else by
+# binary search in the entries' lengths).
+WINDOW_TABLE_UP_TO = 1 << 16
