@@ -266,6 +266,7 @@ def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, s
     without `clause_english`, clauses are cut but their English is not sought."""
     class _TU:  # the little of TmxUnit that _pairs_of needs
         __slots__ = ("zh", "en", "line", "tuid")
+        variants = None  # a plain pair
 
         def __init__(self, zh: str, en: str) -> None:
             self.zh, self.en, self.line, self.tuid = zh, en, None, None
@@ -315,7 +316,7 @@ class _Units:
         batch: list[tuple] = []
         for tu in tus:
             tus_read += 1
-            found = list(_pairs_of(tu))
+            found = _pairs_of(tu)
             if not found:
                 skipped += 1
                 continue
@@ -384,28 +385,30 @@ def _trim(text: str) -> str:
     return text.strip(_JAVA_WS)
 
 
-def _pairs_of(tu) -> Iterator[tuple]:
-    """(zh, en, zh_lang, en_lang, date, props, notes) for each English variant of a TU."""
-    if hasattr(tu, "variants"):
-        from ..formats.tmx import lang_base
+def _pairs_of(tu) -> list[tuple]:
+    """(zh, en, zh_lang, en_lang, date, props, notes) for each English variant of a TU (a
+    TMX unit), or for a plain pair (``tu.variants`` None: `add_pairs`)."""
+    variants = tu.variants
+    if variants is None:
+        zh, en = tu.zh.strip(_JAVA_WS), tu.en.strip(_JAVA_WS)
+        return [(zh, en, "zh-CN", "en-US", None, (), ())] if zh and en else []
+    from ..formats.tmx import lang_base
 
-        zh_variant = next((v for v in tu.variants if lang_base(v.lang) == "zh" and _trim(v.text)),
-                          None)
-        if zh_variant is None:
-            return
-        zh = _trim(zh_variant.text)
-        seen: set[str] = set()
-        for v in tu.variants:
-            en = _trim(v.text)
-            if lang_base(v.lang) != "en" or not en or en in seen:
-                continue
-            seen.add(en)
-            dates = [d for d in (tu.changedate, tu.creationdate, v.changedate, v.creationdate,
-                                 zh_variant.changedate, zh_variant.creationdate) if d]
-            props = list(tu.props) + list(zh_variant.props) + list(v.props)
-            notes = list(tu.notes) + list(zh_variant.notes) + list(v.notes)
-            yield zh, en, zh_variant.lang, v.lang, max(dates) if dates else None, props, notes
-    else:
-        zh, en = _trim(tu.zh), _trim(tu.en)
-        if zh and en:
-            yield zh, en, "zh-CN", "en-US", None, [], []
+    zh_variant = next((v for v in variants if lang_base(v.lang) == "zh" and _trim(v.text)), None)
+    if zh_variant is None:
+        return []
+    zh = _trim(zh_variant.text)
+    seen: set[str] = set()
+    out = []
+    for v in variants:
+        en = _trim(v.text)
+        if lang_base(v.lang) != "en" or not en or en in seen:
+            continue
+        seen.add(en)
+        dates = [d for d in (tu.changedate, tu.creationdate, v.changedate, v.creationdate,
+                             zh_variant.changedate, zh_variant.creationdate) if d]
+        props = list(tu.props) + list(zh_variant.props) + list(v.props)
+        notes = list(tu.notes) + list(zh_variant.notes) + list(v.notes)
+        out.append((zh, en, zh_variant.lang, v.lang, max(dates) if dates else None, props,
+                    notes))
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -112,3 +113,43 @@ def _placed(sources: Sequence, newpos: list[np.ndarray], where: list[np.ndarray]
         out[np.repeat(shift, counts) + np.arange(len(values))] = mapped[values]
         fill[rel] += counts
     return out
+
+
+class SpooledSegment:
+    """A freshly built index segment parked in a temporary file until it is merged (an
+    import's chunks): the same ``array``/``read`` a stored segment gives `merge`, without
+    writing the chunk into the store and freeing its pages again. The file is unnamed
+    (``tempfile.TemporaryFile``), so nothing is left behind whatever happens."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], text: bytes | bytearray, spool) -> None:
+        self.fd = spool.fileno()
+        self.where: dict[str, tuple[int, int]] = {}  # name -> (offset, bytes)
+        end = os.lseek(self.fd, 0, os.SEEK_END)
+        for name, data in [*((n, arrays[n]) for n in ARRAYS), ("text", text)]:
+            view = memoryview(np.ascontiguousarray(data)).cast("B")
+            self.where[name] = (end, len(view))
+            done = 0
+            while done < len(view):
+                done += os.pwrite(self.fd, view[done:], end + done)
+            end += len(view)
+
+    def _bytes(self, name: str, lo: int, hi: int) -> bytes:
+        offset, size = self.where[name]
+        hi = min(hi, size)
+        out = bytearray(max(hi - lo, 0))
+        done = 0
+        while done < len(out):
+            piece = os.pread(self.fd, len(out) - done, offset + lo + done)
+            if not piece:  # pragma: no cover - the file cannot shrink under us
+                raise OSError("index spool file truncated")
+            out[done:done + len(piece)] = piece
+            done += len(piece)
+        return out
+
+    def array(self, name: str) -> np.ndarray:
+        return np.frombuffer(self._bytes(name, 0, self.where[name][1]), ARRAYS[name])
+
+    def read(self, name: str, start: int, stop: int) -> np.ndarray:
+        dtype = np.uint8 if name == "text" else np.dtype(ARRAYS[name])
+        item = np.dtype(dtype).itemsize
+        return np.frombuffer(self._bytes(name, start * item, stop * item), dtype)

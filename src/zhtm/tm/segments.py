@@ -3,16 +3,18 @@
 * **Incremental.** New units get new, increasing ids; an import indexes them in segments of
   their own, and small segments are merged (tiered, like an LSM tree), so adding a file
   never rebuilds the whole index.
-* **Bounded memory.** New units are indexed `BUILD_CHUNK` at a time (each chunk a segment
-  saved at once; only the new units' normalised texts are held all at once); segments are merged by `merge.merge`, which reads postings and text in
-  ranges through SQLite's incremental blob I/O and writes the result in parts, so neither
-  an import nor a merge holds a whole index. Loading reads each array part by part into
+* **Bounded memory.** New units are indexed `BUILD_CHUNK` at a time (each chunk parked in
+  a temporary file; only the new units' normalised texts are held all at once); segments
+  are merged by `merge.merge`, which reads postings and text in ranges (through SQLite's
+  incremental blob I/O for stored segments) and writes the result in parts, so neither an
+  import nor a merge holds a whole index. Loading reads each array part by part into
   its final buffer (the text stays UTF-8).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,7 +23,7 @@ import numpy as np
 from ..errors import InputError
 from ..text.normalize import normalize_many
 from .fuzzy import FuzzyIndex
-from .merge import merge
+from .merge import SpooledSegment, merge
 from .postings import ARRAYS
 from .schema import SCHEMA, now
 
@@ -71,9 +73,9 @@ def index_new_units(conn: sqlite3.Connection, path: Path, before: int,
                     kind: str = SENTENCE) -> None:
     """Index the units (or clause units) above id `before`: their normalised texts read
     `BUILD_CHUNK` at a time, indexed in chunks of `BUILD_CHUNK` consecutive entries of the
-    (length, id) order (each a segment saved at once), then merged into one segment piece
-    by piece (a concatenation, see `merge`), then tiered (segments of one kind merge only
-    with each other)."""
+    (length, id) order (each parked in a temporary file: `SpooledSegment`), then merged
+    into one segment piece by piece (a concatenation, see `merge`), then tiered (segments
+    of one kind merge only with each other)."""
     id_parts: list[np.ndarray] = []
     texts: list[str] = []
     last = before
@@ -92,18 +94,22 @@ def index_new_units(conn: sqlite3.Connection, path: Path, before: int,
     # chunks are consecutive runs of the merged segment's (length, id) order, so merging
     # them places each key's postings one chunk after another (no sort: `merge`)
     ids = np.concatenate(id_parts)
-    order = np.lexsort((ids, np.fromiter(map(len, texts), np.int64, len(texts))))
-    new: list[int] = []
-    for start in range(0, len(order), BUILD_CHUNK):
-        pick = order[start:start + BUILD_CHUNK]
-        chunk_ids = ids[pick]
-        index = FuzzyIndex.build(chunk_ids, [texts[i] for i in pick.tolist()])
-        new.append(_save_segment(conn, index, int(chunk_ids.min()), int(chunk_ids.max()), kind))
-        del index
-    del texts
     conn.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA),))
-    if len(new) > 1:
-        _merge(conn, path, new, kind)
+    if len(ids) <= BUILD_CHUNK:
+        _save_segment(conn, FuzzyIndex.build(ids, texts), int(ids[0]), int(ids[-1]), kind)
+    else:
+        order = np.lexsort((ids, np.fromiter(map(len, texts), np.int64, len(texts))))
+        # the chunks wait for their merge in an unnamed file beside the store
+        with tempfile.TemporaryFile(dir=path.parent) as spool:
+            chunks = []
+            for start in range(0, len(order), BUILD_CHUNK):
+                pick = order[start:start + BUILD_CHUNK]
+                index = FuzzyIndex.build(ids[pick], [texts[i] for i in pick.tolist()])
+                chunks.append(SpooledSegment(index.arrays, index.text, spool))
+                del index
+            del texts
+            seg = _new_segment(conn, int(ids[0]), int(ids[-1]), len(ids), kind)
+            merge(chunks, PartWriter(conn, seg))
     _merge_tiers(conn, path, kind)
 
 
