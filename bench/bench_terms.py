@@ -254,7 +254,7 @@ def main() -> None:
     variants: list = [("all signals", base)]
     for name in ("quotes", "closed", "word_closure", "variety", "verb_edges", "soft_edges", "forms",
                  "boundaries", "specificity", "generic", "nested", "bound_edges", "addresses",
-                 "light_heads", "prepositions"):
+                 "light_heads", "prepositions", "word_edges"):
         variants.append((f"- zh {name}", replace(base, signals=replace(ZhSignals(), **{name: False}))))
     for name in ("windows", "association", "numerals", "quote_pairs", "derived", "foreign", "sure_variants",
                  "lists", "adjectives", "longer_renderings", "names", "correlatives", "binomials",
@@ -267,6 +267,7 @@ def main() -> None:
     variants.append(("- linked ties", replace(base, linked_ties=False)))
     variants.append(("- absorbed strings tiered undiscounted", replace(base, absorbed_tiers=False)))
     variants.append(("- complete terms over their phrases", replace(base, complete_terms=False)))
+    variants.append(("- reported clauses", replace(base, reported_clauses=False)))
     variants.append(("segmenter=sentencepiece", replace(base, segmenter="sentencepiece")))
     variants.append(("segmenter=none", replace(base, segmenter="none")))
     phrases = six_report_phrases()

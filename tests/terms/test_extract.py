@@ -369,3 +369,42 @@ def test_a_predicate_over_a_term_neither_absorbs_it_nor_ranks_as_one(beijing):
     units, notes = load_units([CORPUS])
     off = extract_terms(units, notes=notes, options=TermOptions(english=EnSignals(predicates=False)))
     assert "一般公共预算收入" not in {e.zh for e in off}
+
+
+def test_a_function_character_inside_a_word_is_no_bad_edge_of_an_extension(beijing_units, beijing):
+    """北京证券 occurs only in 北京证券交易所: the 所 at the end is part of the word 交易所,
+    not a particle, so the exchange's full name absorbs the fragment; with the rule off the
+    fragment, cut off at 所, is taken for a complete term and takes the name's English."""
+    from zhtm.terms.chinese import _edges_inside_words
+
+    zh, en = beijing_units
+    segment, frequency = jieba_segmenter()
+    assert _edges_inside_words("北京证券交易所", segment) and not _edges_inside_words("在京国家", segment)
+
+    def candidates(**off):
+        return {c.text: c for c in find_candidates(zh, segment=segment, word_frequency=frequency,
+                                                   signals=ZhSignals(**off))}
+    on, off = candidates(), candidates(word_edges=False)
+    assert on["北京证券"].absorbed_by == "北京证券交易所" and not on["北京证券"].complete
+    assert off["北京证券"].complete and not off["北京证券"].absorbed_by
+    top = {e.zh: e.en for e in beijing}
+    assert top["北京证券交易所"] == "Beijing Stock Exchange" and "北京证券" not in top
+    units = list(zip(zh, en))
+    without = {e.zh: e.en for e in extract_terms(units, options=TermOptions(signals=ZhSignals(word_edges=False)))}
+    assert without["北京证券"] == "Beijing Stock Exchange" and "北京证券交易所" not in without
+
+
+def test_a_rendering_that_reports_an_event_ranks_as_a_clause(beijing):
+    """取得新进展 "New progress was made" and 获批设立 "Approval was received for the
+    establishment" are clauses of the report, not terms: their English holds a finite past
+    auxiliary, so its confidence counts half and they leave the top 200 (a slogan's present
+    tense does not count)."""
+    from zhtm.terms.forms import reported_clause
+
+    assert reported_clause(("new", "progress", "was", "made"))
+    assert not reported_clause(("lucid", "waters", "and", "lush", "mountains", "are", "invaluable", "assets"))
+    top = {e.zh for e in beijing}
+    assert "取得新进展" not in top and "获批设立" not in top
+    units, notes = load_units([CORPUS])
+    off = {e.zh for e in extract_terms(units, notes=notes, options=TermOptions(reported_clauses=False))}
+    assert "取得新进展" in off and "获批设立" in off

@@ -118,6 +118,8 @@ class ZhSignals:
     light_heads: bool = True  # a phrase headed by a light noun (情况, 方式 …) demotes
     # a character on the left bound to a function word before it (在京) is outside the term
     prepositions: bool = True
+    # a function character inside a word at an extension's edge (所 of 交易所) is no bad edge
+    word_edges: bool = True
 
 
 @dataclass(slots=True)
@@ -393,7 +395,8 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
             if n < CLOSURE * f or len(char) != 1:
                 break
             longer = char + longer if side == "l" else longer + char
-            if signals.verb_edges and bad_edge(longer):
+            if signals.verb_edges and bad_edge(longer) and not (
+                    signals.word_edges and words and _edges_inside_words(longer, segment)):
                 if side == "l" and _VERB_START.match(longer) or side == "r" and \
                         _VERB_END.search(longer) and not longer[-1] in BAD_END:
                     complete = complete or len(s) >= COMPLETE_TERM
@@ -412,6 +415,18 @@ def _absorbed(s: str, f: int, left: dict[str, Counter], right: dict[str, Counter
                 break  # 美丽乡村 + 建设: the activity, not a longer term (高质量 + 发展 still is)
             return longer, False
     return "", complete
+
+
+def _edges_inside_words(text: str, segment: Segmenter) -> bool:
+    """Each function character at an edge of `text` belongs to a longer word there (所 of
+    交易所, 每 of 每月), so the edge is a word's, not a particle's; verbs still count."""
+    start, end = edge_pieces(text)
+    if start and not (start == 1 and text[0] in BAD_START) or end and not (end == 1 and text[-1] in BAD_END):
+        return False
+    words = segment(text) if HAN_RUN.fullmatch(text) else []
+    if not words:
+        return False
+    return (not start or len(words[0]) > 1) and (not end or len(words[-1]) > 1)
 
 
 def _bound_to_function(longer: str, f: int, left: dict[str, Counter], segment: Segmenter | None) -> bool:

@@ -32,6 +32,7 @@ from .chinese import (
 )
 from .specific import FreeOccurrences, specific_consistency
 from .english import EnChoice, EnglishSide, EnSignals, english_head, tokenize
+from .forms import CLAUSE_FACTOR, reported_clause
 from .spans import predicate
 from .notes import Note, attach_notes
 
@@ -79,6 +80,9 @@ class TermOptions:
     # A complete term (ZhCandidate.complete) and the phrase around it, seen together only,
     # are one entry: the term's, at the better rank of the two.
     complete_terms: bool = True
+    # English that reports an event ("New progress was made") renders a clause, not a term:
+    # its confidence counts half for ranking (zhtm.terms.forms)
+    reported_clauses: bool = True
 
 
 Pair = Unit | tuple[str, str]
@@ -317,7 +321,10 @@ def _rank_score(cand: ZhCandidate, choice: EnChoice, own: EnChoice,
         if verdict == "kept" and own.coverage >= KEPT_COVERAGE:
             score /= ABSORBED_FACTOR  # not part of the extension, and English of its own
     if options.english_rerank:
-        score *= RERANK_FLOOR + choice.confidence
+        confidence = choice.confidence
+        if options.reported_clauses and reported_clause(choice.key):
+            confidence *= CLAUSE_FACTOR
+        score *= RERANK_FLOOR + confidence
         if len(cand.text) == 2:  # a two-character word is a term when translated consistently
             score *= choice.share ** 2 / TWO_CHARACTER_FACTOR
     return score
