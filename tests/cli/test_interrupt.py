@@ -64,5 +64,29 @@ def test_ctrl_c_during_a_batch_with_workers_is_quiet_and_leaves_no_part_file(tmp
             os.killpg(proc.pid, signal.SIGKILL)
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert proc.returncode == 1, err
-    assert [line for line in err.splitlines() if line.strip()] == ["Aborted!"], err
+    assert [line for line in err.splitlines() if line.strip()] == [
+        "Error: interrupted (Ctrl-C): nothing was left half-written"], err
     assert all(p.suffix == ".tmx" for p in out.iterdir()), list(out.iterdir())
+
+
+def test_ctrl_c_in_a_single_process_command_is_one_error_line(tmp_path):
+    """Any command interrupted in the main process (an import, a match over stdin) ends with
+    the same one `Error:` line and exit 1 as every other stop; click used to print "Aborted!"."""
+    import click
+    from click.testing import CliRunner
+
+    from zhtm.cli.common import friendly_errors
+
+    started = tmp_path / "started"
+
+    @click.command()
+    @friendly_errors
+    def slow() -> None:
+        started.write_text("yes")
+        raise KeyboardInterrupt  # what Ctrl-C raises inside a long step
+
+    result = CliRunner().invoke(slow, [])
+    assert started.read_text() == "yes"
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: interrupted (Ctrl-C): nothing was left half-written"]

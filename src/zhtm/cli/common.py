@@ -19,6 +19,11 @@ from ..errors import UsageError, ZhtmError
 from ..paths import DB_ENV, DEFAULT_DB, reason
 
 
+# Every output is written to a temporary file and renamed, and an import is one transaction, so
+# an interrupted command has replaced nothing (a batch keeps the documents it had finished).
+INTERRUPTED = "interrupted (Ctrl-C): nothing was left half-written"
+
+
 def friendly_errors(func: Callable) -> Callable:
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -31,8 +36,8 @@ def friendly_errors(func: Callable) -> Callable:
         except OSError as exc:  # the environment (a file vanished, a disk failed): one line
             where = f"{exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{where}{reason(exc)}") from None
-        except KeyboardInterrupt:
-            raise click.Abort() from None
+        except KeyboardInterrupt:  # one Error: line like every other stop (click says "Aborted!")
+            raise click.ClickException(INTERRUPTED) from None
     return wrapper
 
 
