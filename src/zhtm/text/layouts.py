@@ -152,9 +152,9 @@ def _read_side(path: Path, encoding: str | None, want: str, on_warning: Warn) ->
 
 
 def _refuse_bilingual_side(path: Path, zh: int, en: int) -> None:
-    """One side of a pair holding both languages (as `is_bilingual` counts) is an interleaved
+    """One side of a pair holding both languages (`holds_both`) is an interleaved
     document: paired with another, Chinese lines were 'translated' by Chinese ones."""
-    if min(zh, en) >= (zh + en) / 5:
+    if holds_both(zh, en):
         raise InputError(path, f"holds both Chinese and English lines ({zh} and {en}): an "
                                "interleaved document, not one side of a pair; give --batch to "
                                "align such documents each on its own")
@@ -215,8 +215,12 @@ def is_bilingual(path: str | Path, encoding: str | None = None) -> bool:
     for text in read_lines(Path(path), encoding)[:400]:
         if text.strip():
             counts[line_language(text)] += 1
-    total = counts["zh"] + counts["en"]
-    return total > 0 and min(counts["zh"], counts["en"]) >= total / 5
+    return holds_both(counts["zh"], counts["en"])
+
+
+def holds_both(zh: int, en: int) -> bool:
+    """Text lines of both languages, at least a fifth of them each: an interleaved document."""
+    return zh + en > 0 and min(zh, en) >= (zh + en) / 5
 
 
 def detect_layout(paths: list[Path], encoding: str | None = None) -> str:
