@@ -64,6 +64,8 @@ def write_error(path: str | Path, exc: OSError, *, existed: bool | None = None) 
     folder = path.parent
     if isinstance(exc, (FileNotFoundError, NotADirectoryError)) and not folder.is_dir():
         return WriteError(folder, "no such folder (create it first)")
+    if is_stream(path):  # a device or pipe (`-o -`): there is no previous file to speak of
+        return WriteError(path, f"cannot write ({reason(exc)})")
     if existed is None:
         existed = path.exists()
     left = "the previous file is unchanged" if existed else "nothing was written"

@@ -1,6 +1,7 @@
 """`-` on the command line: `-o -` is standard output (it wrote a file named "-"), and `-`
 as a document is a usage error that says why (it said "-: no such file")."""
 
+import os
 import shutil
 
 import pytest
@@ -46,3 +47,23 @@ def test_a_dash_document_is_a_usage_error_naming_stdin(tmp_path):
         assert "cannot be read from standard input" in result.output
         assert "Traceback" not in result.output
     assert not any(tmp_path.glob("[xpg].*")) and not (tmp_path / "-").exists()
+
+
+def test_standard_output_closed_early_is_one_line_without_a_previous_file(tmp_path):
+    """`zhtm align doc -o - | head -c 100`: the reader goes away; the message names the
+    stream and does not claim a 'previous file' was kept (a pipe has none)."""
+    import subprocess
+    import sys
+
+    doc = tmp_path / "doc.txt"
+    doc.write_text(DOC * 400, encoding="utf-8")
+    read, write = os.pipe()
+    os.close(read)  # nobody reads: the first write breaks the pipe
+    done = subprocess.run([sys.executable, "-m", "zhtm", "align", str(doc), "-o", "-", "-q"],
+                          stdout=write, stderr=subprocess.PIPE, text=True, timeout=300,
+                          cwd=tmp_path)
+    os.close(write)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 1, done.stderr
+    assert len(lines) == 1 and lines[0].startswith("Error: /dev/stdout: cannot write"), lines
+    assert "previous file" not in lines[0] and "Traceback" not in done.stderr
