@@ -269,3 +269,22 @@ def test_extract_help_says_several_documents_are_read_each_on_its_own():
     text = " ".join(run("extract", "--help").output.split())
     assert "one bilingual document" not in text
     assert "TMX files and bilingual documents, each read on its own" in text
+
+
+def test_a_huge_segment_is_left_out_with_a_note(tmp_path):
+    """A TMX whose one segment is 16,000 characters drawn from 25 (every n-gram repeats) ran
+    for over 8 minutes; it is now left out and the summary says so."""
+    import random
+    rng = random.Random(7)
+    letters = "发展建设推进改革创新经济社会国家政策城市农村企业服务体系"[:25]
+    huge = "".join(rng.choice(letters) for _ in range(16000))
+    words = " ".join(rng.choice(["develop", "reform", "city", "policy"]) for _ in range(4000))
+    small_tus = "".join(f'<tu><tuv xml:lang="zh-CN"><seg>{zh}</seg></tuv><tuv xml:lang="en"><seg>{en}</seg></tuv></tu>'
+                        for zh, en in zip(SMALL.splitlines()[0::2], SMALL.splitlines()[1::2]) if zh)
+    tmx = _tmx(tmp_path, f'<tu><tuv xml:lang="zh-CN"><seg>{huge}</seg></tuv>'
+                         f'<tuv xml:lang="en"><seg>{words}</seg></tuv></tu>' + small_tus)
+    result = run(tmx, "-o", tmp_path / "g.utf8")
+    assert result.exit_code == 0, result.output
+    assert "Note: 1 unit(s) longer than 600 Chinese characters" in result.output
+    glossary = (tmp_path / "g.utf8").read_text(encoding="utf-8")
+    assert "人工智能\tartificial intelligence" in glossary
