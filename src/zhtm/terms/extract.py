@@ -577,7 +577,7 @@ def read_kept(path: str | Path) -> tuple[list[TermEntry], tuple[str, ...]]:
     path = Path(path)
     if path.suffix.lower() in (".tbx", ".xml"):
         return list(read_tbx(path)), read_tbx_header(path).proposed
-    return list(read_glossary(path)), ()
+    return list(read_glossary(path, strict=True)), ()
 
 
 def build_termbase(inputs: Sequence[str | Path], tbx_out: str | Path | None = None,
