@@ -278,7 +278,8 @@ def test_extract_help_says_several_documents_are_read_each_on_its_own():
 
 def test_a_huge_segment_is_left_out_with_a_note(tmp_path):
     """A TMX whose one segment is 16,000 characters drawn from 25 (every n-gram repeats) ran
-    for over 8 minutes; it is now left out and the summary says so."""
+    for over 8 minutes; with no sentence end to cut it at, it is now left out and the summary
+    says so."""
     import random
     rng = random.Random(7)
     letters = "发展建设推进改革创新经济社会国家政策城市农村企业服务体系"[:25]
@@ -291,6 +292,7 @@ def test_a_huge_segment_is_left_out_with_a_note(tmp_path):
     result = run(tmx, "-o", tmp_path / "g.utf8")
     assert result.exit_code == 0, result.output
     assert "Note: 1 unit(s) longer than 600 Chinese characters" in result.output
+    assert "1 sentence pair(s) with no sentence end inside still too long, left out" in result.output
     glossary = (tmp_path / "g.utf8").read_text(encoding="utf-8")
     assert "人工智能\tartificial intelligence" in glossary
 

@@ -94,7 +94,7 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
         load_units,
         merge_kept,
         read_kept,
-        too_long,
+        shorten,
         write_terms,
     )
     from ..text.layouts import read_document
@@ -112,11 +112,14 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
     units, notes = load_units(list(inputs), layout=layout, encoding=encoding)
     for doc in notes_from:
         notes.extend(line.text for line in read_document([doc]).notes)
-    long_units = sum(1 for u in units if too_long(u))
-    if long_units and not quiet:
-        click.echo(f"Note: {long_units} unit(s) longer than {MAX_UNIT_CHARS} Chinese characters or "
-                   f"{MAX_UNIT_WORDS} English words left out (a paragraph or a document in one "
-                   "unit; align it into sentences first)", err=True)
+    short = shorten(units)  # done here too, to say so; extract_terms finds nothing left
+    if short.split and not quiet:
+        left = (f"; {short.left_out} sentence pair(s) with no sentence end inside still too "
+                "long, left out" if short.left_out else "")
+        click.echo(f"Note: {short.split} unit(s) longer than {MAX_UNIT_CHARS} Chinese characters "
+                   f"or {MAX_UNIT_WORDS} English words aligned into sentence pairs{left}",
+                   err=True)
+    units = short.units or units  # none left: extract_terms says why
     entries = extract_terms(units, notes=notes,
                             options=TermOptions(limit=limit, min_frequency=min_frequency))
     proposed: tuple[str, ...] = ()
@@ -129,7 +132,7 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
         with_en = sum(1 for e in entries if e.en)
         defined = sum(1 for e in entries if e.definition)
         click.echo(f"{output}: {written} entries ({fmt}; {with_en} with English, "
-                   f"{defined} with a definition) from {len(units) - long_units} units", err=True)
+                   f"{defined} with a definition) from {len(units)} units", err=True)
 
 
 @terms.command()
