@@ -34,7 +34,7 @@ from .specific import FreeOccurrences, specific_consistency
 from .english import EnChoice, EnglishSide, EnSignals, english_head, tokenize
 from .forms import CLAUSE_FACTOR, reported_clause
 from .spans import predicate
-from .names import is_name, with_names
+from .names import is_name, title_runs, with_names
 from .notes import Note, attach_notes
 
 FORMATS: tuple[str, ...] = ("tbx", "tbx3", "tsv", "csv")
@@ -171,7 +171,8 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
     candidates = _with_defined(candidates, definitions, zh_texts)
     named: dict[str, float] = {}
     if options.names:
-        candidates, named = with_names(candidates, choose)
+        candidates, named = with_names(candidates, choose, lambda c: c.score / ABSORBED_FACTOR if (
+            options.absorbed_tiers and c.absorbed_by) else c.score, options.pool, title_runs(english.caps))
     if options.absorbed_tiers:
         candidates = sorted(candidates, key=lambda c: (
             -(c.score / ABSORBED_FACTOR if c.absorbed_by else c.score), -c.frequency, c.text))

@@ -13,7 +13,7 @@ nothing: any place name is written so).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from .chinese import ZhCandidate
 from .english import EnChoice
@@ -42,14 +42,30 @@ def named(choice: EnChoice | None) -> bool:
         and choice.precision >= NAME_PRECISION and is_name(choice.en)
 
 
-def with_names(candidates: list[ZhCandidate], choose: Callable[[ZhCandidate], EnChoice | None]
+def title_runs(caps: Sequence[Sequence[int]]) -> list[bool]:
+    """Per unit: does its English hold two capitalised words in a row, not opening a
+    sentence (`EnglishText.caps`, 2 for such a word)? A unit without cannot hold a name."""
+    return [any(a == 2 and b == 2 for a, b in zip(row, row[1:])) for row in caps]
+
+
+def with_names(candidates: list[ZhCandidate], choose: Callable[[ZhCandidate], EnChoice | None],
+               tier_score: Callable[[ZhCandidate], float], pool: int, titled: Sequence[bool]
                ) -> tuple[list[ZhCandidate], dict[str, float]]:
     """Candidates (best first again) with the everyday-word discounts taken back from the
     strings seen twice or more whose English is a name; and {string: the discount taken
-    back}, to be applied again if the English it ends up with is no name."""
+    back}, to be applied again if the English it ends up with is no name.
+
+    Only strings that the discounts keep out of the first tier (the `pool` best by
+    `tier_score`), or that are in it, are looked at: the English of every short word of a
+    report would double the cost; nor those in too few units whose English holds a name
+    (`titled`, from title_runs)."""
     out: dict[str, float] = {}
+    scores = sorted((tier_score(c) for c in candidates), reverse=True)
+    cut = scores[min(pool, len(scores)) - 1] if scores else 0.0
     for cand in candidates:
-        if cand.everyday < 1.0 and cand.frequency >= 2 and named(choose(cand)):
+        if cand.everyday < 1.0 and cand.frequency >= 2 and tier_score(cand) / cand.everyday >= cut \
+                and sum(titled[u] for u in cand.units) >= NAME_SHARE * len(cand.units) \
+                and named(choose(cand)):
             out[cand.text] = cand.everyday
             cand.score /= cand.everyday
             cand.everyday = 1.0
