@@ -442,6 +442,8 @@ def main() -> None:
     exact = [int(b) for b in args.exact.split(",")]
     if min(brute + clause_exact + exact) < 1:
         parser.error("--brute, --exact and --clause-exact take sample sizes of at least 1")
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)  # else the store is lost after its import
     rows = []
     if args.import_only:
         import_only(sizes, args.queries, args.english, not args.no_clauses)
