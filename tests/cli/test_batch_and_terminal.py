@@ -118,8 +118,11 @@ def test_a_termbase_without_terms_is_an_error(db, tmp_path):
         result = run("match", "推进协同发展。", "--db", db, "--termbase", glossary)
         assert result.exit_code == 1, result.output
         assert f"Error: {glossary}: no glossary terms in it" in result.output
-        result = run("terms", "check", "--termbase", glossary, db.parent / "tm.tmx")
-        assert result.exit_code == 1 and "no glossary terms in it" in result.output
+    # terms check reads the glossary as --keep does: a line that is no glossary row is named
+    result = run("terms", "check", "--termbase", readme, db.parent / "tm.tmx")
+    assert result.exit_code == 1 and f"Error: {readme}:3: 1 column(s), not a glossary row" in result.output
+    result = run("terms", "check", "--termbase", empty_tbx, db.parent / "tm.tmx")
+    assert result.exit_code == 1 and "no glossary terms in it" in result.output
 
 
 def test_concord_shows_a_window_around_the_hit_unless_full(tmp_path):

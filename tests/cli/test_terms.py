@@ -260,8 +260,13 @@ def test_a_keep_file_without_glossary_entries_is_an_error(tmp_path, small):
     out = tmp_path / "glossary.tbx"
     result = run(small, "-o", out, "--keep", notes)
     assert result.exit_code == 1, result.output
-    assert "Error: " + str(notes) + ": no glossary entries in it" in result.output
+    assert "Error: " + str(notes) + ":1: 1 column(s), not a glossary row" in result.output
     assert not out.exists()
+    empty = tmp_path / "empty.utf8"
+    empty.write_text("# nothing yet\n", encoding="utf-8")
+    result = run(small, "-o", out, "--keep", empty)
+    assert result.exit_code == 1, result.output
+    assert "Error: " + str(empty) + ": no glossary entries in it" in result.output
 
 
 def test_extract_help_says_several_documents_are_read_each_on_its_own():
@@ -269,3 +274,53 @@ def test_extract_help_says_several_documents_are_read_each_on_its_own():
     text = " ".join(run("extract", "--help").output.split())
     assert "one bilingual document" not in text
     assert "TMX files and bilingual documents, each read on its own" in text
+
+
+def test_a_huge_segment_is_left_out_with_a_note(tmp_path):
+    """A TMX whose one segment is 16,000 characters drawn from 25 (every n-gram repeats) ran
+    for over 8 minutes; it is now left out and the summary says so."""
+    import random
+    rng = random.Random(7)
+    letters = "发展建设推进改革创新经济社会国家政策城市农村企业服务体系"[:25]
+    huge = "".join(rng.choice(letters) for _ in range(16000))
+    words = " ".join(rng.choice(["develop", "reform", "city", "policy"]) for _ in range(4000))
+    small_tus = "".join(f'<tu><tuv xml:lang="zh-CN"><seg>{zh}</seg></tuv><tuv xml:lang="en"><seg>{en}</seg></tuv></tu>'
+                        for zh, en in zip(SMALL.splitlines()[0::2], SMALL.splitlines()[1::2]) if zh)
+    tmx = _tmx(tmp_path, f'<tu><tuv xml:lang="zh-CN"><seg>{huge}</seg></tuv>'
+                         f'<tuv xml:lang="en"><seg>{words}</seg></tuv></tu>' + small_tus)
+    result = run(tmx, "-o", tmp_path / "g.utf8")
+    assert result.exit_code == 0, result.output
+    assert "Note: 1 unit(s) longer than 600 Chinese characters" in result.output
+    glossary = (tmp_path / "g.utf8").read_text(encoding="utf-8")
+    assert "人工智能\tartificial intelligence" in glossary
+
+
+@pytest.mark.parametrize("name,content,line,fragment", [
+    ("notes.tsv", "hello\tworld\nsecond\tline\n", 1, "the first column holds no Chinese ('hello')"),
+    ("list.utf8", "# a glossary\n人工智能\tAI\n数字经济\n", 3, "1 column(s), not a glossary row"),
+    ("wide.tsv", "人工智能\tAI\tnote\tmore\n", 1, "4 column(s), not a glossary row"),
+    ("table.csv", '"name","value"\n"人工智能","AI"\n', 1, "the first column holds no Chinese ('name')"),
+    ("bin.utf8", "人工智能\tAI\n营商\x01环境\tx\x02y\n", 2, "binary data (control characters)"),
+    ("nul.utf8", "人工智能\tAI\x00\n", 1, "NUL bytes"),
+])
+def test_keep_refuses_a_file_that_is_not_a_glossary(tmp_path, small, name, content, line, fragment):
+    """--keep read any TSV as a glossary: a file that is not one is refused, naming the line."""
+    keep = tmp_path / name
+    keep.write_bytes(content.encode("utf-8"))
+    out = tmp_path / "o.tbx"
+    assert_clean_error(run(small, "-o", out, "--keep", keep), f"{name}:{line}:", fragment)
+    assert not out.exists()
+
+
+def test_keep_accepts_terms_without_chinese_that_hold_a_digit_or_that_zhtm_wrote(tmp_path, small):
+    """23·7 is a term of the Beijing glossary; a glossary zhtm wrote is its own evidence."""
+    hand = tmp_path / "hand.utf8"
+    hand.write_text("23·7\tJuly flood\n人工智能\tA.I.\n", encoding="utf-8")
+    ours = tmp_path / "ours.utf8"
+    ours.write_text("# zhtm glossary: Chinese term, English term, comment\nAI\tartificial intelligence\n",
+                    encoding="utf-8")
+    for keep, term in ((hand, "A.I."), (ours, "artificial intelligence")):
+        out = tmp_path / f"from-{keep.stem}.utf8"
+        result = run(small, "-o", out, "--keep", keep)
+        assert result.exit_code == 0, result.output
+        assert term in out.read_text(encoding="utf-8")

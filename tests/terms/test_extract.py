@@ -4,7 +4,7 @@
 import pytest
 
 from zhtm.errors import InputError
-from zhtm.records import TermEntry, term_id
+from zhtm.records import TermEntry, Unit, term_id
 from zhtm.terms.chinese import ZhSignals, bad_edge, find_candidates, jieba_segmenter
 from zhtm.terms.clauses import clause_windows
 from zhtm.terms.english import EnglishSide, EnSignals, TermLexicon, _zh_number, tokenize
@@ -408,3 +408,19 @@ def test_a_rendering_that_reports_an_event_ranks_as_a_clause(beijing):
     units, notes = load_units([CORPUS])
     off = {e.zh for e in extract_terms(units, notes=notes, options=TermOptions(reported_clauses=False))}
     assert "取得新进展" in off and "获批设立" in off
+
+
+def test_a_unit_longer_than_the_bound_is_left_out_of_extraction():
+    """One segment holding a whole document (here 数字经济 forty times in 1,000 characters with
+    its English) is left out: the English search grows with the cube of such a unit (a
+    16,000-character one ran for over 8 minutes). Short units are extracted as before."""
+    from zhtm.terms.extract import MAX_UNIT_CHARS, too_long
+
+    body = "".join(f"发展数字经济第{i}项" for i in range(100))[:1000]
+    huge = (body, " ".join(["develop the digital economy"] * 60))
+    assert len(huge[0]) > MAX_UNIT_CHARS and too_long(Unit(*huge))
+    with_huge = extract_terms(PAIRS + [huge])
+    assert [(e.zh, e.en) for e in with_huge] == [(e.zh, e.en) for e in extract_terms(PAIRS)]
+    assert "数字经济" not in {e.zh for e in with_huge}
+    with pytest.raises(InputError, match="longer than 600 Chinese characters"):
+        extract_terms([huge])

@@ -367,3 +367,53 @@ def test_the_api_is_described(client):
     page = client.get("/api").text
     for path in paths:
         assert path in page
+
+
+# --------------------------------------------------------------------------- errors and paging
+
+@pytest.mark.parametrize("params,field", [
+    ({"offset": -5}, "offset"), ({"offset": "abc"}, "offset"), ({"limit": 0}, "limit"),
+    ({"limit": 5000}, "limit"), ({"offset": 10**13}, "offset"),
+])
+def test_paging_parameters_out_of_range_are_refused_not_clamped(client, project, params, field):
+    """offset=-5 used to answer 200 with "offset": -5 (the library clamped the SQL only)."""
+    doc = opened(client)
+    glossary = client.post("/api/glossary/open", json={"path": TBX}).json()["id"]
+    for url in (f"/api/align/{doc}/beads", f"/api/glossary/{glossary}/entries"):
+        response = client.get(url, params=params)
+        assert response.status_code == 422, response.text
+        assert list(response.json()) == ["error"]
+        assert response.json()["error"].startswith(f"{field}: ")
+        assert "\n" not in response.json()["error"]
+
+
+def test_a_page_past_the_end_is_empty_and_says_its_offset(client):
+    doc = opened(client)
+    page = client.get(f"/api/align/{doc}/beads", params={"offset": 100000, "limit": 2}).json()
+    assert (page["offset"], page["beads"], page["total"]) == (100000, [], 351)
+    page = client.get(f"/api/align/{doc}/beads", params={"offset": 350, "limit": 1000}).json()
+    assert (page["offset"], len(page["beads"])) == (350, 1)
+
+
+def test_every_error_is_one_line_under_error(client):
+    """422 used to be FastAPI's {"detail": [...]}, 404/405 {"detail": "..."}, a huge id a 500."""
+    doc = opened(client)
+    cases = [
+        (client.get("/api/nope"), 404),
+        (client.get("/api/match", params={"q": "推进", "k": 0}), 422),
+        (client.get("/api/match", params={"q": ""}), 400),
+        (client.get(f"/api/align/{doc}/beads", params={"order": "sideways"}), 422),
+        (client.get("/api/align/99999999999999999999999"), 422),
+        (client.get("/api/align/99999/beads"), 404),
+        (client.post("/api/align/open", json={"path": 5}), 422),
+        (client.post("/api/align/open", content=b"{bad", headers={"Content-Type": "application/json"}), 422),
+        (client.post(f"/api/align/{doc}/beads/1/status", json={"rev": 0, "status": "x"}), 422),
+        (client.post(f"/api/align/{doc}/beads/{2**70}/status",
+                     json={"rev": 0, "status": "confirmed"}), 422),
+        (client.put("/api/session"), 405),
+    ]
+    for response, status in cases:
+        assert response.status_code == status, (response.request.url, response.text)
+        body = response.json()
+        assert list(body) == ["error"], body
+        assert body["error"] and "\n" not in body["error"], body

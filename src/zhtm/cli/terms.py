@@ -87,11 +87,14 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
       zhtm terms tmx/beijing-gwr-2024.zh-en.tmx --keep termbase/beijing.tbx -o termbase/beijing.tbx
     """
     from ..terms.extract import (
+        MAX_UNIT_CHARS,
+        MAX_UNIT_WORDS,
         TermOptions,
         extract_terms,
         load_units,
         merge_kept,
         read_kept,
+        too_long,
         write_terms,
     )
     from ..text.layouts import read_document
@@ -109,6 +112,11 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
     units, notes = load_units(list(inputs), layout=layout, encoding=encoding)
     for doc in notes_from:
         notes.extend(line.text for line in read_document([doc]).notes)
+    long_units = sum(1 for u in units if too_long(u))
+    if long_units and not quiet:
+        click.echo(f"Note: {long_units} unit(s) longer than {MAX_UNIT_CHARS} Chinese characters or "
+                   f"{MAX_UNIT_WORDS} English words left out (a paragraph or a document in one "
+                   "unit; align it into sentences first)", err=True)
     entries = extract_terms(units, notes=notes,
                             options=TermOptions(limit=limit, min_frequency=min_frequency))
     proposed: tuple[str, ...] = ()
@@ -121,7 +129,7 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
         with_en = sum(1 for e in entries if e.en)
         defined = sum(1 for e in entries if e.definition)
         click.echo(f"{output}: {written} entries ({fmt}; {with_en} with English, "
-                   f"{defined} with a definition) from {len(units)} units", err=True)
+                   f"{defined} with a definition) from {len(units) - long_units} units", err=True)
 
 
 @terms.command()

@@ -62,7 +62,7 @@ def import_cmd(files: tuple[Path, ...], db: Path, quiet: bool, no_clauses: bool)
       zhtm import project_save.tmx          # into $ZHTM_DB or ./zhtm.db
     """
     from ..paths import check_inputs, refuse_overwriting
-    from ..tm.store import Store
+    from .new_store import import_into
     from .tm_show import print_import
 
     check_inputs(files)
@@ -70,9 +70,8 @@ def import_cmd(files: tuple[Path, ...], db: Path, quiet: bool, no_clauses: bool)
     warnings: list[object] = []
     progress = Progress("importing", quiet)
     try:
-        with Store.open(db, create=True) as store:
-            report = store.import_tmx(list(files), clauses=not no_clauses,
-                                      on_warning=warnings.append, progress=progress)
+        report = import_into(db, lambda store: store.import_tmx(
+            list(files), clauses=not no_clauses, on_warning=warnings.append, progress=progress))
     finally:
         progress.close()
     print_import(report, db, quiet, warnings)

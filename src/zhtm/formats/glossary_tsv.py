@@ -75,24 +75,55 @@ def _parse_comment(comment: str) -> tuple[int, str]:
     return frequency, definition
 
 
-def read_glossary(src: str | Path, *, fmt: str | None = None) -> Iterator[TermEntry]:
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _numbered_rows(path: Path, text: str, fmt: str) -> list[tuple[int, list[str]]]:
+    if fmt != "csv":
+        return [(n, line.split("\t")) for n, line in enumerate(text.splitlines(), 1)]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        for row in reader:
+            rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise InputError(path, f"malformed CSV: {exc}", line=reader.line_num) from None
+    return rows
+
+
+def _check_row(path: Path, line: int, row: list[str], fmt: str, ours: bool) -> None:
+    """A row of a glossary zhtm can honour: Chinese term, English, optional comment. A term
+    without Chinese characters holds a digit (23·7, 5G), or comes from a file zhtm wrote."""
+    if any(_CONTROL.search(cell) for cell in row):
+        raise InputError(path, "binary data (control characters), not a glossary", line=line)
+    if len(row) > 3 or len(row) < 2:
+        sep = "," if fmt == "csv" else "<TAB>"
+        raise InputError(path, f"{len(row)} column(s), not a glossary row (expected "
+                               f"Chinese{sep}English{sep}comment)", line=line)
+    if not _HAN.search(row[0]) and not ours and not any(ch.isdigit() for ch in row[0]):
+        raise InputError(path, f"the first column holds no Chinese ({row[0].strip()[:40]!r}), "
+                               "not a glossary row (expected Chinese, English, comment)", line=line)
+
+
+def read_glossary(src: str | Path, *, fmt: str | None = None,
+                  strict: bool = False) -> Iterator[TermEntry]:
     """Read a TSV or CSV glossary back into entries (rows of one Chinese term are merged).
 
     `fmt` is "tsv" or "csv"; by default `.csv` files are CSV and anything else is TSV.
+    `strict` (a glossary whose edits are to be kept): every row that is not blank or a `#`
+    comment must be Chinese, English and an optional comment, else InputError naming the line.
     """
     path = Path(src)
     fmt = fmt or ("csv" if path.suffix.lower() == ".csv" else "tsv")
     text, _ = read_text(path)
-    if fmt == "csv":
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline="")))
-        except csv.Error as exc:
-            raise InputError(path, f"malformed CSV: {exc}") from None
-    else:
-        rows = [line.split("\t") for line in text.splitlines()]
+    rows = _numbered_rows(path, text, fmt)
+    ours = text.lstrip("\ufeff").startswith((HEADER, CSV_HEADER))
     order: list[str] = []
     merged: dict[str, dict] = {}
-    for row in rows:
+    for line, row in rows:
+        if strict and row and any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#"):
+            _check_row(path, line, row, fmt, ours)
         if not row or row[0].lstrip().startswith("#") or len(row) < 2:
             continue
         zh, en = row[0].strip(), row[1].strip()

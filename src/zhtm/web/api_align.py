@@ -13,6 +13,7 @@ from ..align.pipeline import file_digest
 from ..tm import review_align as beads_api
 from ..tm.review import Change, Review
 from .state import Workbench
+from .paging import LIMIT, OFFSET
 
 router = APIRouter(prefix="/api/align", tags=["alignment review"])
 ClientId = Field("", max_length=64, description="A random id per browser: undo undoes this "
@@ -146,10 +147,10 @@ def get_review(doc: int, request: Request) -> dict[str, Any]:
 @router.get("/{doc}/beads", summary="A page of beads, in document order or weakest first")
 def get_beads(request: Request, doc: int, order: Literal["document", "weakest"] = "document",
               status: Literal["all", "pending", "reviewed", "rejected"] = "all",
-              offset: int = 0, limit: int = 200) -> dict[str, Any]:
+              offset: int = OFFSET, limit: int = LIMIT) -> dict[str, Any]:
     review = _bench(request).review()
     page = beads_api.beads(review, doc, order=order, status=status, offset=offset,
-                           limit=min(max(limit, 1), 1000))
+                           limit=limit)
     return {"total": page.total, "offset": page.offset, "seq": review.document(doc).seq,
             "beads": list(page.beads)}
 

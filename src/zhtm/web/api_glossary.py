@@ -12,6 +12,7 @@ from ..align.pipeline import file_digest
 from ..tm import review_terms as terms_api
 from ..tm.review import Change, Review
 from .state import Workbench
+from .paging import LIMIT, OFFSET
 
 router = APIRouter(prefix="/api/glossary", tags=["glossary review"])
 ClientId = Field("", max_length=64, description="A random id per browser: undo undoes this "
@@ -96,10 +97,10 @@ def get_review(doc: int, request: Request) -> dict[str, Any]:
 def get_entries(request: Request, doc: int, q: str = "",
                 status: Literal["all", "pending", "accepted", "rejected"] = "all",
                 sort: Literal["rank", "frequency", "zh", "en", "status"] = "rank",
-                offset: int = 0, limit: int = 200) -> dict[str, Any]:
+                offset: int = OFFSET, limit: int = LIMIT) -> dict[str, Any]:
     review = _bench(request).review()
     page = terms_api.entries(review, doc, query=q, status=status, sort=sort, offset=offset,
-                             limit=min(max(limit, 1), 1000))
+                             limit=limit)
     return {"total": page.total, "offset": page.offset, "seq": review.document(doc).seq,
             "entries": list(page.entries)}
 

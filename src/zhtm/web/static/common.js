@@ -18,13 +18,16 @@ const zhtm = (() => {
     localStorage.setItem("zhtm-client", client);
   }
 
+  // Every error the API gives is {"error": "one line"}; anything else (a proxy's page, a
+  // dropped connection) still becomes one line for the status bar.
   function errorText(data, response) {
-    if (data && typeof data.error === "string") return data.error;
-    if (data && Array.isArray(data.detail) && data.detail.length) {
+    let text = `${response.status} ${response.statusText}`.trim();
+    if (data && typeof data.error === "string" && data.error) text = data.error;
+    else if (data && Array.isArray(data.detail) && data.detail.length) {
       const d = data.detail[0];
-      return `${(d.loc || []).join(".")}: ${d.msg}`;
-    }
-    return `${response.status} ${response.statusText}`;
+      text = `${(d.loc || []).join(".")}: ${d.msg}`;
+    } else if (data && typeof data.detail === "string") text = data.detail;
+    return text.replace(/\s+/g, " ").trim() || `error ${response.status}`;
   }
 
   // GET with query parameters, or POST a JSON body (with the token header and client id).
@@ -41,7 +44,12 @@ const zhtm = (() => {
       options.headers["X-Zhtm-Token"] = token;
       options.body = JSON.stringify({ client, ...(body || {}) });
     }
-    const response = await fetch(url, options);
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch (e) {
+      throw new Error(`the workbench cannot be reached (${e.message}); is zhtm serve still running?`);
+    }
     let data = null;
     try {
       data = await response.json();
