@@ -163,7 +163,8 @@ def test_an_output_in_proc_is_one_error_line(files, tmp_path):
 
 
 def test_a_full_disk_is_one_error_line_and_keeps_the_previous_files(files, tmp_path):
-    with full_disk(tmp_path / "full") as disk:
+    # room for a store (new stores have 64 KiB pages: ~1 MB with its log), then filled
+    with full_disk(tmp_path / "full", size_kb=4096) as disk:
         previous = disk / "out.tmx"
         write_tmx([Unit("旧的。", "The old one.")], previous, header=TmxHeader("previous"))
         store = disk / "s.db"

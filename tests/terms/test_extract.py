@@ -410,6 +410,27 @@ def test_a_rendering_that_reports_an_event_ranks_as_a_clause(beijing):
     assert "取得新进展" in off and "获批设立" in off
 
 
+def test_is_name_wants_two_capitalised_words():
+    from zhtm.terms.names import is_name
+
+    assert is_name("Grand Canal") and is_name("Great Wall") and is_name("State Council")
+    assert is_name("Party School of the Central Committee") and is_name("NPC Standing Committee")
+    assert not is_name("Beijing")  # one word: a transliteration, as any place name is written
+    assert not is_name("Waste sorting") and not is_name("behalf of the People’s Government")
+
+
+def test_an_everyday_word_the_translators_render_as_a_name_is_a_term(beijing):
+    """大运河 is a word of general Chinese ("grand canal"), discounted as everyday vocabulary;
+    the Beijing report renders it "Grand Canal" every time, a name: with the names rule it
+    takes the discount back and enters the top 200, without it stays far below."""
+    units, notes = load_units([CORPUS])
+    off = extract_terms(units, notes=notes, options=TermOptions(limit=1200, names=False))
+    rank_off = {e.zh: n for n, e in enumerate(off)}
+    on = {e.zh: e for e in beijing}
+    assert on["大运河"].en == "Grand Canal"
+    assert rank_off["大运河"] >= 300
+
+
 def test_a_unit_longer_than_the_bound_is_left_out_of_extraction():
     """One segment holding a whole document (here 数字经济 forty times in 1,000 characters with
     its English) is left out: the English search grows with the cube of such a unit (a

@@ -437,3 +437,31 @@ def test_length_window_from_the_list_equals_binary_search(lengths, m, num, den):
         assert index._window(m, num, den) == listed
     finally:
         tuning.WINDOW_TABLE_UP_TO = old
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 12), min_size=1, max_size=60), st.data())
+def test_lengths_found_from_the_length_runs_equal_the_entries_lengths(lengths, data):
+    """`length_of` (a search per run of equal lengths, then a repeat) gives each sorted
+    position its entry's length, as reading `lens` would; runs of one entry, positions
+    repeated and positions in the first and last runs included."""
+    texts = ["中" * n for n in lengths]
+    index = FuzzyIndex.build(np.arange(len(texts)), texts)
+    positions = np.array(sorted(data.draw(st.lists(st.integers(0, len(texts) - 1), max_size=80))),
+                         dtype=data.draw(st.sampled_from([np.int64, np.uint32])))
+    assert index.length_of(positions).tolist() == index.lens[positions].tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 50), min_size=1, max_size=30), st.data())
+def test_run_values_give_each_key_the_value_of_its_run(bounds, data):
+    """`run_values` against a search per key: keys in tagged blocks (as `together` makes
+    them) and keys equal to a run's first bound."""
+    from zhtm.tm.postings import run_values
+
+    bounds = np.array(sorted(set(bounds) | {0}), np.uint64)
+    values = np.arange(len(bounds), dtype=np.int64) * 7 + 3
+    top = int(bounds[-1]) + 5
+    keys = np.array(sorted(data.draw(st.lists(st.integers(0, top), max_size=100))), np.uint64)
+    expected = values[np.searchsorted(bounds, keys, "right") - 1]
+    assert run_values(keys, bounds, values).tolist() == expected.tolist()

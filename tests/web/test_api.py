@@ -417,3 +417,12 @@ def test_every_error_is_one_line_under_error(client):
         body = response.json()
         assert list(body) == ["error"], body
         assert body["error"] and "\n" not in body["error"], body
+
+
+def test_a_file_that_is_not_a_glossary_is_refused_naming_its_line(client, project):
+    """The glossary review opened any TSV ("hello<TAB>world" became a one-entry glossary)."""
+    (project / "notes.tsv").write_text("hello\tworld\n", encoding="utf-8")
+    response = client.post("/api/glossary/open", json={"path": "notes.tsv"})
+    assert response.status_code == 400, response.text
+    assert response.json() == {"error": f"{project / 'notes.tsv'}:1: the first column holds no Chinese "
+                                        "('hello'), not a glossary row (expected Chinese, English, comment)"}

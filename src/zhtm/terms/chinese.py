@@ -140,6 +140,9 @@ class ZhCandidate:
     # 4+ characters nearly always extended the same way, but by a policy verb around it
     # (推进美丽乡村, 美丽乡村建设): the term is this string, the extension a phrase
     complete: bool = False
+    # the share of the score left after the discounts of a short everyday word (two
+    # characters, frequent in general Chinese): a name (长城 "Great Wall") may take it back
+    everyday: float = 1.0
     score: float = 0.0
 
 
@@ -464,6 +467,7 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
         score *= ABSORBED_FACTOR
     if len(c.text) == 2:
         score *= TWO_CHARACTER_FACTOR
+        c.everyday *= TWO_CHARACTER_FACTOR
     if not c.quoted and (_ASCII_ALNUM.search(c.text) or "、" in c.text):
         score *= FORM_FACTOR
     if signals.verb_edges and not c.quoted:
@@ -483,10 +487,9 @@ def _score(c: ZhCandidate, signals: ZhSignals, word_frequency: Callable[[str], f
         score *= GENERIC_FACTOR
     if signals.specificity and word_frequency is not None and not c.quoted:
         wf = word_frequency(c.text)
-        if wf > 2e-5:
-            score *= 0.2
-        elif wf > 2e-6:
-            score *= 0.6
+        common = 0.2 if wf > 2e-5 else 0.6 if wf > 2e-6 else 1.0
+        score *= common
+        c.everyday *= common
     return score
 
 

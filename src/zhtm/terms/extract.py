@@ -35,6 +35,7 @@ from .english import EnChoice, EnglishSide, EnSignals, english_head, tokenize
 from .forms import CLAUSE_FACTOR, reported_clause
 from .spans import predicate
 from .long_units import MAX_UNIT_CHARS, MAX_UNIT_WORDS, shorten, too_long  # noqa: F401
+from .names import is_name, title_runs, with_names
 from .notes import Note, attach_notes
 
 FORMATS: tuple[str, ...] = ("tbx", "tbx3", "tsv", "csv")
@@ -84,6 +85,9 @@ class TermOptions:
     # English that reports an event ("New progress was made") renders a clause, not a term:
     # its confidence counts half for ranking (zhtm.terms.forms)
     reported_clauses: bool = True
+    # A short everyday word the translators render as a name ("Great Wall", "Grand Canal",
+    # "State Council") is a term: it takes back the everyday-word discounts (names.py)
+    names: bool = True
 
 
 Pair = Unit | tuple[str, str]
@@ -171,6 +175,10 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
 
     definitions = _definitions(list(notes), units, candidates, choose)
     candidates = _with_defined(candidates, definitions, zh_texts)
+    named: dict[str, float] = {}
+    if options.names:
+        candidates, named = with_names(candidates, choose, lambda c: c.score / ABSORBED_FACTOR if (
+            options.absorbed_tiers and c.absorbed_by) else c.score, options.pool, title_runs(english.caps))
     if options.absorbed_tiers:
         candidates = sorted(candidates, key=lambda c: (
             -(c.score / ABSORBED_FACTOR if c.absorbed_by else c.score), -c.frequency, c.text))
@@ -205,7 +213,8 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
                 choice = _note_english(cand, note, choice, units)
             if choice is None:
                 continue
-            score = _rank_score(cand, choice, seen.get(cand.text, (cand, choice))[1], seen, options)
+            score = _rank_score(cand, choice, seen.get(cand.text, (cand, choice))[1], seen, options,
+                                named.get(cand.text, 0.0))
             if score is None:
                 continue
             if free is not None:
@@ -315,11 +324,15 @@ def _phrase_partners(candidates: list[ZhCandidate], complete: frozenset[str]) ->
 
 
 def _rank_score(cand: ZhCandidate, choice: EnChoice, own: EnChoice,
-                seen: dict[str, tuple[ZhCandidate, EnChoice]], options: TermOptions) -> float | None:
+                seen: dict[str, tuple[ZhCandidate, EnChoice]], options: TermOptions,
+                named: float = 0.0) -> float | None:
     """The candidate's score after its English is known (`choice`; `own`: before competitive
     linking); None when it is part of a longer term (or a longer string that adds nothing to
     its English)."""
     score = cand.score
+    if named and not is_name(choice.en):
+        score *= named  # the name went to another string: an everyday word again
+        named = 0.0
     if cand.absorbed_by:
         verdict = _absorption(cand, own, seen, options.english.predicates)
         if verdict == "absorbed":
@@ -332,7 +345,7 @@ def _rank_score(cand: ZhCandidate, choice: EnChoice, own: EnChoice,
             confidence *= CLAUSE_FACTOR
         score *= RERANK_FLOOR + confidence
         if len(cand.text) == 2:  # a two-character word is a term when translated consistently
-            score *= choice.share ** 2 / TWO_CHARACTER_FACTOR
+            score *= choice.share ** 2 / (1.0 if named else TWO_CHARACTER_FACTOR)
     return score
 
 

@@ -120,7 +120,8 @@ def prefix(index: FuzzyIndex, q: Query, lo: int, hi: int, num: int, den: int
         if y > x:
             parts.extend([post[a + x:a + y]] * weight)
             volume += (y - x) * weight
-    if tuning.FILTER == "auto" and volume * tuning.BIGRAM_COST > (hi - lo):
+    # the character bit planes cost a pass over the window per distinct query character
+    if tuning.FILTER == "auto" and volume * tuning.BIGRAM_COST * 64 > (hi - lo) * len(set(q.text)):
         return None  # the character bit planes are cheaper here
     return parts, skipped, cut
 

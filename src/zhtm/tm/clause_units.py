@@ -54,6 +54,15 @@ def clause_key(zh: str, en: str) -> int:
     return int.from_bytes(digest.digest(), "big", signed=True)
 
 
+def clause_keys(pairs: list[tuple[str, str]]) -> np.ndarray:
+    """``[clause_key(zh, en) for zh, en in pairs]`` as int64, without a Python int per key
+    (the digests joined and read as big-endian signed 64-bit numbers)."""
+    blake = hashlib.blake2b
+    digests = b"".join([blake(f"clause\x00{zh}\x00{en}".encode("utf-8", "surrogatepass"),
+                              digest_size=8).digest() for zh, en in pairs])
+    return np.frombuffer(digests, ">i8").astype(np.int64)
+
+
 def english_of(zh: str, en: str, clauses: list[Clause]) -> tuple[list[ClauseEnglish], bool]:
     """The unit's clauses (`clauses`: `cut_clauses(zh)`) with their English, and whether the
     finder failed (then the clauses come back without English)."""
@@ -119,31 +128,41 @@ def _store_batch(conn: sqlite3.Connection, table_keys: TableKeys,
     np.cumsum(np.bincount(pair, minlength=len(pairs)), out=bounds[1:])
     bounds_list = bounds.tolist()
 
-    keys = [clause_key(*p) for p in pairs]
+    keys = clause_keys(pairs)
     existing = _existing(conn, table_keys, keys)
     next_id = conn.execute("SELECT coalesce(max(id), 0) FROM clauses").fetchone()[0] + 1
-    ids = np.empty(len(pairs), np.int64)
-    new_rows, updates = [], []
-    for k, (key, (zh, en), count, conf) in enumerate(zip(keys, pairs, counts.tolist(),
-                                                        best.tolist())):
+    # new pairs take the next ids in the order first seen; one bytes object of all the
+    # parent lists, sliced per pair (cheaper than a numpy slice and tobytes each)
+    existing_ids = existing[0]
+    fresh = np.flatnonzero(existing_ids == 0)
+    ids = existing_ids.copy()
+    ids[fresh] = np.arange(next_id, next_id + len(fresh))
+    parent_bytes = parents.tobytes()
+    at = (bounds * parents.itemsize).tolist()
+    fresh_list = fresh.tolist()
+    zh_list = [pairs[k][0] for k in fresh_list]
+    en_list = [pairs[k][1] for k in fresh_list]
+    new_rows = list(zip(ids[fresh].tolist(), keys[fresh].tolist(), zh_list, en_list,
+                        counts[fresh].tolist(), best[fresh].tolist(),
+                        [parent_bytes[at[k]:at[k + 1]] for k in fresh_list]))
+    del zh_list, en_list
+    updates = []
+    stored = existing[1]
+    for k in np.flatnonzero(existing_ids).tolist():
+        old_id = int(existing_ids[k])
         mine = parents[bounds_list[k]:bounds_list[k + 1]]
-        old = existing.get(key)
-        if old is None:
-            ids[k] = next_id
-            new_rows.append((next_id, key, zh, en, count, conf, mine.tobytes()))
-            next_id += 1
+        before_bytes = stored[old_id]
+        before = np.frombuffer(before_bytes, PARENT)
+        if len(before) and before[-1] > mine[0]:  # cut out of id order (an older unit)
+            joined = np.sort(np.concatenate([before, mine])).tobytes()
         else:
-            ids[k] = old[0]
-            before = np.frombuffer(old[1], PARENT)
-            if len(before) and before[-1] > mine[0]:  # cut out of id order (an older unit)
-                joined = np.sort(np.concatenate([before, mine])).tobytes()
-            else:
-                joined = old[1] + mine.tobytes()
-            updates.append((count, conf, joined, old[0]))
+            joined = before_bytes + mine.tobytes()
+        updates.append((int(counts[k]), float(best[k]), joined, old_id))
     stats.new_clauses = len(new_rows)
     conn.executemany("INSERT INTO clauses(id, pair_key, zh, en, count, confidence, parents) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?)", new_rows)
-    table_keys.added([row[1] for row in new_rows], [row[0] for row in new_rows])
+    table_keys.added(keys[fresh], ids[fresh])
+    del new_rows
     conn.executemany("UPDATE clauses SET count = count + ?, confidence = max(confidence, ?), "
                      "parents = ? WHERE id = ?", updates)
     records = np.empty(occurrences, OCCURRENCE)
@@ -153,10 +172,11 @@ def _store_batch(conn: sqlite3.Connection, table_keys: TableKeys,
     records["confidence"] = confidence
     first = np.zeros(len(units) + 1, np.int64)
     np.cumsum(per_unit, out=first[1:])
-    first_list = first.tolist()
+    record_bytes = records.tobytes()
+    at = (first * records.itemsize).tolist()
     conn.executemany("INSERT INTO unit_clauses(unit_id, occurrences, spans) VALUES (?, ?, ?)",
-                     [(unit[0], records[first_list[i]:first_list[i + 1]].tobytes(), unit_spans[i])
-                      for i, unit in enumerate(units)])
+                     zip([unit[0] for unit in units],
+                         [record_bytes[a:b] for a, b in zip(at, at[1:])], unit_spans))
     return stats
 
 
@@ -193,20 +213,16 @@ def _with_english(units: list[tuple[int, str, str, int]], stats: ClauseStats) ->
             np.array(confidences, np.float64), unit_spans)
 
 
-def _existing(conn: sqlite3.Connection, table_keys: TableKeys, keys: list[int]
-              ) -> dict[int, tuple[int, bytes]]:
-    """pair key -> (clause id, parents), for the keys already stored."""
+def _existing(conn: sqlite3.Connection, table_keys: TableKeys, keys: np.ndarray
+              ) -> tuple[np.ndarray, dict[int, bytes]]:
+    """The clause id of each key (0: not stored) and the stored parents of those found."""
     if not table_keys.rows_before and not table_keys.inserted:
-        return {}
+        return np.zeros(len(keys), np.int64), {}
     ids = table_keys.find(keys)
-    found = np.flatnonzero(ids).tolist()
-    key_of = {int(ids[k]): keys[k] for k in found}
-    id_list = list(key_of)
-    out: dict[int, tuple[int, bytes]] = {}
+    id_list = ids[ids != 0].tolist()
+    out: dict[int, bytes] = {}
     for start in range(0, len(id_list), 900):
         chunk = id_list[start:start + 900]
         marks = ",".join("?" * len(chunk))
-        for clause_id, parents in conn.execute(
-                f"SELECT id, parents FROM clauses WHERE id IN ({marks})", chunk):
-            out[key_of[clause_id]] = (clause_id, parents)
-    return out
+        out.update(conn.execute(f"SELECT id, parents FROM clauses WHERE id IN ({marks})", chunk))
+    return ids, out

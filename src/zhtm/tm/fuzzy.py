@@ -47,7 +47,7 @@ from .bigram_bound import bigram_candidates
 from .char_bound import char_candidates
 from .merge import merge
 from .postings import (ARRAYS, UTF8, between, codepoints, count_positions, gather, lower_bound,
-                       presence_bitmaps, run_starts, sorted_unique)
+                       presence_bitmaps, run_starts, run_values, sorted_unique)
 from .query import Query
 from .scoring import Hit, TopK
 from .verify import verify
@@ -362,13 +362,19 @@ class FuzzyIndex:
         verify(self, q.text, pos, np.abs(n - q.m), top)
         return pos
 
+    def length_runs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The entry lengths as runs (entries are in length order): each distinct length
+        (int64) and the position where its run starts (the first starts at 0)."""
+        if self._runs is None:
+            values, starts = run_starts(self.lens)
+            self._runs = values.astype(np.int64), starts
+        return self._runs
+
     def length_of(self, positions: np.ndarray) -> np.ndarray:
         """The lengths of entries at sorted `positions` (int64), from where each length's run
-        of entries starts (a small array: cheaper than gathering from `lens`)."""
-        if self._runs is None:
-            self._runs = run_starts(self.lens)
-        values, starts = self._runs
-        return values.astype(np.int64)[starts.searchsorted(positions, "right") - 1]
+        of entries starts: a search per run, not per position, and no gather from `lens`."""
+        values, starts = self.length_runs()
+        return run_values(positions, starts, values)
 
     def signatures(self) -> np.ndarray:
         """Every entry's bigram signature (`signatures`), made on first use."""

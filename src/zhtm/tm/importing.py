@@ -21,6 +21,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,14 @@ class ImportReport:
 def pair_key(zh: str, en: str) -> int:
     digest = hashlib.blake2b(f"{zh}\x00{en}".encode("utf-8", "surrogatepass"), digest_size=8)
     return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+def pair_keys(zh: Sequence[str], en: Sequence[str]) -> np.ndarray:
+    """``[pair_key(z, e) for z, e in zip(zh, en)]`` as int64, without a Python int per key."""
+    blake = hashlib.blake2b
+    digests = b"".join([blake(f"{z}\x00{e}".encode("utf-8", "surrogatepass"),
+                              digest_size=8).digest() for z, e in zip(zh, en)])
+    return np.frombuffer(digests, ">i8").astype(np.int64)
 
 
 def _file_sha256(path: Path) -> tuple[str, int]:
@@ -323,62 +332,73 @@ class _Units:
             line, tuid = tu.line or None, tu.tuid
             for zh, en, zh_lang, en_lang, date, props, notes in found:
                 pairs += 1
-                batch.append((pair_key(zh, en), zh, en, zh_lang, en_lang, date, source_id, line,
-                              tuid, json.dumps(props, ensure_ascii=False) if props else None,
+                batch.append((zh, en, zh_lang, en_lang, date, line, tuid,
+                              json.dumps(props, ensure_ascii=False) if props else None,
                               json.dumps(notes, ensure_ascii=False) if notes else None))
             if len(batch) >= _BATCH:
-                new += self._flush(batch)
+                new += self._flush(batch, source_id)
                 batch = []
         if batch:
-            new += self._flush(batch)
+            new += self._flush(batch, source_id)
         return FileImport(str(path), tus_read, pairs, new, skipped)
 
-    def _flush(self, batch: list[tuple]) -> int:
+    def _flush(self, batch: list[tuple], source_id: int) -> int:
+        """Store a batch of (zh, en, zh_lang, en_lang, date, line, tuid, props, notes): its
+        distinct pairs looked up by key at once, new ones inserted with the next ids in the
+        order first seen, known ones counted, every row an origin."""
         conn = self.conn
-        keys = list(dict.fromkeys(row[0] for row in batch))
-        ids = self.keys.find(keys)
-        found = np.flatnonzero(ids).tolist()
-        known: dict[int, tuple[int, str, str]] = {}
-        if found:
-            key_of = {int(ids[k]): keys[k] for k in found}
-            id_list = list(key_of)
-            for start in range(0, len(id_list), 900):
-                chunk = id_list[start:start + 900]
-                marks = ",".join("?" * len(chunk))
-                for uid, zh, en in conn.execute(
-                        f"SELECT id, zh, en FROM units WHERE id IN ({marks})", chunk):
-                    known[key_of[uid]] = (uid, zh, en)
-        new_rows: list[tuple] = []
-        seen: dict[int, list] = {}    # key -> [id, count to add, newest date] for this batch
-        origins: list[tuple] = []
-        for key, zh, en, zh_lang, en_lang, date, source_id, line, tuid, props, notes in batch:
-            entry = seen.get(key)
-            if entry is None:
-                old = known.get(key)
-                if old is None:
-                    entry = seen[key] = [self.next_id, 0, date, True]
-                    new_rows.append([self.next_id, key, zh, en, zh_lang, en_lang, 0, date])
-                    self.next_id += 1
-                else:
-                    if (old[1], old[2]) != (zh, en):  # pragma: no cover - 64-bit collision
-                        raise ZhtmError(f"{self.path}: pair key collision; report this as a bug")
-                    entry = seen[key] = [old[0], 0, date, False]
-            entry[1] += 1
-            if date and (entry[2] is None or date > entry[2]):
-                entry[2] = date
-            origins.append((entry[0], source_id, line, tuid, date, props, notes))
-        for row in new_rows:
-            entry = seen[row[1]]
-            row[6], row[7] = entry[1], entry[2]
+        zh, en, zh_lang, en_lang, dates, lines, tuids, props, notes = zip(*batch)
+        keys = pair_keys(zh, en)
+        distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        by_first = np.argsort(first)
+        slot_of = np.empty(len(distinct), np.int64)
+        slot_of[by_first] = np.arange(len(distinct))
+        slot = slot_of[inverse.reshape(-1)]  # each row's pair, numbered in order first seen
+        firsts = first[by_first]            # the row where each pair is first seen
+        pair_keys_ = distinct[by_first]
+        ids = self.keys.find(pair_keys_)
+        known = np.flatnonzero(ids)
+        if len(known):
+            self._check_collisions(ids[known].tolist(), firsts[known].tolist(), zh, en)
+        fresh = np.flatnonzero(ids == 0)
+        ids[fresh] = np.arange(self.next_id, self.next_id + len(fresh))
+        self.next_id += len(fresh)
+        counts = np.bincount(slot, minlength=len(ids))
+        newest: list[str | None] = [None] * len(ids)
+        slots = slot.tolist()
+        for row, date in enumerate(dates):
+            if date and (newest[slots[row]] is None or date > newest[slots[row]]):
+                newest[slots[row]] = date
+        fresh_rows = firsts[fresh].tolist()
+        fresh_list = fresh.tolist()
         conn.executemany("INSERT INTO units(id, pair_key, zh, en, zh_lang, en_lang, count, date) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new_rows)
-        self.keys.added([row[1] for row in new_rows], [row[0] for row in new_rows])
-        updates = [(count, date, uid) for uid, count, date, fresh in seen.values() if not fresh]
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         zip(ids[fresh].tolist(), pair_keys_[fresh].tolist(),
+                             [zh[r] for r in fresh_rows], [en[r] for r in fresh_rows],
+                             [zh_lang[r] for r in fresh_rows], [en_lang[r] for r in fresh_rows],
+                             counts[fresh].tolist(), [newest[k] for k in fresh_list]))
+        self.keys.added(pair_keys_[fresh], ids[fresh])
         conn.executemany("UPDATE units SET count = count + ?1, date = CASE WHEN ?2 > "
-                         "coalesce(date, '') THEN ?2 ELSE date END WHERE id = ?3", updates)
+                         "coalesce(date, '') THEN ?2 ELSE date END WHERE id = ?3",
+                         [(int(counts[k]), newest[k], int(ids[k])) for k in known.tolist()])
         conn.executemany("INSERT INTO origins(unit_id, source_id, line, tuid, date, props, "
-                         "notes) VALUES (?, ?, ?, ?, ?, ?, ?)", origins)
-        return len(new_rows)
+                         "notes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         zip(ids[slot].tolist(), repeat(source_id), lines, tuids, dates, props,
+                             notes))
+        return len(fresh)
+
+    def _check_collisions(self, ids: list[int], rows: list[int], zh: Sequence[str],
+                          en: Sequence[str]) -> None:
+        """A stored unit found by key must hold the same pair (64-bit keys)."""
+        stored: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            stored.update((uid, (z, e)) for uid, z, e in self.conn.execute(
+                f"SELECT id, zh, en FROM units WHERE id IN ({marks})", chunk))
+        for uid, row in zip(ids, rows):
+            if stored[uid] != (zh[row], en[row]):  # pragma: no cover - 64-bit collision
+                raise ZhtmError(f"{self.path}: pair key collision; report this as a bug")
 
 
 def _trim(text: str) -> str:

@@ -103,10 +103,12 @@ class TableKeys:
     def in_memory(self) -> bool:
         return self.memory is not None
 
-    def find(self, keys: Sequence[int]) -> np.ndarray:
+    def find(self, keys: Sequence[int] | np.ndarray) -> np.ndarray:
         """Row id of each key (0: not stored)."""
         if self.memory is not None:
-            return self.memory.find(np.fromiter(keys, np.int64, len(keys)))
+            return self.memory.find(_int64(keys))
+        if isinstance(keys, np.ndarray):
+            keys = keys.tolist()
         found: dict[int, int] = {}
         for start in range(0, len(keys), 900):
             chunk = list(keys[start:start + 900])
@@ -115,12 +117,12 @@ class TableKeys:
                 f"SELECT pair_key, id FROM {self.table} WHERE pair_key IN ({marks})", chunk))
         return np.fromiter((found.get(k, 0) for k in keys), np.int64, len(keys))
 
-    def added(self, keys: Sequence[int], ids: Sequence[int]) -> None:
+    def added(self, keys: Sequence[int] | np.ndarray, ids: Sequence[int] | np.ndarray
+              ) -> None:
         """New rows were inserted with these keys and ids."""
         self.inserted += len(keys)
         if self.memory is not None:
-            self.memory.add(np.fromiter(keys, np.int64, len(keys)),
-                            np.fromiter(ids, np.int64, len(ids)))
+            self.memory.add(_int64(keys), _int64(ids))
         elif self.lazy and self._large(self.inserted):
             self._to_memory()
 
@@ -139,3 +141,9 @@ class TableKeys:
         if self.memory is not None:
             self.conn.execute(key_index_ddl(self.table))
             self.memory = None
+
+
+def _int64(values: Sequence[int] | np.ndarray) -> np.ndarray:
+    if isinstance(values, np.ndarray):
+        return values.astype(np.int64, copy=False)
+    return np.fromiter(values, np.int64, len(values))

@@ -31,6 +31,17 @@ def run_starts(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return sorted_values[starts], starts
 
 
+def run_values(keys: np.ndarray, bounds: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For sorted `keys`: the value of the run each falls into, run i holding the keys in
+    [bounds[i], bounds[i + 1]) (the last one open-ended) with value ``values[i]``; `bounds`
+    sorted, ``bounds[0] <= keys[0]``. A search per run and one repeat, not a search per key."""
+    cuts = keys.searchsorted(bounds.astype(keys.dtype, copy=False))
+    counts = np.empty(len(cuts), np.int64)
+    np.subtract(cuts[1:], cuts[:-1], out=counts[:-1])
+    counts[-1:] = len(keys) - cuts[-1:]
+    return np.repeat(values, counts)
+
+
 def codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
 

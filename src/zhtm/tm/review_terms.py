@@ -41,7 +41,7 @@ def _read_entries(path: Path) -> tuple[list[TermEntry], tuple[str, ...]]:
 
     if path.suffix.lower() in (".tbx", ".xml"):
         return list(read_tbx(path)), read_tbx_header(path).proposed
-    return list(read_glossary(path)), ()
+    return list(read_glossary(path, strict=True)), ()
 
 
 def open_glossary(review: Review, path: Path, key: str, sha256: str) -> ReviewDoc:

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import signatures
 from .bigram_bound import prefix
-from .postings import sorted_unique
+from .postings import run_values, sorted_unique
 from .query import Query
 from .scoring import TopK
 from .verify import verify
@@ -67,7 +67,11 @@ def search_together(index: FuzzyIndex, queries: Sequence[str], tops: Sequence[To
     count = np.diff(np.append(starts, len(tag)))
     which = (keys >> dtype(shift)).astype(np.int64)
     pos = (keys & dtype((1 << shift) - 1)).astype(np.int64)
-    n = index.length_of(pos)
+    # each entry's length from the length runs, found for every query's block of the sorted
+    # keys at once: the run starts tagged like the keys
+    values, run_at = index.length_runs()
+    tagged = (np.arange(len(planned), dtype=dtype)[:, None] << dtype(shift)) | run_at.astype(dtype)
+    n = run_values(keys, tagged.ravel(), np.tile(values, len(planned)))
     # per query and entry length: the most edits reaching its bar (dmax) and the base of
     # the slack, the shared bigrams still possible minus those needed (L - 1 - 2 dmax(L)),
     # every skipped bigram counted as held; a small table instead of per-entry arithmetic
@@ -94,7 +98,7 @@ def search_together(index: FuzzyIndex, queries: Sequence[str], tops: Sequence[To
     for j, (i, q, *_) in enumerate(planned):
         a, b = int(bounds[j]), int(bounds[j + 1])
         if b > a:
-            verify(index, q.text, pos[a:b], lb[a:b], tops[i])
+            verify(index, q.text, pos[a:b], lb[a:b], tops[i], n[a:b])
 
 
 def _lengths(planned: list) -> np.ndarray:

@@ -17,8 +17,9 @@ COUNT_SMALL = True
 # Which bound picks candidates: "auto" (bigrams, or characters where those are cheaper or the
 # bigrams cannot prune), or one of "bigrams" and "chars" (tests check each against brute force).
 FILTER = "auto"
-# Bigram postings cost about this many window entries' worth of character bit planes.
-BIGRAM_COST = 8
+# A bigram posting costs about this many window words' worth of character bit planes
+# (which take a pass over the window's words per distinct query character).
+BIGRAM_COST = 4
 # Stop looking the skipped bigrams up once this few candidates are left (verifying is cheaper).
 REFINE_DOWN_TO = 8
 # Segments this large drop the postings of characters that have a bitmap when loaded.

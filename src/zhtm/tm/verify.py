@@ -14,7 +14,8 @@ if TYPE_CHECKING:  # only for annotations: the index imports this module
     from .fuzzy import FuzzyIndex
 
 
-def verify(index: FuzzyIndex, query: str, cand: np.ndarray, lb: np.ndarray, top: TopK) -> None:
+def verify(index: FuzzyIndex, query: str, cand: np.ndarray, lb: np.ndarray, top: TopK,
+           lengths: np.ndarray | None = None) -> None:
     """Levenshtein on candidates (absolute positions) in order of their best possible
     similarity ``(L - lb) / L``, ties by position, each cut off at the current bar; stops at
     the first whose bound cannot reach it (nothing after it can).
@@ -22,12 +23,13 @@ def verify(index: FuzzyIndex, query: str, cand: np.ndarray, lb: np.ndarray, top:
     One candidate at a time in plain Python: rapidfuzz's `cdist` costs about 3 us a pair on
     short strings against 0.6 us for `Levenshtein.distance`, and the entries are slices of
     one str (`FuzzyIndex.strings`), not decoded UTF-8. The bounds are turned into Python
-    numbers a chunk at a time, so a huge candidate list cut short early costs little."""
+    numbers a chunk at a time, so a huge candidate list cut short early costs little.
+    `lengths`, when the caller has them, are the candidates' entry lengths (saves a gather)."""
     if not len(cand):
         return
     m = len(query)
     cand = cand.astype(np.int64, copy=False)
-    length = np.maximum(index.lens[cand].astype(np.int64), m)
+    length = np.maximum(index.lens[cand] if lengths is None else lengths, m).astype(np.int64)
     lb = lb.astype(np.int64, copy=False)
     order = np.lexsort((cand, (lb - length) / length))
     whole, starts = index.strings()
