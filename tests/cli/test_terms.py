@@ -326,3 +326,15 @@ def test_keep_accepts_terms_without_chinese_that_hold_a_digit_or_that_zhtm_wrote
         result = run(small, "-o", out, "--keep", keep)
         assert result.exit_code == 0, result.output
         assert term in out.read_text(encoding="utf-8")
+
+
+def test_a_tmx_of_only_uncuttable_huge_units_is_an_error_naming_it(tmp_path):
+    """Every unit too long and with no sentence end: one Error: line naming the file (it said
+    '<input>'), exit 1, nothing written."""
+    huge = "发展数字经济" * 200
+    tmx = _tmx(tmp_path, f'<tu><tuv xml:lang="zh-CN"><seg>{huge}</seg></tuv>'
+                         f'<tuv xml:lang="en"><seg>{"develop the digital economy " * 200}</seg></tuv></tu>')
+    result = run(tmx, "-o", tmp_path / "g.utf8")
+    assert result.exit_code == 1
+    assert f"Error: {tmx}: every translation unit is longer than 600" in result.output
+    assert not (tmp_path / "g.utf8").exists()

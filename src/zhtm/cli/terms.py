@@ -119,7 +119,12 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
         click.echo(f"Note: {short.split} unit(s) longer than {MAX_UNIT_CHARS} Chinese characters "
                    f"or {MAX_UNIT_WORDS} English words aligned into sentence pairs{left}",
                    err=True)
-    units = short.units or units  # none left: extract_terms says why
+    if units and not short.units:  # named here: the library does not know the files
+        raise InputError(", ".join(str(p) for p in inputs),
+                         f"every translation unit is longer than {MAX_UNIT_CHARS} Chinese "
+                         f"characters or {MAX_UNIT_WORDS} English words with no sentence end "
+                         "to cut it at")
+    units = short.units or units  # no units at all: extract_terms says so
     entries = extract_terms(units, notes=notes,
                             options=TermOptions(limit=limit, min_frequency=min_frequency))
     proposed: tuple[str, ...] = ()
