@@ -17,7 +17,7 @@ from pathlib import Path
 from ..atomic import atomic_output
 from ..errors import InputError
 from ..records import TermEntry, term_id
-from ..text.files import read_text
+from ..text.files import has_han, read_text
 
 VARIANT = "admitted variant"
 HEADER = "# zhtm glossary: Chinese term, English term, comment"
@@ -75,7 +75,6 @@ def _parse_comment(comment: str) -> tuple[int, str]:
     return frequency, definition
 
 
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -101,7 +100,7 @@ def _check_row(path: Path, line: int, row: list[str], fmt: str, ours: bool) -> N
         sep = "," if fmt == "csv" else "<TAB>"
         raise InputError(path, f"{len(row)} column(s), not a glossary row (expected "
                                f"Chinese{sep}English{sep}comment)", line=line)
-    if not _HAN.search(row[0]) and not ours and not any(ch.isdigit() for ch in row[0]):
+    if not has_han(row[0]) and not ours and not any(ch.isdigit() for ch in row[0]):
         raise InputError(path, f"the first column holds no Chinese ({row[0].strip()[:40]!r}), "
                                "not a glossary row (expected Chinese, English, comment)", line=line)
 

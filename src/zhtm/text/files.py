@@ -218,3 +218,8 @@ def read_lines(path: str | Path, encoding: str | None = None,
 
 def han_count(text: str) -> int:
     return len(_HAN.findall(text))
+
+
+def has_han(text: str) -> bool:
+    """Whether `text` holds a Chinese (Han) character."""
+    return _HAN.search(text) is not None
