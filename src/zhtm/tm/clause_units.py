@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..text.clauses import Clause, cut_clauses_flat, cut_clauses_many
+from .bulk_rows import insert_columns
 from .clause_english import ClauseEnglish, clause_english
 from .clause_places import OCCURRENCE, PARENT
 from .pair_keys import TableKeys
@@ -174,9 +175,9 @@ def _store_batch(conn: sqlite3.Connection, table_keys: TableKeys,
     np.cumsum(per_unit, out=first[1:])
     record_bytes = records.tobytes()
     at = (first * records.itemsize).tolist()
-    conn.executemany("INSERT INTO unit_clauses(unit_id, occurrences, spans) VALUES (?, ?, ?)",
-                     zip([unit[0] for unit in units],
-                         [record_bytes[a:b] for a, b in zip(at, at[1:])], unit_spans))
+    insert_columns(conn, "unit_clauses", {
+        "unit_id": [unit[0] for unit in units],
+        "occurrences": [record_bytes[a:b] for a, b in zip(at, at[1:])], "spans": unit_spans})
     return stats
 
 

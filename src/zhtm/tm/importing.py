@@ -21,13 +21,13 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ZhtmError
 from ..paths import check_inputs, read_error
+from .bulk_rows import insert_columns
 from .clause_places import drop_parents, recount, uncut_units
 from .clause_units import ClauseStats, add_clause_units
 from .pair_keys import TableKeys
@@ -371,20 +371,18 @@ class _Units:
                 newest[slots[row]] = date
         fresh_rows = firsts[fresh].tolist()
         fresh_list = fresh.tolist()
-        conn.executemany("INSERT INTO units(id, pair_key, zh, en, zh_lang, en_lang, count, date) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         zip(ids[fresh].tolist(), pair_keys_[fresh].tolist(),
-                             [zh[r] for r in fresh_rows], [en[r] for r in fresh_rows],
-                             [zh_lang[r] for r in fresh_rows], [en_lang[r] for r in fresh_rows],
-                             counts[fresh].tolist(), [newest[k] for k in fresh_list]))
+        insert_columns(conn, "units", {
+            "id": ids[fresh].tolist(), "pair_key": pair_keys_[fresh].tolist(),
+            "zh": [zh[r] for r in fresh_rows], "en": [en[r] for r in fresh_rows],
+            "zh_lang": [zh_lang[r] for r in fresh_rows], "en_lang": [en_lang[r] for r in fresh_rows],
+            "count": counts[fresh].tolist(), "date": [newest[k] for k in fresh_list]})
         self.keys.added(pair_keys_[fresh], ids[fresh])
         conn.executemany("UPDATE units SET count = count + ?1, date = CASE WHEN ?2 > "
                          "coalesce(date, '') THEN ?2 ELSE date END WHERE id = ?3",
                          [(int(counts[k]), newest[k], int(ids[k])) for k in known.tolist()])
-        conn.executemany("INSERT INTO origins(unit_id, source_id, line, tuid, date, props, "
-                         "notes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         zip(ids[slot].tolist(), repeat(source_id), lines, tuids, dates, props,
-                             notes))
+        insert_columns(conn, "origins", {
+            "unit_id": ids[slot].tolist(), "source_id": [source_id] * len(slot), "line": lines,
+            "tuid": tuids, "date": dates, "props": props, "notes": notes})
         return len(fresh)
 
     def _check_collisions(self, ids: list[int], rows: list[int], zh: Sequence[str],
