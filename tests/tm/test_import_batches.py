@@ -144,3 +144,37 @@ def test_an_import_chunked_by_characters_indexes_as_one_build(tmp_path, monkeypa
     for name in ("ids", "lens", "boffsets", "bg_keys", "bg_ptr", "bg_post", "ch_keys",
                  "ch_ptr", "ch_post"):
         assert np.array_equal(getattr(segment, name), whole.arrays[name]), name
+
+
+def test_texts_held_by_the_import_store_what_reading_them_back_stores(tmp_path, monkeypatch):
+    """The new units' and clause units' Chinese the import holds (`held`) is indexed and cut
+    exactly as the texts read back from the store were: two imports of pairs (some seen
+    before) and a TMX with units of a store cut before, indexed in chunks."""
+    from zhtm.tm import segments
+    from tests.tm.test_pair_keys import tmx
+
+    monkeypatch.setattr(segments, "BUILD_CHUNK", 150)  # several chunks of held texts
+    indexed = []
+    real_index = importing.index_new_units
+    monkeypatch.setattr(importing, "index_new_units", lambda conn, path, before, kind, held:
+                        indexed.append(held is not None) or real_index(conn, path, before, kind,
+                                                                      held))
+    file = tmx(tmp_path / "more.tmx", ALL[200:700])
+
+    def build(db):
+        with Store.open(db, create=True) as store:
+            store.add_pairs(ALL[:400])
+            store.add_pairs(ALL[300:600], clause_english=False)
+            store.import_tmx([file])
+        return content(db)
+
+    held = build(tmp_path / "held.db")
+    assert indexed == [True] * 6  # units and clause units of each import, from held texts
+    indexed.clear()
+    monkeypatch.setattr(importing, "index_new_units", lambda conn, path, before, kind, held:
+                        indexed.append(False) or real_index(conn, path, before, kind))
+    real_new_units = importing._new_units
+    monkeypatch.setattr(importing, "_new_units", lambda conn, before, held, english:
+                        real_new_units(conn, before, None, english))
+    read_back = build(tmp_path / "read.db")
+    assert held == read_back and len(held["clauses"]) > 700

@@ -75,30 +75,33 @@ def english_of(zh: str, en: str, clauses: list[Clause]) -> tuple[list[ClauseEngl
 
 def add_clause_units(conn: sqlite3.Connection, units: Iterable[tuple[int, str, str, int]],
                      progress: Callable[[int], None] | None = None, *,
-                     english: bool = True, expect: int | None = None) -> ClauseStats:
+                     english: bool = True, expect: int | None = None,
+                     held: list[str] | None = None) -> ClauseStats:
     """Cut the clauses of `units` ((id, zh, en, occurrences), in increasing id order), find
     their English (unless `english` is false: clauses stored without English, as when the
     finder finds none) and store them: new clause units, counts raised by the parents'
     occurrences, where they occur. `expect`: about how many units there are (a large
-    import finds clause keys in memory, see `pair_keys`)."""
+    import finds clause keys in memory, see `pair_keys`). `held`, when given, receives the
+    new clause units' Chinese in id order (for their index)."""
     stats = ClauseStats()
     keys = TableKeys(conn, "clauses", expect=expect)
     batch: list[tuple[int, str, str, int]] = []
     for unit in units:
         batch.append(unit)
         if len(batch) >= _BATCH:
-            stats.add(_store_batch(conn, keys, batch, english))
+            stats.add(_store_batch(conn, keys, batch, english, held))
             if progress:
                 progress(stats.units)
             batch = []
     if batch:
-        stats.add(_store_batch(conn, keys, batch, english))
+        stats.add(_store_batch(conn, keys, batch, english, held))
     keys.restore()
     return stats
 
 
 def _store_batch(conn: sqlite3.Connection, table_keys: TableKeys,
-                 units: list[tuple[int, str, str, int]], english: bool) -> ClauseStats:
+                 units: list[tuple[int, str, str, int]], english: bool,
+                 held: list[str] | None = None) -> ClauseStats:
     stats = ClauseStats(units=len(units))
     if english:
         pairs, pair, owner, starts, ends, confidence, unit_spans = _with_english(units, stats)
@@ -143,6 +146,8 @@ def _store_batch(conn: sqlite3.Connection, table_keys: TableKeys,
     fresh_list = fresh.tolist()
     zh_list = [pairs[k][0] for k in fresh_list]
     en_list = [pairs[k][1] for k in fresh_list]
+    if held is not None:
+        held += zh_list
     new_rows = list(zip(ids[fresh].tolist(), keys[fresh].tolist(), zh_list, en_list,
                         counts[fresh].tolist(), best[fresh].tolist(),
                         [parent_bytes[at[k]:at[k + 1]] for k in fresh_list]))

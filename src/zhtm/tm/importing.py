@@ -119,32 +119,40 @@ def start(conn: sqlite3.Connection) -> _Marks:
 
 def finish(conn: sqlite3.Connection, path: Path, marks: _Marks, sources: Sequence[int],
            files: Sequence[FileImport], *, clauses: bool = True, forgotten: Sequence[int] = (),
-           clause_english: bool = True) -> ImportReport:
+           clause_english: bool = True, held: list[str] | None = None) -> ImportReport:
     """Inside the write, after reading: clause units for the new units (and for older ones
     never cut), the counts of the clause units whose parents were seen again (`sources`: the
-    new sources) or forgotten, both kinds indexed, orphaned units removed."""
+    new sources) or forgotten, both kinds indexed, orphaned units removed. `held`: the
+    Chinese of the new units in id order (`_Units.held`), so it is not read back."""
     unit_seconds = time.process_time() - marks.started
     started = time.process_time()
     stats = ClauseStats()
+    if held is not None and _last_id(conn, "units") - marks.units != len(held):
+        held = None  # pragma: no cover - not the new units after all: read them back
+    held_clauses: list[str] | None = None
     state = conn.execute("SELECT value FROM meta WHERE key='clauses'").fetchone()
     if clauses:
+        held_clauses = []  # the new clause units' Chinese, in id order
         if state is None or state[0] != "complete":
             stats.add(add_clause_units(conn, uncut_units(conn, marks.units),
-                                       english=clause_english))
+                                       english=clause_english, held=held_clauses))
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'complete')")
         count = conn.execute("SELECT count(*) FROM units WHERE id > ?",
                              (marks.units,)).fetchone()[0]
-        new = _rows(conn, "SELECT id, zh, en, count FROM units WHERE id > ? ORDER BY id",
-                    (marks.units,))
-        stats.add(add_clause_units(conn, new, english=clause_english, expect=count))
+        stats.add(add_clause_units(conn, _new_units(conn, marks.units, held, clause_english),
+                                   english=clause_english, expect=count, held=held_clauses))
+        if _last_id(conn, "clauses") - marks.clauses != len(held_clauses):
+            held_clauses = None  # pragma: no cover - read them back
     elif (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) > marks.units:
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clauses', 'partial')")
     again = _seen_again(conn, sources, marks.units) + list(forgotten)
     recount(conn, again)
     clause_seconds = time.process_time() - started
     started = time.process_time()
-    index_new_units(conn, path, marks.units, SENTENCE)
-    index_new_units(conn, path, marks.clauses, CLAUSE)
+    index_new_units(conn, path, marks.units, SENTENCE, held)
+    del held
+    index_new_units(conn, path, marks.clauses, CLAUSE, held_clauses)
+    del held_clauses
     removed = delete_orphans(conn, path, list(forgotten))
     give_back_pages(conn)
     index_seconds = time.process_time() - started
@@ -153,6 +161,22 @@ def finish(conn: sqlite3.Connection, path: Path, marks: _Marks, sources: Sequenc
         conn.execute("SELECT count(*) FROM index_segments").fetchone()[0], index_seconds,
         removed, conn.execute("SELECT count(*) FROM clauses").fetchone()[0], stats,
         clause_seconds, unit_seconds)
+
+
+def _last_id(conn: sqlite3.Connection, table: str) -> int:
+    return conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+
+
+def _new_units(conn: sqlite3.Connection, before: int, held: list[str] | None, english: bool
+               ) -> Iterator[tuple[int, str, str, int]]:
+    """(id, zh, en, count) of the units above id `before`, in id order; the Chinese from
+    `held` when given (then the English is read only when it is wanted)."""
+    if held is None:
+        return _rows(conn, "SELECT id, zh, en, count FROM units WHERE id > ? ORDER BY id",
+                     (before,))
+    columns = "id, en, count" if english else "id, '', count"
+    return ((uid, held[uid - before - 1], en, count) for uid, en, count in _rows(
+        conn, f"SELECT {columns} FROM units WHERE id > ? ORDER BY id", (before,)))
 
 
 def _seen_again(conn: sqlite3.Connection, sources: Sequence[int], before: int) -> list[int]:
@@ -182,9 +206,11 @@ def import_tmx(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path]
     with WriteTxn(path, conn, bulk=True):
         marks = start(conn)
         affected = forget_sources(conn, list(replacing))
-        imported = import_files(conn, path, files, on_warning, progress)
+        held: list[str] = []
+        imported = import_files(conn, path, files, on_warning, progress, held=held)
         report = finish(conn, path, marks, [s for r, s in imported if not r.already_imported],
-                        [r for r, _ in imported], clauses=clauses, forgotten=affected)
+                        [r for r, _ in imported], clauses=clauses, forgotten=affected,
+                        held=held)
     checkpoint(conn)
     return report
 
@@ -231,18 +257,19 @@ def delete_orphans(conn: sqlite3.Connection, path: Path, unit_ids: list[int]) ->
 
 def import_files(conn: sqlite3.Connection, path: Path, files: Sequence[str | Path],
                  on_warning: Callable[[object], None] | None = None,
-                 progress: Callable[[int, int], None] | None = None
-                 ) -> list[tuple[FileImport, int]]:
+                 progress: Callable[[int, int], None] | None = None,
+                 held: list[str] | None = None) -> list[tuple[FileImport, int]]:
     """Inside a write transaction: each file's report and the id of the source holding its
     content (an earlier one when it was imported before). The new units are neither cut
-    nor indexed (`finish` does that)."""
+    nor indexed (`finish` does that). `held`, when given, receives the new units' Chinese
+    in id order (for `finish`)."""
     from ..formats.tmx import read_tmx  # formats sit below the store; imported late (lxml)
 
     out: list[tuple[FileImport, int]] = []
     paths = check_inputs(files)  # missing, folders, unreadable: before any work
     sizes = [p.stat().st_size for p in paths]
     total, done = sum(sizes) or 1, 0  # progress in bytes, estimated from the TU's line
-    units = _Units(conn, path)
+    units = _Units(conn, path, held)
     for file, size in zip(paths, sizes):
         sha, lines = _file_sha256(file)
         known = conn.execute("SELECT id FROM sources WHERE sha256=?", (sha,)).fetchone()
@@ -285,13 +312,14 @@ def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, s
         source_id = conn.execute(
             "INSERT INTO sources(path, sha256, imported, tus, pairs, new_units) "
             "VALUES (?, ?, ?, 0, 0, 0)", (source, f"api:{time.time_ns()}", now())).lastrowid
-        units = _Units(conn, path)
+        held: list[str] = []
+        units = _Units(conn, path, held)
         report = units.read(Path(source), source_id, (_TU(z, e) for z, e in pairs))
         units.close()
         conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
                      (report.tus, report.pairs, report.new_units, source_id))
         result = finish(conn, path, marks, [source_id], [report], clauses=clauses,
-                        clause_english=clause_english)
+                        clause_english=clause_english, held=held)
     checkpoint(conn)
     return result
 
@@ -309,10 +337,12 @@ def _rows(conn: sqlite3.Connection, sql: str, parameters: tuple) -> Iterator[tup
 
 class _Units:
     """Units and origins written in batches: pair keys looked up a batch at a time, new
-    units inserted with the next ids, repeated ones counted, origins appended."""
+    units inserted with the next ids, repeated ones counted, origins appended; the new
+    units' Chinese appended to `held` (when given)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self.conn, self.path = conn, path
+    def __init__(self, conn: sqlite3.Connection, path: Path, held: list[str] | None = None
+                 ) -> None:
+        self.conn, self.path, self.held = conn, path, held
         self.next_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0] + 1
         self.keys = TableKeys(conn, "units")
 
@@ -371,9 +401,12 @@ class _Units:
                 newest[slots[row]] = date
         fresh_rows = firsts[fresh].tolist()
         fresh_list = fresh.tolist()
+        fresh_zh = [zh[r] for r in fresh_rows]
+        if self.held is not None:
+            self.held += fresh_zh
         insert_columns(conn, "units", {
             "id": ids[fresh].tolist(), "pair_key": pair_keys_[fresh].tolist(),
-            "zh": [zh[r] for r in fresh_rows], "en": [en[r] for r in fresh_rows],
+            "zh": fresh_zh, "en": [en[r] for r in fresh_rows],
             "zh_lang": [zh_lang[r] for r in fresh_rows], "en_lang": [en_lang[r] for r in fresh_rows],
             "count": counts[fresh].tolist(), "date": [newest[k] for k in fresh_list]})
         self.keys.added(pair_keys_[fresh], ids[fresh])

@@ -73,30 +73,24 @@ def _load_segment(conn: sqlite3.Connection, path: Path, seg: int) -> FuzzyIndex:
 
 
 def index_new_units(conn: sqlite3.Connection, path: Path, before: int,
-                    kind: str = SENTENCE) -> None:
+                    kind: str = SENTENCE, held: Sequence[str] | None = None) -> None:
     """Index the units (or clause units) above id `before`: their normalised texts read
     `BUILD_CHUNK` at a time, indexed in chunks of `BUILD_CHUNK` consecutive entries of the
     (length, id) order (each parked in a temporary file: `SpooledSegment`), then merged
     into one segment piece by piece (a concatenation, see `merge`), then tiered (segments
-    of one kind merge only with each other)."""
-    id_parts: list[np.ndarray] = []
-    texts: list[str] = []
-    last = before
-    table = _TABLE[kind]
-    while True:
-        rows = conn.execute(f"SELECT id, zh FROM {table} WHERE id > ? ORDER BY id LIMIT ?",
-                            (last, BUILD_CHUNK)).fetchall()
-        if not rows:
-            break
-        id_parts.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
-        texts += normalize_many([r[1] for r in rows])
-        del rows
-        last = int(id_parts[-1][-1])
+    of one kind merge only with each other). `held`: the Chinese of exactly those entries
+    (ids ``before + 1``, ``before + 2``... without a gap) when the importer still holds
+    it, so it is not read back from the store."""
+    if held is not None:
+        ids = np.arange(before + 1, before + 1 + len(held), dtype=np.int64)
+        texts = [t for at in range(0, len(held), BUILD_CHUNK)
+                 for t in normalize_many(held[at:at + BUILD_CHUNK])]
+    else:
+        ids, texts = _read_texts(conn, before, _TABLE[kind])
     if not texts:
         return
     # chunks are consecutive runs of the merged segment's (length, id) order, so merging
     # them places each key's postings one chunk after another (no sort: `merge`)
-    ids = np.concatenate(id_parts)
     conn.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA),))
     if len(ids) <= BUILD_CHUNK:
         _save_segment(conn, FuzzyIndex.build(ids, texts), int(ids[0]), int(ids[-1]), kind)
@@ -115,6 +109,23 @@ def index_new_units(conn: sqlite3.Connection, path: Path, before: int,
             seg = _new_segment(conn, int(ids[0]), int(ids[-1]), len(ids), kind)
             merge(chunks, PartWriter(conn, seg))
     _merge_tiers(conn, path, kind)
+
+
+def _read_texts(conn: sqlite3.Connection, before: int, table: str
+                ) -> tuple[np.ndarray, list[str]]:
+    """The ids and normalised texts of the rows of `table` above id `before`."""
+    id_parts: list[np.ndarray] = [np.zeros(0, np.int64)]
+    texts: list[str] = []
+    last = before
+    while True:
+        rows = conn.execute(f"SELECT id, zh FROM {table} WHERE id > ? ORDER BY id LIMIT ?",
+                            (last, BUILD_CHUNK)).fetchall()
+        if not rows:
+            return np.concatenate(id_parts), texts
+        id_parts.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+        texts += normalize_many([r[1] for r in rows])
+        del rows
+        last = int(id_parts[-1][-1])
 
 
 def _chunks(lens: np.ndarray) -> list[tuple[int, int]]:
