@@ -73,3 +73,10 @@ def test_the_characters_normalised_one_by_one_never_compose_with_a_neighbour():
     assert all(other.match(d) for d in seconds)
     assert other.match("\u0301") and not other.match("，") and mapped.match("，")
     assert normalize_many(["Ｅ\u0301，", "ｅ，"]) == ["é,", "e,"]
+
+
+def test_whitespace_runs_are_collapsed_at_every_kind_of_space_across_a_batch():
+    _char_map()
+    batch = ["  推进\u3000\u2028改革 ", "\x85", "", "\t", "a\u00a0 \x1cb", "ｃ\u2029\u200bｄ"]
+    assert normalize_many(batch) == ["推进 改革", "", "", "", "a b", "c \u200bd"]
+    assert normalize_many(batch) == [normalize(t) for t in batch]

