@@ -5,6 +5,7 @@ size; the batched key functions equal the per-pair ones; a store with the old 4 
 imports to the same content as a new one."""
 
 import sqlite3
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -178,3 +179,41 @@ def test_texts_held_by_the_import_store_what_reading_them_back_stores(tmp_path, 
                         real_new_units(conn, before, None, english))
     read_back = build(tmp_path / "read.db")
     assert held == read_back and len(held["clauses"]) > 700
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["甲", " 乙 ", "", "\t", "甲\n", "丙，丁", "\u3000丁", "\x01"]),
+                          st.sampled_from(["A", "", " B", "A\u3000", "\x00"])), max_size=14),
+       st.integers(1, 4))
+def test_plain_pairs_store_what_the_same_pairs_read_as_tus_store(tmp_path_factory, pairs, batch):
+    """`add_pairs` builds a batch's columns directly (`_Units.read_pairs`): the same units,
+    origins, clause units and report as each pair read as a TU of one zh-CN and one en-US
+    variant without anything else (the general `read`)."""
+    class PlainTU(SimpleNamespace):
+        variants = None  # `_pairs_of` reads a plain pair from .zh / .en
+
+    importing_batch = importing._BATCH
+    importing._BATCH = batch
+    try:
+        stores = []
+        for route in ("pairs", "tus"):
+            db = tmp_path_factory.mktemp(route) / "tm.db"
+            with Store.open(db, create=True) as store, \
+                    schema.WriteTxn(db, store.conn, bulk=True):
+                conn = store.conn
+                marks = importing.start(conn)
+                conn.execute("INSERT INTO sources(id, path, sha256, imported, tus, pairs, "
+                             "new_units) VALUES (1, 'p', 'x', 'now', 0, 0, 0)")
+                units = importing._Units(conn, db)
+                if route == "pairs":
+                    report = units.read_pairs(Path("p"), 1, iter(pairs))
+                else:
+                    report = units.read(Path("p"), 1, (PlainTU(zh=z, en=e, line=None, tuid=None)
+                                                       for z, e in pairs))
+                units.close()
+                importing.finish(conn, db, marks, [1], [report])
+            stores.append((report, content(db)))
+        assert stores[0] == stores[1]
+        assert stores[0][0].pairs + stores[0][0].skipped == len(pairs)
+    finally:
+        importing._BATCH = importing_batch

@@ -21,6 +21,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -300,13 +301,6 @@ def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, s
               ) -> ImportReport:
     """Import (zh, en) pairs directly (benchmarks, tests): same rules as `import_tmx`;
     without `clause_english`, clauses are cut but their English is not sought."""
-    class _TU:  # the little of TmxUnit that _pairs_of needs
-        __slots__ = ("zh", "en", "line", "tuid")
-        variants = None  # a plain pair
-
-        def __init__(self, zh: str, en: str) -> None:
-            self.zh, self.en, self.line, self.tuid = zh, en, None, None
-
     with WriteTxn(path, conn, bulk=True):
         marks = start(conn)
         source_id = conn.execute(
@@ -314,7 +308,7 @@ def add_pairs(conn: sqlite3.Connection, path: Path, pairs: Iterable[tuple[str, s
             "VALUES (?, ?, ?, 0, 0, 0)", (source, f"api:{time.time_ns()}", now())).lastrowid
         held: list[str] = []
         units = _Units(conn, path, held)
-        report = units.read(Path(source), source_id, (_TU(z, e) for z, e in pairs))
+        report = units.read_pairs(Path(source), source_id, pairs)
         units.close()
         conn.execute("UPDATE sources SET tus=?, pairs=?, new_units=? WHERE id=?",
                      (report.tus, report.pairs, report.new_units, source_id))
@@ -372,12 +366,39 @@ class _Units:
             new += self._flush(batch, source_id)
         return FileImport(str(path), tus_read, pairs, new, skipped)
 
+    def read_pairs(self, path: Path, source_id: int, pairs: Iterable[tuple[str, str]]
+                   ) -> FileImport:
+        """`read` for plain (zh, en) pairs (`add_pairs`): each a TU of one pair in zh-CN and
+        en-US without date, line, tuid, props or notes, trimmed, skipped when a side is
+        empty; a batch's columns made at once."""
+        tus_read = kept = new = 0
+        pairs = iter(pairs)
+        while chunk := list(islice(pairs, _BATCH)):
+            tus_read += len(chunk)
+            rows = [(zh, en) for zh, en in ((z.strip(_JAVA_WS), e.strip(_JAVA_WS))
+                                            for z, e in chunk) if zh and en]
+            if not rows:
+                continue
+            kept += len(rows)
+            zh, en = zip(*rows)
+            nothing = (None,) * len(rows)
+            new += self._store(source_id, zh, en, ("zh-CN",) * len(rows),
+                               ("en-US",) * len(rows), nothing, nothing, nothing, nothing,
+                               nothing)
+        return FileImport(str(path), tus_read, kept, new, tus_read - kept)
+
     def _flush(self, batch: list[tuple], source_id: int) -> int:
-        """Store a batch of (zh, en, zh_lang, en_lang, date, line, tuid, props, notes): its
-        distinct pairs looked up by key at once, new ones inserted with the next ids in the
-        order first seen, known ones counted, every row an origin."""
+        """Store a batch of (zh, en, zh_lang, en_lang, date, line, tuid, props, notes)."""
+        return self._store(source_id, *zip(*batch))
+
+    def _store(self, source_id: int, zh: Sequence[str], en: Sequence[str],
+               zh_lang: Sequence[str], en_lang: Sequence[str], dates: Sequence[str | None],
+               lines: Sequence[int | None], tuids: Sequence[str | None],
+               props: Sequence[str | None], notes: Sequence[str | None]) -> int:
+        """Store a batch given column by column: its distinct pairs looked up by key at
+        once, new ones inserted with the next ids in the order first seen, known ones
+        counted, every row an origin."""
         conn = self.conn
-        zh, en, zh_lang, en_lang, dates, lines, tuids, props, notes = zip(*batch)
         keys = pair_keys(zh, en)
         distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         by_first = np.argsort(first)
