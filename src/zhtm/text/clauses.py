@@ -187,6 +187,16 @@ _CONTENT_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x2000
                    (0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A), (0xFF10, 0xFF19), (0xFF21, 0xFF5A))
 
 
+def _range_table(ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
+    table = np.zeros(0x110000, bool)
+    for lo, hi in ranges:
+        table[lo:hi + 1] = True
+    return table
+
+
+_CONTENT_TABLE = _range_table(_CONTENT_RANGES)
+
+
 def _in_table(cp: np.ndarray, table: np.ndarray) -> np.ndarray:
     return table[cp]
 
@@ -264,10 +274,7 @@ def cut_clauses_flat(texts: Sequence[str], min_chars: int = MIN_CHARS) -> Clause
     owner = np.searchsorted(starts, a, "right") - 1
     keep = b <= ends[owner]
     a, b, owner = a[keep], b[keep], owner[keep]
-    content = np.zeros(len(cp), bool)
-    for lo, hi in _CONTENT_RANGES:
-        content |= (cp >= lo) & (cp <= hi)
-    content_before = _cumulative(content)
+    content_before = _cumulative(_CONTENT_TABLE[cp])
     size = content_before[b] - content_before[a]
     # pieces without content belong to the piece before (and are dropped before the first)
     kept = size > 0
