@@ -241,6 +241,10 @@ def beijing_units():
     ("总体国家安全观", "head_first", "holistic approach to national security", "national security"),
     # the translators quote only "minor details"; the modifier before the quote renders 关键
     ("关键小事", "quote_modifiers", "critical “minor details”", "minor details"),
+    # session 8: 接诉即办 and 每月一题 share their units and their windows; only "complaints"
+    # has a gloss, and the lead "swift response to" is in every occurrence and nowhere else,
+    # so it is the rendering, not the neighbour's English (`terms lookup 接诉即办`)
+    ("接诉即办", "consistent_leads", "swift response to public complaints", "one topical issue"),
 ])
 def test_english_rules_on_beijing(beijing_units, term, signal, english, without):
     """Each English rule (rounds two, three and six) gives the term its English, and
