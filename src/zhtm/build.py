@@ -119,11 +119,11 @@ def build_store(tmx_paths: Sequence[Path], db: Path):
     """Bring the built TMX files into the store at `db` (created if missing), replacing the
     units an earlier build imported from the same files; units from any other source (the
     user's imports) are never touched. Returns a `tm.refresh.RefreshReport`."""
+    from .tm.new_store import import_into
     from .tm.refresh import refresh_owned
-    from .tm.store import Store
 
-    with Store.open(db, create=True) as store:
-        return refresh_owned(store, list(tmx_paths), owner="build")
+    # a new store appears only once the import into it succeeded (never an empty one)
+    return import_into(db, lambda store: refresh_owned(store, list(tmx_paths), owner="build"))
 
 
 @dataclass(frozen=True, slots=True)

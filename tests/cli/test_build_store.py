@@ -177,3 +177,21 @@ def test_build_store_step_takes_the_same_lock(tmp_path, beijing_lines):
         running.execute("ROLLBACK")
         running.close()
     assert set(units_of(db)) == {"已有的一句。"}
+
+
+def test_a_failed_store_step_leaves_no_new_store(tmp_path):
+    """build's store step into a --db that did not exist: when its import fails, nothing is
+    left at --db (it used to leave an empty store) and no temporary file either."""
+    from zhtm.build import build_store
+    from zhtm.errors import InputError
+
+    good = mine_tmx(tmp_path)
+    bad = tmp_path / "broken.tmx"
+    bad.write_text("<tmx version='1.4'><body><tu>", encoding="utf-8")
+    db = tmp_path / "zhtm.db"
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(InputError, match="broken.tmx"):
+        build_store([good, bad], db)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    report = build_store([good], db)
+    assert report is not None and units_of(db)

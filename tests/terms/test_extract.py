@@ -118,9 +118,8 @@ def test_merge_kept_keeps_manual_english_deletions_and_additions():
 
 
 @pytest.fixture(scope="module")
-def beijing():
-    units, notes = load_units([CORPUS])
-    return extract_terms(units, notes=notes)
+def beijing(beijing_extraction):
+    return beijing_extraction[2]
 
 
 def test_beijing_glossary(beijing):
@@ -159,12 +158,9 @@ def test_english_signals_can_be_switched_off():
     assert off is None or off.en != "waste sorting"
 
 
-def test_beijing_rerun_is_identical(beijing):
-    units, notes = load_units([CORPUS])
-    assert extract_terms(units, notes=notes) == beijing
-
-
 def test_first_entries_do_not_depend_on_the_limit(beijing):
+    """Also a second extraction in the same process (nothing carried over from the first);
+    the whole glossary across processes is checked by tests/test_build.py."""
     units, notes = load_units([CORPUS])
     shorter = extract_terms(units, notes=notes, options=TermOptions(limit=60))
     assert shorter == beijing[:60]
@@ -241,6 +237,10 @@ def beijing_units():
     ("总体国家安全观", "head_first", "holistic approach to national security", "national security"),
     # the translators quote only "minor details"; the modifier before the quote renders 关键
     ("关键小事", "quote_modifiers", "critical “minor details”", "minor details"),
+    # session 8: 接诉即办 and 每月一题 share their units and their windows; only "complaints"
+    # has a gloss, and the lead "swift response to" is in every occurrence and nowhere else,
+    # so it is the rendering, not the neighbour's English (`terms lookup 接诉即办`)
+    ("接诉即办", "consistent_leads", "swift response to public complaints", "one topical issue"),
 ])
 def test_english_rules_on_beijing(beijing_units, term, signal, english, without):
     """Each English rule (rounds two, three and six) gives the term its English, and
@@ -424,11 +424,11 @@ def test_an_everyday_word_the_translators_render_as_a_name_is_a_term(beijing):
     the Beijing report renders it "Grand Canal" every time, a name: with the names rule it
     takes the discount back and enters the top 200, without it stays far below."""
     units, notes = load_units([CORPUS])
-    off = extract_terms(units, notes=notes, options=TermOptions(limit=1200, names=False))
-    rank_off = {e.zh: n for n, e in enumerate(off)}
+    # the first 300 entries are the same at any larger limit (stable ranking, tested above)
+    off = extract_terms(units, notes=notes, options=TermOptions(limit=300, names=False))
     on = {e.zh: e for e in beijing}
     assert on["大运河"].en == "Grand Canal"
-    assert rank_off["大运河"] >= 300
+    assert len(off) == 300 and "大运河" not in {e.zh for e in off}
 
 
 def test_a_unit_longer_than_the_bound_is_left_out_of_extraction():

@@ -37,19 +37,20 @@ def test_a_long_paragraph_is_aligned_back_into_its_sentence_pairs():
     assert {(u.doc, u.location) for u in inner} == {(paragraph.doc, paragraph.location)}
 
 
-def test_terms_of_a_paragraph_level_tm_are_not_lost():
+def test_terms_of_a_paragraph_level_tm_are_not_lost(beijing_extraction):
     """The glossary of the report with a stretch of it given as one long unit holds the
     terms of that stretch (they were dropped when long units were left out)."""
-    units, _ = load_units([BEIJING])
+    units, notes, entries = beijing_extraction
     taken, paragraph = _paragraph(units, 2 * MAX_UNIT_CHARS)
     stretch = units.index(taken[0])
-    as_paragraph = units[:stretch] + [paragraph] + units[stretch + len(taken):]
-    ours = {e.zh: e.en for e in extract_terms(as_paragraph)}
-    dropped = {e.zh for e in extract_terms(units[:stretch] + units[stretch + len(taken):])}
-    reference = {e.zh: e.en for e in extract_terms(units)}
-    only_there = [zh for zh in reference if zh not in dropped and any(zh in u.zh for u in taken)]
+    rest = units[:stretch] + units[stretch + len(taken):]
+    ours = {e.zh: e.en for e in extract_terms(rest[:stretch] + [paragraph] + rest[stretch:],
+                                              notes=notes)}
+    # terms of the stretch only: leaving the long unit out would lose every one of them
+    only_there = [e for e in entries
+                  if any(e.zh in u.zh for u in taken) and not any(e.zh in u.zh for u in rest)]
     assert only_there, "the stretch holds terms found nowhere else"
-    assert all(ours.get(zh) == reference[zh] for zh in only_there)
+    assert all(ours.get(e.zh) == e.en for e in only_there)
 
 
 def test_a_unit_with_no_sentence_end_stays_left_out():

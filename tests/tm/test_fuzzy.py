@@ -113,6 +113,24 @@ def test_topk_equals_sorting_every_hit_by_exact_score_then_id(pairs, k, ties, mi
     assert top.hits == want
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 12)), max_size=40),
+       st.integers(1, 4), st.booleans(), st.sampled_from([0, 50, 70, 90]))
+def test_topk_bar_after_every_offer_is_that_of_its_kth_hit(pairs, k, ties, minimum):
+    """The bar is kept between offers (verification asks for it after every hit): after
+    each offer it equals the bar worked out afresh from the k-th hit (the minimum until
+    there are k hits)."""
+    top = TopK(k, minimum, ties=ties)
+    for i, (d, n) in enumerate(pairs):
+        top.offer(Hit(i, min(d, n), n))
+        if len(top.hits) < k:
+            want = (minimum, 100)
+        else:
+            kth = top.hits[k - 1]
+            want = (kth.length - kth.distance, kth.length)
+        assert top.bar() == want
+
+
 def test_ties_are_all_found_among_many_duplicates():
     """Duplicated sources (the same Chinese with several English) tie exactly: the index
     must find every one of them, as a full scan does."""

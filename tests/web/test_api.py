@@ -411,9 +411,16 @@ def test_every_error_is_one_line_under_error(client):
         (client.post(f"/api/align/{doc}/beads/{2**70}/status",
                      json={"rev": 0, "status": "confirmed"}), 422),
         (client.put("/api/session"), 405),
+        # a POST-only path asked with GET was taken for a review id ("open") and gave 422
+        (client.get("/api/align/open"), 405),
+        (client.get("/api/glossary/open"), 405),
+        (client.get(f"/api/align/{doc}/export"), 405),
+        (client.get("/api/align/one"), 404),
     ]
     for response, status in cases:
         assert response.status_code == status, (response.request.url, response.text)
+        if status == 405:
+            assert response.request.method not in response.headers["allow"], response.headers
         body = response.json()
         assert list(body) == ["error"], body
         assert body["error"] and "\n" not in body["error"], body

@@ -62,7 +62,7 @@ def import_cmd(files: tuple[Path, ...], db: Path, quiet: bool, no_clauses: bool)
       zhtm import project_save.tmx          # into $ZHTM_DB or ./zhtm.db
     """
     from ..paths import check_inputs, refuse_overwriting
-    from .new_store import import_into
+    from ..tm.new_store import import_into
     from .tm_show import print_import
 
     check_inputs(files)

@@ -95,6 +95,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
     span_info: dict[int, dict[tuple[int, int], tuple[float, int]]] = {}
     key_at: dict[int, dict[tuple[str, ...], list[tuple[int, int]]]] = {}
     unexplained: dict[tuple[str, ...], tuple[int, int, int, int, float]] = {}
+    leads: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}  # lead cost, lead words
     names = text.signals.names
     # English puts a noun's head first, before of/to/for: a one-character Chinese head (a bound
     # noun: 观, 感) is often rendered so, 总体国家安全观 "holistic approach to national security",
@@ -138,6 +139,7 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
             cut_head = bool(head) and i >= 2 and bool(toks[i - 2].stem) and _heads_complement(lowers, explained, i - 2, hi)
             covered: dict[int, float] = {}
             content = matched = commas = words = lead = foreign = 0
+            lead_end = -1  # the first word the term explains
             all_cap = True
             start_prior = 1.0
             if lowers[i].endswith("'s"):
@@ -190,6 +192,8 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     content += 1
                     if explained[j]:
                         matched += 1
+                        if lead_end < 0:
+                            lead_end = j
                         for p, w in explained[j].items():
                             covered[p] = min(1.0, covered.get(p, 0.0) + w)
                     else:
@@ -264,15 +268,21 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
                     prior *= CUT_PAIR_FACTOR  # the complement without its head
                 if credit:
                     lead -= 1
+                lead_cost = 1.0
                 if not explained[i] and not _name_start(toks, i) and not pairing:
-                    prior *= 0.7 if not lowers[i].endswith(("ing", "ed")) else 0.55
+                    lead_cost = 0.7 if not lowers[i].endswith(("ing", "ed")) else 0.55
                     if lead > 1:  # "services to the capital’s seven …": each lead word costs
-                        prior *= 0.7 ** (lead - 1)
+                        lead_cost *= 0.7 ** (lead - 1)
+                    prior *= lead_cost
                 if credit:
                     lead += 1
                 old = where.get(key)
                 if old is None or lex * prior > old[2] * old[3]:
                     where[key] = (unit, (i, j), lex, prior, prec, cov, foreign)
+                    if lead_cost < 1.0 and lead_end > i and _phrase_ends(lowers, j):
+                        leads[key] = (lead_cost, tuple(lowers[i:lead_end]))
+                    else:
+                        leads.pop(key, None)
     if text.association:
         for key, (unit, i, j, words, comma) in unexplained.items():
             if key in where or co[key] < 2 or co[key] < 0.6 * k:
@@ -298,6 +308,21 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
         df = text.df.get(key, co[key])
         if co[key] - subsumed[key] <= 0:
             continue
+        if key in leads and text.signals.consistent_leads:
+            # Unexplained words before the term's words are mostly a verb or a neighbour's
+            # English; not when they are what ties the span to the term: every occurrence of
+            # the term has them and nothing else in the document does, while the words the
+            # term explains occur elsewhere too. Then they are how the translators render it,
+            # the same evidence that admits a span no gloss explains ("swift response to
+            # public complaints" for 接诉即办, where only "complaints" has a gloss).
+            cost, lead_key = leads[key]
+            # Not when the same Chinese always precedes the term (积极的 before 财政政策: the
+            # lead "proactive" translates it), nor when the lead opens on a participle, a verb
+            # taking the term ("cutting general").
+            if k >= 2 and co[lead_key] == k and text.df.get(lead_key) == k \
+                    and text.df.get(key[len(lead_key):], 0) > k and not lead_key[0].endswith(("ing", "ed")) \
+                    and not _same_chinese_before(text, zh, units):
+                prior /= cost
         dice = 2 * (co[key] - subsumed[key]) / (k + df)
         confidence = min(1.0, (lex or 0.3 * dice) * (0.5 + 0.5 * dice))
         if text.association:
@@ -344,6 +369,26 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
         for part in sorted(truncated):
             out[part].score *= 0.45
     return out
+
+
+def _phrase_ends(lowers: list[str], j: int) -> bool:
+    """No content word follows token j: the noun phrase ends there ("pilot free trade" goes
+    on with "zones")."""
+    return j + 1 >= len(lowers) or lowers[j + 1] in EDGE_STOP or not lowers[j + 1][0].isalnum()
+
+
+def _same_chinese_before(text: EnglishText, zh: str, units: Sequence[int]) -> bool:
+    """Every occurrence of `zh` follows the same character (or opens its unit)."""
+    if text.zh_texts is None:
+        return False
+    before = set()
+    for unit in set(units):
+        t = text.zh_texts[unit]
+        at = t.find(zh)
+        while at >= 0:
+            before.add(t[at - 1] if at else "")
+            at = t.find(zh, at + 1)
+    return len(before) <= 1
 
 
 def _heads_complement(lowers: list[str], explained: list, j: int, hi: int) -> bool:

@@ -51,6 +51,8 @@ class EnSignals:
     # untranslated takes the modifier before it: critical “minor details” (关键小事)
     head_extensions: bool = True  # a noun after the word translating the term's head is a
     # larger phrase's head ("national forest city standards" → "national forest city")
+    consistent_leads: bool = True  # unexplained words opening a span cost nothing when the
+    # term's every occurrence has them and nothing else does ("swift response to public complaints")
     names: bool = True  # a name is kept whole over "of", "for" and a parenthesis of names or
     # years: "Master Plan of Development for Beijing (2016-2035)", "China (Beijing) Pilot …"
 

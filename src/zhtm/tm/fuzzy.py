@@ -300,11 +300,12 @@ class FuzzyIndex:
         if not len(codes) or not len(keys):
             return {}
         wanted = np.array(codes, dtype=np.uint64)
-        j = np.minimum(keys.searchsorted(wanted), len(keys) - 1)
-        found = np.flatnonzero(keys[j] == wanted)
-        j = j[found]
-        return dict(zip(wanted[found].tolist(),
-                        zip(self.bg_ptr[j].tolist(), self.bg_ptr[j + 1].tolist())))
+        j = keys.searchsorted(wanted)
+        np.minimum(j, len(keys) - 1, out=j)
+        ptr = self.bg_ptr
+        return {code: (a, b) for code, held, a, b in
+                zip(wanted.tolist(), (keys[j] == wanted).tolist(), ptr[j].tolist(),
+                    ptr[j + 1].tolist()) if held}
 
     def search(self, query: str, top: TopK,
                slices: dict[int, tuple[int, int]] | None = None) -> None:

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 def bigram_codes(text: str) -> list[int]:
     """The text's bigrams as integers (two code points, 21 bits each), in order."""
-    return [(ord(a) << 21) | ord(b) for a, b in zip(text, text[1:])]
+    points = list(map(ord, text))
+    return [(a << 21) | b for a, b in zip(points, points[1:])]
 
 
 class Query:

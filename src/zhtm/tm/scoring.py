@@ -74,16 +74,18 @@ class TopK:
         self.ties = ties
         self.hits: list[Hit] = []
         self._keys: list[tuple[float, int]] = []
+        self._bar: tuple[int, int] | None = (min_percent, 100)  # None: to be worked out
 
     def bar(self) -> tuple[int, int]:
         """The similarity ``num / den`` a new hit must reach (ties may still enter)."""
-        if len(self.hits) < self.k:
-            return self.min_percent, 100
-        last = self.hits[self.k - 1]
-        num, den = last.length - last.distance, last.length
-        if num * 100 < self.min_percent * den:  # pragma: no cover - hits respect the minimum
-            return self.min_percent, 100
-        return (num, den) if den else (1, 1)
+        if self._bar is None:
+            last = self.hits[self.k - 1]
+            num, den = last.length - last.distance, last.length
+            if num * 100 < self.min_percent * den:  # pragma: no cover - hits respect the minimum
+                self._bar = self.min_percent, 100
+            else:
+                self._bar = (num, den) if den else (1, 1)
+        return self._bar
 
     def offer(self, hit: Hit) -> bool:
         if hit.length and (hit.length - hit.distance) * 100 < self.min_percent * hit.length:
@@ -98,6 +100,8 @@ class TopK:
         pos = bisect_left(keys, key)
         hits.insert(pos, hit)
         keys.insert(pos, key)
+        if pos < k and len(hits) >= k:  # the k-th changed (verification asks after each hit)
+            self._bar = None
         if len(hits) > k:
             if not self.ties:
                 del hits[k:], keys[k:]

@@ -29,25 +29,32 @@ def verify(index: FuzzyIndex, query: str, cand: np.ndarray, lb: np.ndarray, top:
         return
     m = len(query)
     cand = cand.astype(np.int64, copy=False)
-    length = np.maximum(index.lens[cand] if lengths is None else lengths, m).astype(np.int64)
+    n = (index.lens[cand] if lengths is None else lengths).astype(np.int64, copy=False)
+    length = np.maximum(n, m)
     lb = lb.astype(np.int64, copy=False)
     order = np.lexsort((cand, (lb - length) / length))
     whole, starts = index.strings()
     distance = Levenshtein.distance
     ids = index.ids
     num, den = top.bar()
+    most: dict[int, int] = {}  # entry length -> the most edits reaching the bar
     first, size = 0, tuning.ROUND
     while first < len(order):
         pick = order[first:first + size]
         first += size
         chosen = cand[pick]
-        for L, low, a, b, unit in zip(length[pick].tolist(), lb[pick].tolist(),
-                                      starts[chosen].tolist(), starts[chosen + 1].tolist(),
-                                      ids[chosen].tolist()):
-            dmax = L - (-(-num * L // den))
+        for k, low, a, unit in zip(n[pick].tolist(), lb[pick].tolist(),
+                                   starts[chosen].tolist(), ids[chosen].tolist()):
+            dmax = most.get(k)
+            if dmax is None:
+                L = k if k > m else m
+                dmax = most[k] = L - (-(-num * L // den))
             if low > dmax:
                 return  # in bound order: nothing after this one can reach the bar
-            d = distance(query, whole[a:b], score_cutoff=dmax)
-            if d <= dmax and top.offer(Hit(unit, d, L)):
-                num, den = top.bar()
+            d = distance(query, whole[a:a + k], score_cutoff=dmax)
+            if d <= dmax and top.offer(Hit(unit, d, k if k > m else m)):
+                bar = top.bar()
+                if bar != (num, den):
+                    num, den = bar
+                    most.clear()
         size *= 4

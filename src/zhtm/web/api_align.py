@@ -131,7 +131,7 @@ def open_review(body: OpenRequest, request: Request) -> dict[str, Any]:
     return _doc_json(bench.review(), existing.id)
 
 
-@router.post("/{doc}/load", summary="Read the rest of a TMX opened with `first` (nothing to do "
+@router.post("/{doc:int}/load", summary="Read the rest of a TMX opened with `first` (nothing to do "
              "when the review is complete)")
 def load(doc: int, body: UndoRequest, request: Request) -> dict[str, Any]:
     bench = _bench(request)
@@ -139,12 +139,12 @@ def load(doc: int, body: UndoRequest, request: Request) -> dict[str, Any]:
     return _doc_json(bench.review(), doc)
 
 
-@router.get("/{doc}", summary="One review: sentence counts, bead counts by status")
+@router.get("/{doc:int}", summary="One review: sentence counts, bead counts by status")
 def get_review(doc: int, request: Request) -> dict[str, Any]:
     return _doc_json(_bench(request).review(), doc)
 
 
-@router.get("/{doc}/beads", summary="A page of beads, in document order or weakest first")
+@router.get("/{doc:int}/beads", summary="A page of beads, in document order or weakest first")
 def get_beads(request: Request, doc: int, order: Literal["document", "weakest"] = "document",
               status: Literal["all", "pending", "reviewed", "rejected"] = "all",
               offset: int = OFFSET, limit: int = LIMIT) -> dict[str, Any]:
@@ -155,7 +155,7 @@ def get_beads(request: Request, doc: int, order: Literal["document", "weakest"] 
             "beads": list(page.beads)}
 
 
-@router.get("/{doc}/locate/{bead}", summary="Where a bead is in an order (for jumping to it)")
+@router.get("/{doc:int}/locate/{bead:int}", summary="Where a bead is in an order (for jumping to it)")
 def locate_bead(request: Request, doc: int, bead: int,
                 order: Literal["document", "weakest"] = "document",
                 status: Literal["all", "pending", "reviewed", "rejected"] = "all") -> dict[str, Any]:
@@ -163,20 +163,20 @@ def locate_bead(request: Request, doc: int, bead: int,
     return {"bead": bead, "index": index}
 
 
-@router.get("/{doc}/path", summary="The alignment path: every bead's sentence ranges and score")
+@router.get("/{doc:int}/path", summary="The alignment path: every bead's sentence ranges and score")
 def get_path(doc: int, request: Request) -> dict[str, Any]:
     review = _bench(request).review()
     return {"seq": review.document(doc).seq, **beads_api.path(review, doc)}
 
 
-@router.post("/{doc}/beads/{bead}/status", summary="Confirm, reject (not a translation) or reopen")
+@router.post("/{doc:int}/beads/{bead:int}/status", summary="Confirm, reject (not a translation) or reopen")
 def set_status(doc: int, bead: int, body: StatusRequest, request: Request) -> dict[str, Any]:
     with _bench(request).writing() as review:
         change = beads_api.set_status(review, doc, body.client, bead, body.rev, body.status)
         return _change_json(review, doc, change)
 
 
-@router.post("/{doc}/beads/{bead}/merge", summary="Merge with the previous or next bead")
+@router.post("/{doc:int}/beads/{bead:int}/merge", summary="Merge with the previous or next bead")
 def merge(doc: int, bead: int, body: MergeRequest, request: Request) -> dict[str, Any]:
     with _bench(request).writing() as review:
         change = beads_api.merge(review, doc, body.client, bead, body.rev, body.other,
@@ -184,14 +184,14 @@ def merge(doc: int, bead: int, body: MergeRequest, request: Request) -> dict[str
         return _change_json(review, doc, change)
 
 
-@router.post("/{doc}/beads/{bead}/split", summary="Split a bead in two")
+@router.post("/{doc:int}/beads/{bead:int}/split", summary="Split a bead in two")
 def split(doc: int, bead: int, body: SplitRequest, request: Request) -> dict[str, Any]:
     with _bench(request).writing() as review:
         change = beads_api.split(review, doc, body.client, bead, body.rev, body.zh_at, body.en_at)
         return _change_json(review, doc, change)
 
 
-@router.post("/{doc}/beads/{bead}/move",
+@router.post("/{doc:int}/beads/{bead:int}/move",
              summary="Move one sentence across the boundary with the next bead")
 def move(doc: int, bead: int, body: MoveRequest, request: Request) -> dict[str, Any]:
     with _bench(request).writing() as review:
@@ -200,14 +200,14 @@ def move(doc: int, bead: int, body: MoveRequest, request: Request) -> dict[str, 
         return _change_json(review, doc, change)
 
 
-@router.post("/{doc}/undo", summary="Undo this client's last change")
+@router.post("/{doc:int}/undo", summary="Undo this client's last change")
 def undo(doc: int, body: UndoRequest, request: Request) -> dict[str, Any]:
     with _bench(request).writing() as review:
         change = beads_api.undo(review, doc, body.client)
         return _change_json(review, doc, change)
 
 
-@router.post("/{doc}/export", summary="Write the reviewed TMX and update the store")
+@router.post("/{doc:int}/export", summary="Write the reviewed TMX and update the store")
 def export(doc: int, body: ExportRequest, request: Request) -> dict[str, Any]:
     from .exports import export_alignment
 

@@ -88,12 +88,12 @@ def open_review(body: OpenRequest, request: Request) -> dict[str, Any]:
     return _doc_json(bench.review(), existing.id)
 
 
-@router.get("/{doc}", summary="One glossary review: entry counts by status")
+@router.get("/{doc:int}", summary="One glossary review: entry counts by status")
 def get_review(doc: int, request: Request) -> dict[str, Any]:
     return _doc_json(_bench(request).review(), doc)
 
 
-@router.get("/{doc}/entries", summary="A page of entries, filtered and sorted")
+@router.get("/{doc:int}/entries", summary="A page of entries, filtered and sorted")
 def get_entries(request: Request, doc: int, q: str = "",
                 status: Literal["all", "pending", "accepted", "rejected"] = "all",
                 sort: Literal["rank", "frequency", "zh", "en", "status"] = "rank",
@@ -105,14 +105,14 @@ def get_entries(request: Request, doc: int, q: str = "",
             "entries": list(page.entries)}
 
 
-@router.post("/{doc}/entries/{entry}/status", summary="Accept, reject or reopen an entry")
+@router.post("/{doc:int}/entries/{entry:int}/status", summary="Accept, reject or reopen an entry")
 def set_status(doc: int, entry: int, body: StatusRequest, request: Request) -> dict[str, Any]:
     with _bench(request).writing() as review:
         change = terms_api.set_status(review, doc, body.client, entry, body.rev, body.status)
         return _change_json(review, doc, change)
 
 
-@router.post("/{doc}/entries/{entry}/edit",
+@router.post("/{doc:int}/entries/{entry:int}/edit",
              summary="Edit the English, variants, definition or note (accepts the entry)")
 def edit(doc: int, entry: int, body: EditRequest, request: Request) -> dict[str, Any]:
     changes = {k: v for k, v in body.model_dump().items()
@@ -122,21 +122,21 @@ def edit(doc: int, entry: int, body: EditRequest, request: Request) -> dict[str,
         return _change_json(review, doc, change)
 
 
-@router.post("/{doc}/entries/{entry}/merge", summary="Merge other entries into this one")
+@router.post("/{doc:int}/entries/{entry:int}/merge", summary="Merge other entries into this one")
 def merge(doc: int, entry: int, body: MergeRequest, request: Request) -> dict[str, Any]:
     with _bench(request).writing() as review:
         change = terms_api.merge(review, doc, body.client, entry, body.rev, body.others)
         return _change_json(review, doc, change)
 
 
-@router.post("/{doc}/undo", summary="Undo this client's last change")
+@router.post("/{doc:int}/undo", summary="Undo this client's last change")
 def undo(doc: int, body: UndoRequest, request: Request) -> dict[str, Any]:
     with _bench(request).writing() as review:
         change = terms_api.undo(review, doc, body.client)
         return _change_json(review, doc, change)
 
 
-@router.post("/{doc}/save", summary="Write the reviewed glossary as TBX (for zhtm terms --keep)")
+@router.post("/{doc:int}/save", summary="Write the reviewed glossary as TBX (for zhtm terms --keep)")
 def save(doc: int, body: SaveRequest, request: Request) -> dict[str, Any]:
     from .exports import save_glossary
 

@@ -160,6 +160,8 @@ async def _plain(send: Send, status: int, message: str, *, api: bool) -> None:
         body = f"{status}: {message}\n".encode()
         kind = b"text/plain; charset=utf-8"
     extra = [(b"www-authenticate", b'Bearer realm="zhtm"')] if status == 401 else []
+    if status == 405:  # a 405 names what is allowed (RFC 9110); here, any path's methods at most
+        extra = [(b"allow", b"GET, HEAD, POST")]
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
                             *extra, *SECURITY_HEADERS]})

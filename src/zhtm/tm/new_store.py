@@ -26,7 +26,7 @@ def import_into(db: Path, work: Callable[[object], T]) -> T:
     """`work(store)` on the store at `db`: opened as it is when it exists, else built new.
 
     Errors about the temporary file name `db` instead."""
-    from ..tm.store import Store
+    from .store import Store
 
     if db.exists() or db.is_symlink():
         with Store.open(db, create=True) as store:

@@ -1,12 +1,12 @@
 """A failed import into a new --db leaves nothing behind, and never removes a store that
-another process made meanwhile (zhtm.cli.new_store)."""
+another process made meanwhile (zhtm.tm.new_store)."""
 
 import sqlite3
 
 import pytest
 from click.testing import CliRunner
 
-from zhtm.cli.new_store import import_into
+from zhtm.tm.new_store import import_into
 from zhtm.cli.tm import import_cmd
 from zhtm.errors import InputError
 from zhtm.formats.tmx import TmxHeader, write_tmx
