@@ -435,7 +435,7 @@ def test_a_unit_longer_than_the_bound_is_left_out_of_extraction():
     """One segment holding a whole document (here 数字经济 forty times in 1,000 characters with
     its English) is left out: the English search grows with the cube of such a unit (a
     16,000-character one ran for over 8 minutes). Short units are extracted as before."""
-    from zhtm.terms.extract import MAX_UNIT_CHARS, too_long
+    from zhtm.terms.long_units import MAX_UNIT_CHARS, too_long
 
     body = "".join(f"发展数字经济第{i}项" for i in range(100))[:1000]
     huge = (body, " ".join(["develop the digital economy"] * 60))

@@ -1,9 +1,10 @@
 """Units and origins stored a batch at a time (`importing._Units`): the batch's keys found at
 once and its rows built from arrays store what one pair after another would (ids in the
 order first seen, counts, the newest date, an origin per occurrence), whatever the batch
-size; the batched key functions equal the per-pair ones; a store with the old 4 KiB pages
+size; the batched keys are the stored format, pair by pair; a store with the old 4 KiB pages
 imports to the same content as a new one."""
 
+import hashlib
 import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,8 +13,7 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from zhtm.tm import importing, schema
-from zhtm.tm.clause_units import clause_key, clause_keys
-from zhtm.tm.importing import pair_key, pair_keys
+from zhtm.tm.pair_keys import CLAUSE_PREFIX, digest_keys
 from zhtm.tm.store import Store
 
 from tests.tm.test_pair_keys import ALL, content
@@ -21,14 +21,30 @@ from tests.tm.test_pair_keys import ALL, content
 TEXT = st.text(min_size=0, max_size=12)
 
 
+def _one_key(text: str) -> int:
+    """The stored key format, written out independently: BLAKE2b-64, big-endian, signed."""
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(TEXT, TEXT), max_size=30))
 def test_batched_keys_equal_one_key_at_a_time(pairs):
     zh = [z for z, _ in pairs]
     en = [e for _, e in pairs]
-    assert pair_keys(zh, en).tolist() == [pair_key(z, e) for z, e in pairs]
-    assert clause_keys(pairs).tolist() == [clause_key(z, e) for z, e in pairs]
-    assert pair_keys(zh, en).dtype == np.int64
+    assert digest_keys(zh, en).tolist() == [_one_key(f"{z}\x00{e}") for z, e in pairs]
+    assert digest_keys(zh, en, CLAUSE_PREFIX).tolist() == \
+        [_one_key(f"clause\x00{z}\x00{e}") for z, e in pairs]
+    assert digest_keys(zh, en).dtype == np.int64
+
+
+def test_stored_keys_keep_their_format():
+    """Stores hold these keys: the values of one unit and one clause unit, as every
+    earlier zhtm computed them."""
+    assert digest_keys(["推进高质量发展。"], ["We pursued high-quality development."]).tolist() \
+        == [-1059611856111997027]
+    assert digest_keys(["推进高质量发展"], ["We pursued high-quality development"],
+                       CLAUSE_PREFIX).tolist() == [-8377944084781136699]
 
 
 def _tu(zh, en, date, line):

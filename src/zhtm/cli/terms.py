@@ -87,16 +87,14 @@ def extract(inputs: tuple[Path, ...], output: Path, fmt: str | None, keep: Path 
       zhtm terms tmx/beijing-gwr-2024.zh-en.tmx --keep termbase/beijing.tbx -o termbase/beijing.tbx
     """
     from ..terms.extract import (
-        MAX_UNIT_CHARS,
-        MAX_UNIT_WORDS,
         TermOptions,
         extract_terms,
         load_units,
         merge_kept,
         read_kept,
-        shorten,
         write_terms,
     )
+    from ..terms.long_units import MAX_UNIT_CHARS, MAX_UNIT_WORDS, shorten
     from ..text.layouts import read_document
 
     fmt = _format_for(output, fmt)

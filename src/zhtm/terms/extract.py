@@ -34,7 +34,7 @@ from .specific import FreeOccurrences, specific_consistency
 from .english import EnChoice, EnglishSide, EnSignals, english_head, tokenize
 from .forms import CLAUSE_FACTOR, reported_clause
 from .spans import predicate
-from .long_units import MAX_UNIT_CHARS, MAX_UNIT_WORDS, shorten, too_long  # noqa: F401
+from .long_units import MAX_UNIT_CHARS, MAX_UNIT_WORDS, shorten
 from .names import is_name, title_runs, with_names
 from .notes import Note, attach_notes
 

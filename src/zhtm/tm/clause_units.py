@@ -14,7 +14,6 @@ confidences and parent lists, per-unit packed records.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -26,7 +25,7 @@ from ..text.clauses import Clause, cut_clauses_flat, cut_clauses_many
 from .bulk_rows import insert_columns
 from .clause_english import ClauseEnglish, clause_english
 from .clause_places import OCCURRENCE, PARENT
-from .pair_keys import TableKeys
+from .pair_keys import CLAUSE_PREFIX, TableKeys, digest_keys
 
 _BATCH = 20_000  # units per round of lookups and inserts
 
@@ -47,21 +46,6 @@ class ClauseStats:
         self.without_english += other.without_english
         self.new_clauses += other.new_clauses
         self.failures += other.failures
-
-
-def clause_key(zh: str, en: str) -> int:
-    digest = hashlib.blake2b(f"clause\x00{zh}\x00{en}".encode("utf-8", "surrogatepass"),
-                             digest_size=8)
-    return int.from_bytes(digest.digest(), "big", signed=True)
-
-
-def clause_keys(pairs: list[tuple[str, str]]) -> np.ndarray:
-    """``[clause_key(zh, en) for zh, en in pairs]`` as int64, without a Python int per key
-    (the digests joined and read as big-endian signed 64-bit numbers)."""
-    blake = hashlib.blake2b
-    digests = b"".join([blake(f"clause\x00{zh}\x00{en}".encode("utf-8", "surrogatepass"),
-                              digest_size=8).digest() for zh, en in pairs])
-    return np.frombuffer(digests, ">i8").astype(np.int64)
 
 
 def english_of(zh: str, en: str, clauses: list[Clause]) -> tuple[list[ClauseEnglish], bool]:
@@ -132,7 +116,7 @@ def _store_batch(conn: sqlite3.Connection, table_keys: TableKeys,
     np.cumsum(np.bincount(pair, minlength=len(pairs)), out=bounds[1:])
     bounds_list = bounds.tolist()
 
-    keys = clause_keys(pairs)
+    keys = digest_keys([zh for zh, _ in pairs], [en for _, en in pairs], CLAUSE_PREFIX)
     existing = _existing(conn, table_keys, keys)
     next_id = conn.execute("SELECT coalesce(max(id), 0) FROM clauses").fetchone()[0] + 1
     # new pairs take the next ids in the order first seen; one bytes object of all the

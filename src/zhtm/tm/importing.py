@@ -28,10 +28,10 @@ import numpy as np
 
 from ..errors import ZhtmError
 from ..paths import check_inputs, read_error
-from .bulk_rows import insert_columns
+from .bulk_rows import all_null, insert_columns
 from .clause_places import drop_parents, recount, uncut_units
 from .clause_units import ClauseStats, add_clause_units
-from .pair_keys import TableKeys
+from .pair_keys import TableKeys, digest_keys
 from .schema import WriteTxn, now, upgrade
 from .segments import (CLAUSE, SENTENCE, checkpoint, give_back_pages, index_new_units,
                        reindex_without)
@@ -63,19 +63,6 @@ class ImportReport:
     clause_stats: ClauseStats = field(default_factory=ClauseStats)  # this import's cutting
     clause_seconds: float = 0.0  # CPU: cutting clauses and finding their English
     unit_seconds: float = 0.0    # CPU: reading files, storing units and origins
-
-
-def pair_key(zh: str, en: str) -> int:
-    digest = hashlib.blake2b(f"{zh}\x00{en}".encode("utf-8", "surrogatepass"), digest_size=8)
-    return int.from_bytes(digest.digest(), "big", signed=True)
-
-
-def pair_keys(zh: Sequence[str], en: Sequence[str]) -> np.ndarray:
-    """``[pair_key(z, e) for z, e in zip(zh, en)]`` as int64, without a Python int per key."""
-    blake = hashlib.blake2b
-    digests = b"".join([blake(f"{z}\x00{e}".encode("utf-8", "surrogatepass"),
-                              digest_size=8).digest() for z, e in zip(zh, en)])
-    return np.frombuffer(digests, ">i8").astype(np.int64)
 
 
 def _file_sha256(path: Path) -> tuple[str, int]:
@@ -399,7 +386,7 @@ class _Units:
         once, new ones inserted with the next ids in the order first seen, known ones
         counted, every row an origin."""
         conn = self.conn
-        keys = pair_keys(zh, en)
+        keys = digest_keys(zh, en)
         distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         by_first = np.argsort(first)
         slot_of = np.empty(len(distinct), np.int64)
@@ -416,10 +403,11 @@ class _Units:
         self.next_id += len(fresh)
         counts = np.bincount(slot, minlength=len(ids))
         newest: list[str | None] = [None] * len(ids)
-        slots = slot.tolist()
-        for row, date in enumerate(dates):
-            if date and (newest[slots[row]] is None or date > newest[slots[row]]):
-                newest[slots[row]] = date
+        if not all_null(dates):  # pairs without dates (add_pairs, most TMX) skip the walk
+            slots = slot.tolist()
+            for row, date in enumerate(dates):
+                if date and (newest[slots[row]] is None or date > newest[slots[row]]):
+                    newest[slots[row]] = date
         fresh_rows = firsts[fresh].tolist()
         fresh_list = fresh.tolist()
         fresh_zh = [zh[r] for r in fresh_rows]

@@ -12,12 +12,25 @@ back with everything else, and `WriteTxn` recreates a missing key index before a
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Sequence
 
 import numpy as np
 
 KEY_INDEXES = {"units": "units_key", "clauses": "clauses_key"}
+UNIT_PREFIX, CLAUSE_PREFIX = "", "clause\x00"  # a clause unit's key never equals a unit's
+
+
+def digest_keys(zh: Sequence[str], en: Sequence[str], prefix: str = UNIT_PREFIX) -> np.ndarray:
+    """The stored key of each (zh, en) pair: BLAKE2b with an 8-byte digest of
+    ``prefix + zh + NUL + en`` (UTF-8, lone surrogates kept), read as a big-endian signed
+    64-bit number. Stores hold these keys, so the format never changes. The digests are
+    joined and read at once (no Python int per key)."""
+    blake = hashlib.blake2b
+    digests = b"".join([blake(f"{prefix}{z}\x00{e}".encode("utf-8", "surrogatepass"),
+                              digest_size=8).digest() for z, e in zip(zh, en)])
+    return np.frombuffer(digests, ">i8").astype(np.int64)
 # An import goes to memory once it has inserted this many rows into a table and at least
 # half as many as the table held before (dropping and rebuilding the index of a large table
 # for a small import would cost more than it saves).
