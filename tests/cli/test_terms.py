@@ -1,5 +1,6 @@
 """`zhtm terms` and `zhtm terms check` end to end: outputs, --keep, bad input."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -211,6 +212,33 @@ def test_lookup_in_the_store(tmp_path):
     result = run("lookup", "垃圾分类", "--db", db)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1].split("\t")[0].strip() == "waste sorting"
+    # the English is chosen against the whole document, as with --tm: 接诉即办 shares its
+    # units with 每月一题, and only the document tells their renderings apart (the store
+    # gave "public complaints" when it read only the two units holding it)
+    queries = ["接诉即办", "一刻钟便民生活圈", "营商环境", "不存在的词"]
+    from_store = run("lookup", "--json", *queries, "--db", db)
+    from_tmx = run("lookup", "--json", *queries, "--tm", TMX)
+    assert from_store.exit_code == 0 and from_tmx.exit_code == 0, from_store.output
+    firsts = [[r["en"] for r in json.loads(line)["renderings"][:1]]
+              for line in from_store.output.splitlines()]
+    assert firsts[0] == ["swift response to public complaints"]
+    assert firsts == [[r["en"] for r in json.loads(line)["renderings"][:1]]
+                      for line in from_tmx.output.splitlines()]
+
+
+def test_a_store_lookup_reads_its_documents_only_up_to_a_bound(tmp_path):
+    """The documents around a store lookup's units are read whole only when they hold at
+    most the bound (a store of one huge TMX falls back to the units holding the query)."""
+    from zhtm.tm.store import Store
+
+    with Store.open(tmp_path / "tm.db", create=True) as store:
+        store.import_tmx([TMX])
+        holding = [u.id for u in store.units(range(1, 400)).values() if "接诉即办" in u.zh]
+        everything = store.document_units(holding, cap=400)
+        assert len(everything) == store.stats().units and holding[0] in {r[0] for r in everything}
+        assert [r[0] for r in everything] == sorted(r[0] for r in everything)
+        assert store.document_units(holding, cap=len(everything) - 1) is None
+        assert store.document_units([], cap=10) == []
 
 
 def test_lookup_bad_input(tmp_path):

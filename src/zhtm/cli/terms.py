@@ -237,6 +237,11 @@ def lookup(queries: tuple[str, ...], sources: tuple[Path, ...], db: Path, limit:
                        + (f"\t[{r.where}]" if r.where else ""))
 
 
+# Most units of the store read for one lookup's context (the documents the found units came
+# from); beyond that, only the units holding the query.
+LOOKUP_CONTEXT = 50_000
+
+
 def _lookup_source(sources: tuple[Path, ...], db: Path):
     """query -> units to look in: every unit of the given TMs/documents, or the store's units
     that hold the query (a store can be far too large to read whole)."""
@@ -255,7 +260,14 @@ def _lookup_source(sources: tuple[Path, ...], db: Path):
 
     def units_for(query: str) -> list[Unit]:
         _, stored = matcher.concord(query, 10**9)
-        return [Unit(zh=u.zh, en=u.en, doc=origin_label(u.origins[0]) if u.origins else "")
-                for u in stored]
+        holding = [Unit(zh=u.zh, en=u.en, doc=origin_label(u.origins[0]) if u.origins else "")
+                   for u in stored]
+        # the English is chosen against its documents, as with --tm (what else the documents
+        # say tells a term's rendering from its neighbours'); all of them when not too large
+        around = matcher.store.document_units([u.id for u in stored], LOOKUP_CONTEXT)
+        if not around:
+            return holding
+        label = {u.id: h.doc for u, h in zip(stored, holding)}
+        return [Unit(zh=zh, en=en, doc=label.get(uid, "")) for uid, zh, en in around]
 
     return units_for

@@ -160,6 +160,24 @@ class Store:
         made, their postings dropped: these cannot be saved)."""
         return load_segments(self.conn, self.path, kind)
 
+    def document_units(self, ids: Iterable[int], cap: int) -> list[tuple[int, str, str]] | None:
+        """(id, zh, en) of every unit of the sources (documents) the units `ids` came from, in
+        id order (the order they were imported in); None when those hold more than `cap`."""
+        ids = sorted({int(i) for i in ids})
+        sources: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            sources.update(r[0] for r in self.conn.execute(
+                f"SELECT DISTINCT source_id FROM origins WHERE unit_id IN ({marks})", chunk))
+        if not sources:
+            return []
+        marks = ",".join("?" * len(sources))
+        rows = self.conn.execute(
+            f"SELECT id, zh, en FROM units WHERE id IN (SELECT unit_id FROM origins WHERE "
+            f"source_id IN ({marks})) ORDER BY id LIMIT ?", (*sorted(sources), cap + 1)).fetchall()
+        return None if len(rows) > cap else rows
+
     def units(self, ids: Iterable[int], *, origins: bool = True) -> dict[int, StoredUnit]:
         """Units by id, with their origins."""
         ids = list(dict.fromkeys(int(i) for i in ids))
