@@ -259,7 +259,7 @@ def main() -> None:
     for name in ("windows", "association", "numerals", "quote_pairs", "derived", "foreign", "sure_variants",
                  "lists", "adjectives", "longer_renderings", "names", "correlatives", "binomials",
                  "nested_linking", "predicates", "head_extensions", "between", "conjuncts", "head_first",
-                 "quote_modifiers", "consistent_leads"):
+                 "quote_modifiers", "consistent_leads", "modifiers"):
         variants.append((f"- en {name}", replace(base, english=replace(EnSignals(), **{name: False}))))
     variants.append(("- competitive linking", replace(base, competitive=False)))
     variants.append(("- english rerank", replace(base, english_rerank=False)))

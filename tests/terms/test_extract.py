@@ -11,6 +11,7 @@ from zhtm.terms.english import EnglishSide, EnSignals, TermLexicon, _zh_number, 
 from zhtm.terms.extract import TermOptions, extract_terms, load_units, merge_kept, parse_notes
 
 from tests.paths import BEIJING as CORPUS
+from tests.paths import NATIONAL
 
 
 PAIRS = [
@@ -251,6 +252,20 @@ def test_english_rules_on_beijing(beijing_units, term, signal, english, without)
     assert EnglishSide(en, zh).choose(term, where, quoted=quoted).en == english
     off = EnglishSide(en, zh, signals=EnSignals(**{signal: False})).choose(term, where, quoted=quoted)
     assert off.en == without
+
+
+def test_no_english_ends_on_a_number_compound():
+    """Session 9, found reading the single-document glossary of national 2020 (held out until
+    then): 十四五 and 十三五 were "14th five-year" and "13th five-year", cut before "plan". A term's
+    English names a thing; it does not end on a modifier such as "five-year" or "people's"."""
+    units, _ = load_units([NATIONAL / "gwr-2020.zh-en.txt"])
+    zh, en = [u.zh for u in units], [u.en for u in units]
+    for term, english, without in (("十四五", "14th Five-Year Plan", "14th five-year"),
+                                   ("十三五", "13th Five-Year Plan", "13th five-year")):
+        where = [i for i, t in enumerate(zh) if term in t]
+        assert EnglishSide(en, zh).choose(term, where).en == english
+        off = EnglishSide(en, zh, signals=EnSignals(modifiers=False)).choose(term, where)
+        assert off.en == without
 
 
 def test_round_two_chinese_rules_on_beijing(beijing_units):

@@ -330,7 +330,8 @@ def score_spans(text: EnglishText, zh: str, lexicon: TermLexicon, units: Sequenc
             # and rarely elsewhere ("waste sorting", "veterans": no gloss, no doubt).
             consistent = (co[key] / k) * (co[key] / df) * k / (k + 1)
             confidence = max(confidence, consistent if co[key] >= 2 else 0.0)
-        if text.signals.adjectives and _adjective(key[-1]):
+        if text.signals.adjectives and _adjective(key[-1]) \
+                or text.signals.modifiers and _modifier(key[-1]):
             prior *= ADJECTIVE_FACTOR
             confidence *= ADJECTIVE_FACTOR
         if text.signals.predicates and predicate(key):
@@ -471,6 +472,15 @@ def _adjective(word: str) -> bool:
     if word.endswith(_ADJECTIVE_ENDINGS) or word.startswith("non-"):
         return True
     return "-" not in word and len(word) > 4 and word.endswith(_ADJECTIVE_SUFFIXES)
+
+
+def _modifier(word: str) -> bool:
+    """An owner or a number compound, which stand before a noun: "people's" (保民生, "ensure
+    people's [wellbeing]"), "farmers'", "five-year" ("14th five-year [plan]"), "two-way"."""
+    if word.endswith(("'s", "s'")):
+        return True
+    first, dash, _ = word.partition("-")
+    return bool(dash) and (first in _NUMBER_WORDS or first.isdigit())
 
 
 def _subsumed(infos: dict[tuple[int, int], tuple[float, int]], lowers: list[str],

@@ -32,6 +32,7 @@ class EnSignals:
     sure_variants: bool = True  # a variant renders the whole term, twice (or word for word once)
     lists: bool = True  # an enumeration is whole up to its last member (“water, electricity, gas, and heating”)
     adjectives: bool = True  # English ending on an adjective is a modifier cut from its noun ("non-public")
+    modifiers: bool = True  # nor does it end on an owner or a number compound ("people's", "five-year")
     longer_renderings: bool = True  # an occurrence inside a longer rendering (a name continued,
     # a coordinated member) counts for that one ("East Sixth Ring Road High Line Park")
     correlatives: bool = True  # "both … and" is kept whole ("both development and security")
