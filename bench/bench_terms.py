@@ -107,12 +107,12 @@ def lookup_rate(units, dev, signals=EnSignals()) -> tuple[int, int, list]:
 def judged_rows(path: Path) -> list[tuple[str, str, str]]:
     """(zh, English, "") of every entry read as a genuine term with exact English: a second
     lookup list, never tuned on (the English rules are tuned on terms_dev.tsv)."""
-    rows: dict[str, tuple[str, str, str]] = {}
+    rows: dict[str, list[str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
         zh, en, genuine, exact, *_ = line.split("\t")
-        if genuine == "y" and exact == "y":
-            rows[zh] = (zh, en, "")
-    return list(rows.values())
+        if genuine == "y" and exact == "y" and en not in rows.setdefault(zh, []):
+            rows[zh].append(en)  # every English read as exact (一带一路: with "Initiative" or not)
+    return [(zh, ens[0], "|".join(ens[1:])) for zh, ens in rows.items() if ens]
 
 
 def judge_national(entries, judged, n=50) -> tuple[int, int, int, int]:
@@ -259,7 +259,7 @@ def main() -> None:
     for name in ("windows", "association", "numerals", "quote_pairs", "derived", "foreign", "sure_variants",
                  "lists", "adjectives", "longer_renderings", "names", "correlatives", "binomials",
                  "nested_linking", "predicates", "head_extensions", "between", "conjuncts", "head_first",
-                 "quote_modifiers", "consistent_leads", "modifiers"):
+                 "quote_modifiers", "consistent_leads", "modifiers", "entry_names"):
         variants.append((f"- en {name}", replace(base, english=replace(EnSignals(), **{name: False}))))
     variants.append(("- competitive linking", replace(base, competitive=False)))
     variants.append(("- english rerank", replace(base, english_rerank=False)))

@@ -268,6 +268,20 @@ def test_no_english_ends_on_a_number_compound():
         assert off.en == without
 
 
+def test_a_dictionary_entry_names_its_thing_before_the_comma():
+    """Session 9, found reading national 2019 alone (held out until then): 一带一路 was "joint"
+    (共建 before it, three times in five) because its CC-CEDICT entry, "Belt and Road
+    Initiative, Chinese government plan to provide …", was too long to be a gloss at all."""
+    units, _ = load_units([NATIONAL / "gwr-2019.zh-en.txt"])
+    zh, en = [u.zh for u in units], [u.en for u in units]
+    where = [i for i, t in enumerate(zh) if "一带一路" in t]
+    assert EnglishSide(en, zh).choose("一带一路", where, quoted=True).en == "Belt and Road Initiative"
+    off = EnglishSide(en, zh, signals=EnSignals(entry_names=False)).choose("一带一路", where, quoted=True)
+    assert off.en == "joint"
+    assert TermLexicon("一带一路").explains(tokenize("Initiative")[0])
+    assert not TermLexicon("一带一路", entry_names=False).explains(tokenize("Initiative")[0])
+
+
 def test_round_two_chinese_rules_on_beijing(beijing_units):
     zh, _ = beijing_units
     segment, frequency = jieba_segmenter()

@@ -54,7 +54,7 @@ class EnglishSide(EnglishText):
         `exclude`: spans (lower-case word tuples) another term has a better claim to;
         `max_variants`: how many variants at most; `sure`: only sure variants (default: the signal)."""
         sure = self.signals.sure_variants if sure is None else sure
-        lexicon = TermLexicon(zh, derived=self.signals.derived)
+        lexicon = self.lexicon(zh)
         scored = self._score_spans(zh, lexicon, units, quoted)
         if quoted:
             self._add_quote_matches(zh, units, scored)
@@ -89,7 +89,7 @@ class EnglishSide(EnglishText):
 
     def ranked_spans(self, zh: str, units: Sequence[int], *, quoted: bool = False):
         """Every scored span of `zh` in `units`, best first: [(key, Span)]."""
-        lexicon = TermLexicon(zh, derived=self.signals.derived)
+        lexicon = self.lexicon(zh)
         scored = self._score_spans(zh, lexicon, units, quoted)
         if quoted:
             self._add_quote_matches(zh, units, scored)
@@ -145,7 +145,7 @@ class EnglishSide(EnglishText):
         if i < 2 or j + 1 >= len(toks) or toks[i - 1].text not in ("“", '"') or not toks[i - 2].stem \
                 or toks[i - 2].lower in _NUMBER_WORDS or not toks[i - 2].text[0].isalpha():
             return i, j
-        lexicon = TermLexicon(zh, derived=self.signals.derived)
+        lexicon = self.lexicon(zh)
         if any(0 in lexicon.explains(t) for t in toks[i:j + 1]):
             return i, j
         return i - 2, j + 1

@@ -63,7 +63,7 @@ def _pinyin_forms(zh: str) -> frozenset[str]:
 class TermLexicon:
     """What the words of one Chinese term can be in English (CC-CEDICT glosses and pinyin)."""
 
-    def __init__(self, zh: str, *, derived: bool = True) -> None:
+    def __init__(self, zh: str, *, derived: bool = True, entry_names: bool = True) -> None:
         cedict = load_cedict()
         self.zh = zh
         self.derived = derived
@@ -77,7 +77,7 @@ class TermLexicon:
             for j in range(i + 1, min(n, i + 4) + 1):
                 piece = zh[i:j]
                 if piece in cedict:
-                    for phrase in _definitions(piece):
+                    for phrase in _definitions(piece, entry_names):
                         for st in phrase:
                             self._add(st, range(i, j), 1.0 / len(phrase))
                 if j - i <= 3:
@@ -183,8 +183,9 @@ _SKIP_DEF = ("CL:", "variant of", "old variant", "see ", "used in ", "surname ",
              "also pr.", "also written", "(Tw)", "erhua variant", "same as ")
 
 @lru_cache(maxsize=100_000)
-def _definitions(word: str) -> tuple[tuple[str, ...], ...]:
-    """Content stems of each CC-CEDICT definition of `word`, one tuple per definition."""
+def _definitions(word: str, entry_names: bool = True) -> tuple[tuple[str, ...], ...]:
+    """Content stems of each CC-CEDICT definition of `word`, one tuple per definition
+    (`entry_names`: a long definition's name before its first comma counts as one)."""
     out = []
     for entry in load_cedict().entries(word):
         for d in re.split(r"[/;]", entry[entry.find("]") + 1:].strip().strip("/")):
@@ -193,6 +194,11 @@ def _definitions(word: str) -> tuple[tuple[str, ...], ...]:
                 continue
             d = d.removeprefix("abbr. for ").removeprefix("to ")
             stems = tuple(dict.fromkeys(en_content_stems(_PAREN.sub(" ", d))))
+            if len(stems) > 6 and "," in d and entry_names:
+                # "Belt and Road Initiative, Chinese government plan to …": a long entry names
+                # the thing first and explains it after the comma; the name is the gloss
+                stems = tuple(dict.fromkeys(en_content_stems(_PAREN.sub(" ", d.partition(",")[0]))))
+                stems = stems if len(stems) <= 4 else ()
             if stems and len(stems) <= 6:
                 out.append(stems)
     return tuple(dict.fromkeys(out))

@@ -28,6 +28,8 @@ class EnSignals:
     numerals: bool = True  # a numeral slogan's English names all its numbers
     quote_pairs: bool = True  # quoted slogan ↔ the English quote at its position
     derived: bool = True  # glosses explain derived forms (revitalize → revitalization)
+    entry_names: bool = True  # a long dictionary entry's name before its comma is a gloss
+    # ("Belt and Road Initiative, Chinese government plan to …" for 一带一路)
     foreign: bool = True  # words that translate the Chinese around the term are not its English
     sure_variants: bool = True  # a variant renders the whole term, twice (or word for word once)
     lists: bool = True  # an enumeration is whole up to its last member (“water, electricity, gas, and heating”)
@@ -167,6 +169,10 @@ class EnglishText:
                     continue
                 yield tuple(lowers[i:j + 1])
 
+    def lexicon(self, zh: str) -> TermLexicon:
+        """What the words of `zh` can be in English, under these signals."""
+        return TermLexicon(zh, derived=self.signals.derived, entry_names=self.signals.entry_names)
+
     def surface(self, unit: int, i: int, j: int) -> str:
         toks = self.tokens[unit]
         return self.texts[unit][toks[i].start:toks[j].end]
@@ -202,7 +208,7 @@ class EnglishText:
         toks = self.tokens[unit]
 
         def fit(term: str, i: int, j: int) -> float:
-            lexicon = TermLexicon(term, derived=self.signals.derived)
+            lexicon = self.lexicon(term)
             covered = {p for t in toks[i:j + 1] for p in lexicon.explains(t)}
             return len(covered) / len(term)
 
