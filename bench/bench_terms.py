@@ -269,6 +269,7 @@ def main() -> None:
     variants.append(("- complete terms over their phrases", replace(base, complete_terms=False)))
     variants.append(("- reported clauses", replace(base, reported_clauses=False)))
     variants.append(("- names", replace(base, names=False)))
+    variants.append(("- same-term duplicates", replace(base, same_term_duplicates=False)))
     variants.append(("segmenter=sentencepiece", replace(base, segmenter="sentencepiece")))
     variants.append(("segmenter=none", replace(base, segmenter="none")))
     phrases = six_report_phrases()

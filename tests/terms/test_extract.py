@@ -474,3 +474,23 @@ def test_a_unit_longer_than_the_bound_is_left_out_of_extraction():
     assert "数字经济" not in {e.zh for e in with_huge}
     with pytest.raises(InputError, match="longer than 600 Chinese characters"):
         extract_terms([huge])
+
+
+def test_a_string_inside_a_higher_entry_naming_the_same_thing_is_a_duplicate():
+    """Entries as the national 2016+2017 and 2020 glossaries had them: a string seen only
+    inside a higher-ranked one whose English holds the other's (either way round) leaves;
+    one with its own frequency or English that does not nest stays."""
+    from zhtm.terms.extract import _drop_nested
+
+    core = TermEntry("a", "以习近平同志为核心的党中央", "Comrade Xi Jinping at its core", frequency=5)
+    inner = TermEntry("b", "习近平同志为核心的党中央",
+                      "Party Central Committee with Comrade Xi Jinping at its core", frequency=5)
+    speaker = TermEntry("c", "我代表国务院", "behalf of the State Council", frequency=4)
+    repeated = TermEntry("d", "代表国务院", "behalf of the State Council, I", frequency=4)
+    plan = TermEntry("e", "京津冀协同发展", "Yangtze Economic Belt", frequency=3)
+    other = TermEntry("f", "京津冀协同", "Beijing-Tianjin-Hebei integration", frequency=3)
+    growth = TermEntry("g", "经济发展新常态", "new normal in economic development", frequency=3)
+    broader = TermEntry("h", "经济发展", "economic development", frequency=20)
+    entries = [core, speaker, plan, growth, inner, repeated, other, broader]
+    assert _drop_nested(entries, same_term=True) == [core, speaker, plan, growth, other, broader]
+    assert _drop_nested(entries) == entries

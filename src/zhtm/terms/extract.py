@@ -88,6 +88,11 @@ class TermOptions:
     # A short everyday word the translators render as a name ("Great Wall", "Grand Canal",
     # "State Council") is a term: it takes back the everyday-word discounts (names.py)
     names: bool = True
+    # A string seen only inside a higher-ranked one whose English nests with its own either way
+    # is a duplicate (习近平同志为核心的党中央 after 以习近平同志为核心的党中央, both "… at its core";
+    # 代表国务院 "behalf of the State Council, I" after 我代表国务院), not only when its English is
+    # inside the longer one's.
+    same_term_duplicates: bool = True
 
 
 Pair = Unit | tuple[str, str]
@@ -230,7 +235,7 @@ def extract_terms(pairs: Sequence[Pair], *, notes: Iterable[str] = (),
             ranked.append((score + (DEFINED_BONUS if entry.definition else 0.0), tie, entry))
         ranked.sort(key=lambda se: (-round(se[0], 9), se[1], se[2].zh))
         ranked = [(s, e) for s, _, e in ranked]
-        out = _drop_nested(out + [e for _, e in ranked], complete)
+        out = _drop_nested(out + [e for _, e in ranked], complete, options.same_term_duplicates)
         if len(out) >= options.limit:
             break
     return out[: options.limit]
@@ -423,10 +428,12 @@ def _link_competitively(english: EnglishSide, candidates, choices, taken=frozens
     return out
 
 
-def _drop_nested(entries: list[TermEntry], complete: frozenset[str] = frozenset()) -> list[TermEntry]:
+def _drop_nested(entries: list[TermEntry], complete: frozenset[str] = frozenset(),
+                 same_term: bool = False) -> list[TermEntry]:
     """A term inside a higher-ranked term with the same frequency and English adds nothing;
     but when the shorter is a complete term, the longer is a phrase around it (接诉即办改革,
-    贯彻落实党中央决策部署): the term takes its place, or the phrase leaves when it comes later."""
+    贯彻落实党中央决策部署): the term takes its place, or the phrase leaves when it comes later.
+    `same_term`: a later entry inside an earlier one that names the same thing (_same_term) leaves."""
     kept: list[TermEntry] = []
     for entry in entries:
         at = next((n for n, k in enumerate(kept) if _same_occurrences(entry, k)), None)
@@ -436,8 +443,25 @@ def _drop_nested(entries: list[TermEntry], complete: frozenset[str] = frozenset(
             continue
         if any(k.zh in complete and _same_occurrences(k, entry) for k in kept):
             continue
+        if same_term and any(entry.zh in k.zh and _same_term(k, entry) for k in kept):
+            continue
         kept.append(entry)
     return kept
+
+
+def _same_term(a: TermEntry, b: TermEntry) -> bool:
+    """One string always inside the other (equally frequent) and one English, word for word,
+    inside the other: the two entries name one thing."""
+    if a.frequency != b.frequency or a.zh == b.zh or not (a.zh in b.zh or b.zh in a.zh):
+        return False
+    x, y = _words(a.en), _words(b.en)
+    if len(x) > len(y):
+        x, y = y, x
+    return bool(x) and any(y[i:i + len(x)] == x for i in range(len(y) - len(x) + 1))
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(t.lower for t in tokenize(text))
 
 
 def _same_occurrences(short: TermEntry, long: TermEntry) -> bool:
