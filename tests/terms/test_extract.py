@@ -264,8 +264,13 @@ def test_no_english_ends_on_a_number_compound():
                                    ("十三五", "13th Five-Year Plan", "13th five-year")):
         where = [i for i, t in enumerate(zh) if term in t]
         assert EnglishSide(en, zh).choose(term, where).en == english
-        off = EnglishSide(en, zh, signals=EnSignals(modifiers=False)).choose(term, where)
-        assert off.en == without
+        off = EnSignals(modifiers=False)
+        assert EnglishSide(en, zh, signals=off).choose(term, where).en == without
+    # the number of a dictionary entry's name is part of it: the translators' "1992 Consensus"
+    where = [i for i, t in enumerate(zh) if "九二共识" in t]
+    assert EnglishSide(en, zh).choose("九二共识", where, quoted=True).en == "1992 Consensus"
+    off = EnSignals(entry_names=False)
+    assert EnglishSide(en, zh, signals=off).choose("九二共识", where, quoted=True).en == "Consensus"
 
 
 def test_a_dictionary_entry_names_its_thing_before_the_comma():

@@ -192,16 +192,21 @@ def _definitions(word: str, entry_names: bool = True) -> tuple[tuple[str, ...], 
             d = d.strip()  # "to revive; to revitalize": synonyms, each a definition of its own
             if not d or d.startswith(_SKIP_DEF):
                 continue
-            d = d.removeprefix("abbr. for ").removeprefix("to ")
-            stems = tuple(dict.fromkeys(en_content_stems(_PAREN.sub(" ", d))))
+            d = _PAREN.sub(" ", d.removeprefix("abbr. for ").removeprefix("to "))
+            stems = tuple(dict.fromkeys(en_content_stems(d)))
             if len(stems) > 6 and "," in d and entry_names:
                 # "Belt and Road Initiative, Chinese government plan to …": a long entry names
                 # the thing first and explains it after the comma; the name is the gloss
-                stems = tuple(dict.fromkeys(en_content_stems(_PAREN.sub(" ", d.partition(",")[0]))))
+                d = d.partition(",")[0]
+                stems = tuple(dict.fromkeys(en_content_stems(d)))
                 stems = stems if len(stems) <= 4 else ()
             if stems and len(stems) <= 6:
+                if entry_names:  # its numbers are part of the name ("1992 Consensus": 九二共识)
+                    stems = tuple(dict.fromkeys(_DEF_NUMBER.findall(d))) + stems
                 out.append(stems)
     return tuple(dict.fromkeys(out))
+
+_DEF_NUMBER = re.compile(r"\b\d+(?:st|nd|rd|th)?\b")
 
 _ZH_NUMBER = re.compile("[一二两三四五六七八九十百]{2,}")
 
